@@ -1,0 +1,56 @@
+// Three jest projects: pages (jsdom + miniprogram-simulate with the official wcc compiler),
+// node (stand-ins and cloud functions with the real wx-server-sdk) and flows (pages driven against
+// the real cloud functions running on the local stack). ts-jest only transpiles: `npm run typecheck`
+// does the type checking.
+const tsJest = [
+  'ts-jest',
+  {
+    tsconfig: {
+      allowJs: true,
+      isolatedModules: true,
+      rootDir: '.',
+      module: 'commonjs',
+      target: 'es2020',
+      esModuleInterop: true,
+      types: ['miniprogram-api-typings', 'jest', 'node'],
+    },
+    diagnostics: false,
+  },
+];
+const shared = {
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.[tj]s$': tsJest },
+  // tdesign ships ESM in miniprogram_dist (copied to miniprogram_npm, outside node_modules, so transformed)
+  transformIgnorePatterns: ['/node_modules/'],
+  moduleNameMapper: {
+    '^tdesign-miniprogram/(.*)$': '<rootDir>/miniprogram/miniprogram_npm/tdesign-miniprogram/$1',
+  },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'pages',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/pages/setup.ts'],
+      globalSetup: '<rootDir>/test/global-setup.js',
+    },
+    {
+      ...shared,
+      displayName: 'node',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/{emulator,cloud,scripts}/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.js',
+    },
+    {
+      ...shared,
+      displayName: 'flows',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/flows/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/pages/setup.ts'],
+      globalSetup: '<rootDir>/test/global-setup.js',
+    },
+  ],
+};

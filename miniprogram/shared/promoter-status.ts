@@ -1,0 +1,41 @@
+/**
+ * The one place that turns WeChat's two status fields into what a store manager sees.
+ * Shared by the mini program and the cloud functions (bundled by esbuild).
+ */
+import type { AuthStatus, DeclStatus, PromoterStatus } from '../../typings/contract/common';
+
+/**
+ * cancelled: we cancelled the declaration (decl_status 2), whatever the promoter did;
+ * bound: declared and authorized (both 1: "bound in both directions", seed 002);
+ * revoked: declared, the promoter cancelled authorization (auth_status 2);
+ * awaiting: declared, waiting for the promoter to authorize (auth_status 0).
+ */
+export function promoterStatus(authStatus: AuthStatus, declStatus: DeclStatus): PromoterStatus {
+  if (declStatus === 2) return 'cancelled';
+  if (authStatus === 1) return 'bound';
+  if (authStatus === 2) return 'revoked';
+  return 'awaiting';
+}
+
+export const PROMOTER_STATUSES: readonly PromoterStatus[] = ['bound', 'awaiting', 'revoked', 'cancelled'];
+
+export const PROMOTER_STATUS_LABELS: Record<PromoterStatus, string> = {
+  bound: '已绑定',
+  awaiting: '待授权',
+  revoked: '已解除授权',
+  cancelled: '已取消声明',
+};
+
+/** The WeChat filters that select one derived status (for getpromoter / the read model). */
+export function statusFilter(status: PromoterStatus): { authStatus?: AuthStatus; declStatus: DeclStatus } {
+  switch (status) {
+    case 'cancelled':
+      return { declStatus: 2 };
+    case 'bound':
+      return { authStatus: 1, declStatus: 1 };
+    case 'revoked':
+      return { authStatus: 2, declStatus: 1 };
+    default:
+      return { authStatus: 0, declStatus: 1 };
+  }
+}

@@ -1,0 +1,325 @@
+import type {
+  AuthStatus,
+  CallerRole,
+  DeclStatus,
+  ErrorCode,
+  Page,
+  PageParams,
+  PromoterStatus,
+  UnixSeconds,
+} from './common';
+
+/** Cloud function `promoter`: roles, promoters, invites, join requests, messages, promotion data. */
+
+export interface Role {
+  roleId: number;
+  name: string;
+  desc: string;
+}
+
+export interface Promoter {
+  /** WeChat's promoter id (getpromoter `id`): the key for update, cancel and paging. */
+  id: string;
+  openid: string;
+  /** Known once fetched with need_unionid. */
+  unionid?: string;
+  roleId: number;
+  /** WeChat `retail_id`. Empty string when the promoter has no store. */
+  storeId: string;
+  extraInfo: string;
+  name: string;
+  phone: string;
+  authStatus: AuthStatus;
+  declStatus: DeclStatus;
+  status: PromoterStatus;
+  /** Last auth-status change (WeChat `update_time`). */
+  updateTime: UnixSeconds;
+}
+
+/** One row to declare: exactly one of openid / unionid. */
+export interface DeclareRow {
+  openid?: string;
+  unionid?: string;
+  roleId: number;
+  storeId?: string;
+  extraInfo?: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface RowFailure {
+  /** Index into the request's array. */
+  index: number;
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  errcode?: number;
+}
+
+export interface DeclareResult {
+  /** Rows now declared, including ones WeChat reported as already declared with the same data (103003). */
+  declaredCount: number;
+  /** Of declaredCount, how many were already declared before this call. */
+  alreadyDeclaredCount: number;
+  failed: RowFailure[];
+}
+
+export interface PromoterListParams extends PageParams {
+  authStatus?: AuthStatus;
+  declStatus?: DeclStatus;
+  status?: PromoterStatus;
+  roleId?: number;
+  storeId?: string;
+  openid?: string;
+  /** Matches name or phone (substring). */
+  keyword?: string;
+  /** Window on the last auth-status change, seconds. */
+  beginTime?: UnixSeconds;
+  endTime?: UnixSeconds;
+}
+
+export interface PromoterUpdateParams {
+  id: string;
+  roleId?: number;
+  storeId?: string;
+  extraInfo?: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface InviteMaterial {
+  /** base64 images / short link, as WeChat's getinvitationmaterial returns them. */
+  poster?: string;
+  qrcode?: string;
+  tag?: string;
+}
+
+export interface Invite {
+  /** Share token carried by the invite card (`/pages/join/index?invite=<token>`). */
+  token: string;
+  storeId: string;
+  storeName: string;
+  roleId: number;
+  roleName: string;
+  createdBy: string;
+  createdAt: UnixSeconds;
+  expiresAt: UnixSeconds;
+  /** Path for onShareAppMessage. */
+  sharePath: string;
+}
+
+export type JoinStatus = 'pending' | 'approved' | 'rejected';
+
+export interface JoinRequest {
+  id: string;
+  openid: string;
+  name: string;
+  phone: string;
+  storeId: string;
+  roleId: number;
+  inviteToken: string;
+  status: JoinStatus;
+  createdAt: UnixSeconds;
+  decidedAt?: UnixSeconds;
+  decidedBy?: string;
+  reason?: string;
+  /** Set once approved and declared. */
+  promoterId?: string;
+}
+
+export interface BatchResult {
+  /** ids that succeeded */
+  done: string[];
+  failed: { id: string; code: ErrorCode; message: string; errcode?: number }[];
+}
+
+/** Where the promoter authorizes the binding (wx.openEmbeddedMiniProgram). */
+export interface BindTarget {
+  appId: string; // 'wx97537671f13cd770'
+  path: string; // '/pages/bindPromoter/bindPromoter?appid=<our appid>&role=<roleId>&openType=2'
+}
+
+export interface MeStatus {
+  openid: string;
+  promoter: Promoter | null;
+  joinRequest: JoinRequest | null;
+  /** Present while the caller is declared but has not authorized (or revoked). */
+  bind?: BindTarget;
+}
+
+export interface WhoAmI {
+  openid: string;
+  role: CallerRole;
+  name?: string;
+  /** Stores a manager runs; all stores for an admin; empty otherwise. */
+  storeIds: string[];
+}
+
+export interface ShareMaterialParams {
+  /** Promoter id; the promoter must be declared and authorized. */
+  id: string;
+  /** Mini program page to promote. */
+  path: string;
+  title?: string;
+  extraInfo?: string;
+  /** 0 all (default), 1 short link, 2 path with params, 3 mini program code */
+  shareType?: 0 | 1 | 2 | 3;
+  envVersion?: 'release' | 'trial' | 'develop';
+}
+
+export interface ShareMaterial {
+  tag?: string;
+  sharePath?: string;
+  qrcode?: string;
+  /** WeChat's material is valid 30 days. */
+  expiresAt: UnixSeconds;
+}
+
+export type MessageAudience =
+  | { kind: 'all' }
+  | { kind: 'role'; roleIds: number[] }
+  | { kind: 'store'; storeIds: string[] }
+  | { kind: 'promoters'; ids: string[] };
+
+export interface MessageSendParams {
+  /** WeChat template type (enum UNCONFIRMED; 1 is the documented sample). */
+  msgType: number;
+  /** Template fields; sent to WeChat as a JSON string. */
+  content: Record<string, string>;
+  /** Page the message opens. */
+  path: string;
+  /** Jump target appid; defaults to ours. */
+  appid?: string;
+  audience: MessageAudience;
+}
+
+export interface MessageRecord {
+  id: string;
+  /** group = sendmsg (≥ 50 recipients), single = singlesendmsg per promoter (< 50). */
+  mode: 'group' | 'single';
+  /** WeChat msg_id, group sends only. */
+  msgId?: string;
+  msgType: number;
+  content: Record<string, string>;
+  path: string;
+  audience: MessageAudience;
+  recipientCount: number;
+  /** single sends: how many WeChat accepted */
+  sentCount: number;
+  failed: { id: string; code: ErrorCode; message: string; errcode?: number }[];
+  sentBy: string;
+  sentAt: UnixSeconds;
+}
+
+export interface MessageStatus {
+  id: string;
+  mode: 'group' | 'single';
+  sendCount: number;
+  /** 0..100 */
+  percent: number;
+  failCount: number;
+  failures: { id: string; errcode: number }[];
+  failInfoUrl?: string;
+}
+
+export interface MessageClicksParams {
+  /** yyyy-MM-dd */
+  sendDate: string;
+  /** 'msg' = by msg_id (WeChat dimonsion 0), 'type' = by msg_type (1) */
+  dimension: 'msg' | 'type';
+  msgType?: number;
+  msgId?: string;
+  beginSendTime?: UnixSeconds;
+  endSendTime?: UnixSeconds;
+}
+
+export interface MessageClick {
+  msgType: number;
+  msgId: string;
+  sendTime: UnixSeconds;
+  clickUv: number;
+  clickPv: number;
+}
+
+export interface StatsSummary {
+  total: number;
+  byStatus: Record<PromoterStatus, number>;
+  byRole: { roleId: number; count: number }[];
+  byStore: { storeId: string; count: number }[];
+  pendingJoinRequests: number;
+}
+
+export interface Relation {
+  promoterOpenid: string;
+  roleId: number;
+  storeId: string;
+  extraInfo: string;
+  /** the visiting user */
+  openid: string;
+  createTime: UnixSeconds;
+  path: string;
+  scene: number;
+  shareExtraInfo: string;
+}
+
+export interface PromotionOrder extends Relation {
+  mchId: string;
+  tradeNo: string;
+  outTradeNo: string;
+  /** 1 paid, 2 refund accepted */
+  status: 1 | 2;
+  /** fen */
+  paidAmount: number;
+  paidTime: UnixSeconds;
+  refundedTime?: UnixSeconds;
+}
+
+export interface PromoterActions {
+  'me.whoami': { params: Record<string, never>; result: WhoAmI };
+  'me.status': { params: Record<string, never>; result: MeStatus };
+
+  'role.list': { params: Record<string, never>; result: { items: Role[] } };
+  'role.add': { params: { name: string; desc?: string }; result: Role };
+  'role.update': { params: { roleId: number; name?: string; desc?: string }; result: Role };
+
+  'promoter.declare': { params: { promoters: DeclareRow[] }; result: DeclareResult };
+  'promoter.list': { params: PromoterListParams; result: Page<Promoter> };
+  'promoter.get': { params: { id: string }; result: Promoter };
+  'promoter.update': { params: PromoterUpdateParams; result: Promoter };
+  'promoter.cancel': { params: { id: string }; result: Promoter };
+  'promoter.redeclare': { params: { id: string }; result: Promoter };
+  /** Re-reads every promoter from WeChat into the read model (admin). */
+  'promoter.sync': { params: Record<string, never>; result: { total: number; pages: number; syncedAt: UnixSeconds } };
+
+  'invite.create': {
+    params: { storeId: string; roleId: number; invitationType?: 0 | 1 | 2 };
+    result: { invite: Invite; material: InviteMaterial };
+  };
+  /** Anyone holding the token: what the join page shows. */
+  'invite.get': { params: { token: string }; result: Invite & { expired: boolean } };
+
+  'join.request': { params: { inviteToken: string; name: string; phone: string }; result: JoinRequest };
+  'join.list': {
+    params: PageParams & { status?: JoinStatus; storeId?: string };
+    result: Page<JoinRequest>;
+  };
+  'join.approve': { params: { ids: string[] }; result: BatchResult };
+  'join.reject': { params: { ids: string[]; reason?: string }; result: BatchResult };
+
+  'share.material': { params: ShareMaterialParams; result: ShareMaterial };
+
+  'message.send': { params: MessageSendParams; result: MessageRecord };
+  'message.list': { params: PageParams; result: Page<MessageRecord> };
+  'message.status': { params: { id: string }; result: MessageStatus };
+  'message.clicks': { params: MessageClicksParams; result: { items: MessageClick[] } };
+
+  'stats.summary': { params: { storeId?: string }; result: StatsSummary };
+  'stats.relations': {
+    params: PageParams & { id: string; beginTime?: UnixSeconds; endTime?: UnixSeconds; scene?: number; path?: string };
+    result: Page<Relation>;
+  };
+  'stats.orders': {
+    params: PageParams & { id: string; status?: 1 | 2; date?: string; mchId?: string; tradeNo?: string; outTradeNo?: string };
+    result: Page<PromotionOrder>;
+  };
+}
