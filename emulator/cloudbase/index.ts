@@ -1,0 +1,102 @@
+/**
+ * startCloudbaseEmulator: the local stand-in for the CloudBase database that wx-server-sdk talks to.
+ * Point the SDK at it with TCB_CONTEXT_CNFG='{"URL":"<url>"}' (plus TCB_ENV, SCF_NAMESPACE and fake
+ * TENCENTCLOUD_SECRETID/KEY); production code stays unchanged.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Database } from './database';
+import { createCloudbaseServer } from './server';
+import { type Doc, parseStore, stringifyStore } from './wire';
+
+export type { Doc } from './wire';
+export { Database, DbError } from './database';
+
+export interface CloudbaseEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Optional JSON persistence: loaded at start, saved (debounced, atomically) after writes and on close. */
+  file?: string;
+  /** false makes touching an uncreated collection an error, as in the real cloud. Default true. */
+  autoCreateCollections?: boolean;
+}
+
+export interface CloudbaseEmulator {
+  /** http://127.0.0.1:P/admin, the value for TCB_CONTEXT_CNFG's URL. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Drops every collection and any open transaction. */
+  reset(): void;
+  /** A copy of the committed data, by collection. */
+  collections(): Record<string, Doc[]>;
+}
+
+const SAVE_DEBOUNCE_MS = 200;
+
+export async function startCloudbaseEmulator(
+  options: CloudbaseEmulatorOptions = {},
+): Promise<CloudbaseEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const file = options.file ? path.resolve(options.file) : undefined;
+  let saveTimer: NodeJS.Timeout | undefined;
+
+  const save = (): void => {
+    if (!file) return;
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, stringifyStore(db.dump()));
+    fs.renameSync(tmp, file); // atomic on one filesystem: a crash never leaves half a file
+  };
+
+  const db = new Database({
+    autoCreateCollections: options.autoCreateCollections,
+    onChange: file
+      ? () => {
+          clearTimeout(saveTimer);
+          saveTimer = setTimeout(save, SAVE_DEBOUNCE_MS);
+        }
+      : undefined,
+  });
+  if (file && fs.existsSync(file)) {
+    try {
+      db.load(parseStore(fs.readFileSync(file, 'utf8')));
+    } catch (err) {
+      throw new Error(
+        `cannot load CloudBase data file ${file}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
+  }
+
+  const server = createCloudbaseServer(db);
+  server.keepAliveTimeout = 1000; // the SDK keeps connections alive; do not hold close() for long
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}/admin`,
+    port,
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        db.close();
+        if (saveTimer) save();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      })),
+    reset: () => db.reset(),
+    collections: () => db.dump(),
+  };
+}

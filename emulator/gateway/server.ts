@@ -1,0 +1,143 @@
+/**
+ * The local functions gateway: what `wx.cloud.callFunction` reaches, over plain HTTP.
+ *   POST /functions/<name>  { "openid": "...", "data": { ... } }  ->  { "result": ..., "errMsg": "cloud.callFunction:ok" }
+ *   GET  /functions         ->  { "functions": ["admin", ...] }
+ * Permissive CORS so a browser page can call it.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Caller, type CloudFunctionModule, invokeFunction } from './invoke';
+
+export interface GatewayOptions {
+  port?: number;
+  host?: string;
+  load: (name: string) => CloudFunctionModule;
+  /** The functions there are; a name outside it answers 404 without loading anything. */
+  names: () => string[];
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+};
+const MAX_BODY_BYTES = 1024 * 1024; // wx.cloud.callFunction's own cap on data is far below this
+
+class BadRequest extends Error {}
+
+function parseCall(text: string): { caller: Caller; data: object } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text || '{}');
+  } catch {
+    throw new BadRequest('body must be JSON: { "openid": "...", "data": { ... } }');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new BadRequest('body must be a JSON object');
+  const { openid, unionid, appid, data } = body as Record<string, unknown>;
+  for (const [field, value] of Object.entries({ openid, unionid, appid })) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new BadRequest(`${field} must be a non-empty string when given`);
+    }
+  }
+  if (data !== undefined && (!data || typeof data !== 'object' || Array.isArray(data))) {
+    throw new BadRequest('data must be a JSON object');
+  }
+  return {
+    caller: {
+      openid: openid as string | undefined,
+      unionid: unionid as string | undefined,
+      appid: appid as string | undefined,
+    },
+    data: (data as object | undefined) ?? {},
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const server = http.createServer((req, res) => {
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...CORS });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/functions' || url.pathname === '/functions/') {
+      if (req.method !== 'GET') return send(405, { errMsg: 'GET /functions lists the functions' });
+      return send(200, { functions: options.names() });
+    }
+    const match = /^\/functions\/([^/]+)$/.exec(url.pathname);
+    if (!match)
+      return send(404, { errMsg: `no route ${req.method} ${url.pathname}; POST /functions/<name>` });
+    if (req.method !== 'POST') return send(405, { errMsg: `POST /functions/${match[1]}` });
+    const name = decodeURIComponent(match[1]!);
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return send(413, { errMsg: `body larger than ${MAX_BODY_BYTES} bytes` });
+      if (!options.names().includes(name)) {
+        return send(404, {
+          errMsg: `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}`,
+        });
+      }
+      let call: { caller: Caller; data: object };
+      try {
+        call = parseCall(Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        return send(400, { errMsg: `cloud.callFunction:fail ${(err as Error).message}` });
+      }
+      let fn: CloudFunctionModule;
+      try {
+        fn = options.load(name);
+      } catch (err) {
+        return send(500, {
+          errMsg: `cloud.callFunction:fail cannot load ${name}: ${(err as Error).message}`,
+        });
+      }
+      invokeFunction(fn, call.data, call.caller).then(
+        (result) => send(200, { result, errMsg: 'cloud.callFunction:ok' }),
+        // What the mini program sees when a function throws (CloudBase's -504002).
+        (err: unknown) =>
+          send(500, {
+            errCode: -504002,
+            errMsg: `cloud.callFunction:fail -504002 functions execute fail. ${err instanceof Error ? err.message : String(err)}`,
+          }),
+      );
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && !['0.0.0.0', '::'].includes(options.host) ? options.host : '127.0.0.1';
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      })),
+  };
+}
