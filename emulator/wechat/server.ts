@@ -1,0 +1,214 @@
+/**
+ * The HTTP side: routing, the `{errcode, errmsg}` envelope, the access_token check, faults and the
+ * call log. Plain node:http.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { CallLog } from './call-log';
+import { ControlError } from './control-input';
+import { handleControl } from './control';
+import type { WxBody } from './errors';
+import { errmsgOf, WxError } from './errors';
+import { Faults } from './faults';
+import type { FaultRule } from './faults';
+import { dataRoutes } from './promoter-data';
+import { messageRoutes } from './promoter-messages';
+import { promoterRoutes } from './promoter';
+import { tokenRoutes } from './tokens';
+import { unionRoutes } from './union';
+import { userInfoRoutes } from './user-info';
+import type { EmulatorApps, WxRoute } from './world';
+import { World } from './world';
+
+const ROUTES: Record<string, WxRoute> = {
+  ...tokenRoutes,
+  ...promoterRoutes,
+  ...messageRoutes,
+  ...dataRoutes,
+  ...userInfoRoutes,
+  ...unionRoutes,
+};
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const JSON_TYPE = 'application/json; encoding=utf-8';
+
+export interface Runtime {
+  world: World;
+  faults: Faults;
+  calls: CallLog;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = JSON_TYPE): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** WeChat's error answer: errmsg carries a hint and a request id, so clients never match on its text. */
+function errorBody(error: WxError): WxBody {
+  const hint = error.hint ? ` hint: [${error.hint}]` : '';
+  return {
+    errcode: error.errcode,
+    errmsg: `${errmsgOf(error.errcode)}${hint} rid: ${randomBytes(6).toString('hex')}`,
+  };
+}
+
+function parseJsonObject(raw: string): WxBody {
+  if (raw.trim() === '') throw new WxError(44002);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new WxError(47001, 'body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new WxError(47001, 'body must be a JSON object');
+  }
+  return parsed as WxBody;
+}
+
+/** Runs one WeChat call to its answer (status + JSON body). */
+function answerWechat(
+  runtime: Runtime,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  raw: string,
+  baseUrl: string,
+): { status: number; body: WxBody } {
+  const route = ROUTES[path];
+  try {
+    if (!route) throw new WxError(40066, path);
+    if (method !== route.method) throw new WxError(route.method === 'GET' ? 43001 : 43002);
+    const { world } = runtime;
+    if (route.auth !== 'none') {
+      const appid = world.tokens.check(query.get('access_token'));
+      // A valid token of the other app: WeChat checks the API permission separately (48001).
+      if (world.appKind(appid) !== route.auth)
+        throw new WxError(48001, "this api needs the other app's access_token");
+    }
+    const body = method === 'POST' ? parseJsonObject(raw) : {};
+    return { status: 200, body: route.handle(world, { method, path, query, body, baseUrl }) };
+  } catch (error) {
+    if (error instanceof WxError) return { status: 200, body: errorBody(error) };
+    console.error('[wechat-emulator] handler failed', path, error);
+    return { status: 200, body: errorBody(new WxError(-1)) };
+  }
+}
+
+function bodyForLog(raw: string): unknown {
+  if (raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw;
+  }
+}
+
+function applyFault(
+  runtime: Runtime,
+  rule: FaultRule,
+  res: ServerResponse,
+): { status: number; body: unknown } | 'continue' {
+  switch (rule.kind) {
+    case 'errcode':
+      return { status: 200, body: errorBody(new WxError(rule.errcode as number, 'injected fault')) };
+    case 'http': {
+      const status = rule.status as number;
+      return { status, body: `<html><body><h1>${status}</h1>injected fault</body></html>` };
+    }
+    case 'hang':
+      return { status: 0, body: undefined }; // never answered; close() or the client's timeout ends it
+    case 'drop':
+      res.socket?.destroy();
+      return { status: 0, body: undefined };
+    case 'expire-tokens':
+      runtime.world.tokens.expireAll();
+      return 'continue';
+  }
+}
+
+async function handle(runtime: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://stand-in');
+  const method = req.method ?? 'GET';
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  let raw: string;
+  try {
+    raw = await readBody(req);
+  } catch {
+    if (!res.headersSent) send(res, 413, { error: 'body too large' });
+    return;
+  }
+
+  if (path === '/__control' || path.startsWith('/__control/')) {
+    try {
+      let body: unknown;
+      if (raw.trim() !== '') {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          throw new ControlError(400, 'body: must be JSON');
+        }
+      }
+      send(res, 200, handleControl({ ...runtime, method, path, query: url.searchParams, body }));
+    } catch (error) {
+      if (error instanceof ControlError) send(res, error.status, { error: error.message, ...error.extra });
+      else {
+        console.error('[wechat-emulator] control failed', path, error);
+        send(res, 500, { error: String(error) });
+      }
+    }
+    return;
+  }
+
+  const { faults, calls, world } = runtime;
+  if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+  const at = world.clock.nowMs();
+  const logged = { at, method, path, query: url.searchParams, body: bodyForLog(raw) };
+  const rule = faults.pick(path);
+  if (rule) {
+    const outcome = applyFault(runtime, rule, res);
+    if (outcome !== 'continue') {
+      calls.add({ ...logged, status: outcome.status, answer: outcome.body, fault: rule.kind });
+      if (outcome.status !== 0) {
+        send(res, outcome.status, outcome.body, typeof outcome.body === 'string' ? 'text/html' : JSON_TYPE);
+      }
+      return;
+    }
+  }
+  const baseUrl = `http://${req.headers.host ?? 'localhost'}`;
+  const answer = answerWechat(runtime, method, path, url.searchParams, raw, baseUrl);
+  calls.add({ ...logged, status: answer.status, answer: answer.body, ...(rule ? { fault: rule.kind } : {}) });
+  send(res, answer.status, answer.body);
+}
+
+export function createEmulatorServer(apps: EmulatorApps): {
+  server: ReturnType<typeof createServer>;
+  runtime: Runtime;
+} {
+  const runtime: Runtime = { world: new World(apps), faults: new Faults(), calls: new CallLog() };
+  const server = createServer((req, res) => {
+    handle(runtime, req, res).catch((error: unknown) => {
+      console.error('[wechat-emulator] request failed', error);
+      if (!res.headersSent) send(res, 500, { errcode: -1, errmsg: 'system error' });
+    });
+  });
+  return { server, runtime };
+}
