@@ -1,0 +1,47 @@
+/** audit.list: the audit log, newest first, cursor paging (cursor = the last entry's id), filters. */
+import type { AuditEntry } from '../../../typings/contract/admin';
+import type { Page } from '../../../typings/contract/common';
+import { LIMITS } from '../../../miniprogram/shared/field-rules';
+import { AUDIT_COLLECTION, type AuditDoc, toAuditEntry } from '../../_shared/audit';
+import { collection, db } from '../../_shared/db';
+import { AppError } from '../../_shared/errors';
+import { defineAction } from '../../_shared/handler';
+import { bytes, openid, pageParams, params, v } from '../../_shared/validation';
+
+/** The shape of audit ids (see _shared/audit.ts): what a cursor must look like. */
+const AUDIT_ID = /^\d{15}-\d{6}-[0-9a-f]{8}$/;
+
+export const auditList = defineAction({
+  access: 'admin',
+  schema: params({
+    ...pageParams,
+    action: v.optional(bytes(64, '操作')),
+    actor: v.optional(openid),
+    target: v.optional(bytes(128, '对象')),
+  }),
+  async run(input): Promise<Page<AuditEntry>> {
+    const limit = input.limit ?? LIMITS.page.defaultLimit;
+    if (input.cursor !== undefined && !AUDIT_ID.test(input.cursor)) {
+      throw new AppError('INVALID_ARGUMENT', '分页游标无效，请从第一页重新加载（cursor）', {
+        field: 'cursor',
+      });
+    }
+    const filter: Record<string, unknown> = {};
+    if (input.action !== undefined) filter.action = input.action;
+    if (input.actor !== undefined) filter['actor.openid'] = input.actor;
+    if (input.target !== undefined) filter.target = input.target;
+    const pageWhere = input.cursor === undefined ? filter : { ...filter, _id: db().command.lt(input.cursor) };
+    const [{ total }, { data }] = await Promise.all([
+      collection<AuditDoc>(AUDIT_COLLECTION).where(filter).count(),
+      collection<AuditDoc>(AUDIT_COLLECTION)
+        .where(pageWhere)
+        .orderBy('_id', 'desc')
+        .limit(limit + 1)
+        .get(),
+    ]);
+    const items = data.slice(0, limit).map(toAuditEntry);
+    const page: Page<AuditEntry> = { items, total };
+    if (data.length > limit) page.nextCursor = items[items.length - 1].id;
+    return page;
+  },
+});

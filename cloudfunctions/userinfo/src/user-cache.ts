@@ -1,0 +1,163 @@
+/**
+ * Official Account user lookups with an in-memory cache.
+ *
+ * Cache: per function instance, 10 minutes (USER_CACHE_TTL_MS), keyed by lang + openid, at most
+ * USER_CACHE_MAX entries (oldest dropped first). Subscribed, unsubscribed and unknown answers are all
+ * cached, so asking again within 10 minutes costs no WeChat call. A follow or unfollow may therefore
+ * show up to 10 minutes late; that is the price of not spending the OA's daily quota on repeats.
+ *
+ * batchget fails a WHOLE call with 40003 when any openid in it is unknown. A failing batch is split in
+ * halves until the unknown openids are isolated: finding k unknown openids among n costs at most about
+ * 2·k·log2(n/k) extra calls. The calls of one request are capped (MAX_CALLS_PER_REQUEST); past that the
+ * request fails with INVALID_ARGUMENT rather than run past the function's timeout. Answers found until
+ * then stay cached, so a retry continues where this one stopped.
+ */
+import type { OaLang, OaUser } from '../../../typings/contract/userinfo';
+import { AppError, WechatApiError } from '../../_shared/errors';
+import {
+  BATCH_MAX,
+  ERR_INVALID_OPENID,
+  batchGetUserInfo,
+  getUserInfo,
+} from '../../_shared/wechat/user-info-api';
+
+export const USER_CACHE_TTL_MS = 10 * 60 * 1000;
+export const USER_CACHE_MAX = 20_000;
+/** WeChat calls one request may spend: 10 full batches plus room to isolate about 10 unknown openids. */
+export const MAX_CALLS_PER_REQUEST = 150;
+/** Concurrent WeChat calls within one request. */
+const CONCURRENCY = 4;
+
+interface CacheEntry {
+  user: OaUser;
+  expiresAt: number;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+const keyOf = (lang: OaLang, openid: string) => `${lang}:${openid}`;
+
+function cached(lang: OaLang, openid: string, now: number): OaUser | undefined {
+  const key = keyOf(lang, openid);
+  const entry = cache.get(key);
+  if (!entry) return undefined;
+  if (entry.expiresAt <= now) {
+    cache.delete(key);
+    return undefined;
+  }
+  return entry.user;
+}
+
+function remember(lang: OaLang, user: OaUser, now: number): void {
+  const key = keyOf(lang, user.openid);
+  cache.delete(key); // re-insert so Map order stays "oldest first"
+  cache.set(key, { user, expiresAt: now + USER_CACHE_TTL_MS });
+  while (cache.size > USER_CACHE_MAX) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    cache.delete(oldest);
+  }
+}
+
+const unknownUser = (openid: string): OaUser => ({ openid, state: 'unknown' });
+
+const isUnknownOpenid = (err: unknown) => err instanceof WechatApiError && err.errcode === ERR_INVALID_OPENID;
+
+/** One user (cached). An openid WeChat does not know (40003) answers state `unknown`. */
+export async function lookupUser(openid: string, lang: OaLang): Promise<OaUser> {
+  const hit = cached(lang, openid, Date.now());
+  if (hit) return hit;
+  let user: OaUser;
+  try {
+    user = await getUserInfo(openid, lang);
+  } catch (err) {
+    if (!isUnknownOpenid(err)) throw err;
+    user = unknownUser(openid);
+  }
+  remember(lang, user, Date.now());
+  return user;
+}
+
+/** A tiny limiter: at most `size` tasks at once, and at most `budget` tasks in all. */
+class CallBudget {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  spent = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly budget: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.spent >= this.budget) {
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        `openids 中无法识别的 openid 过多，本次已查询 ${this.spent} 次仍未查完，请检查列表后重试（已查到的结果会缓存 10 分钟）`,
+        { field: 'openids' },
+      );
+    }
+    this.spent++;
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** Resolves a batch (≤ 100), bisecting on 40003 until each unknown openid stands alone. */
+async function resolveBatch(openids: string[], lang: OaLang, budget: CallBudget): Promise<OaUser[]> {
+  try {
+    return await budget.run(() => batchGetUserInfo(openids, lang));
+  } catch (err) {
+    if (!isUnknownOpenid(err)) throw err;
+    if (openids.length === 1) return [unknownUser(openids[0])];
+    const middle = Math.ceil(openids.length / 2);
+    const [left, right] = await Promise.all([
+      resolveBatch(openids.slice(0, middle), lang, budget),
+      resolveBatch(openids.slice(middle), lang, budget),
+    ]);
+    return [...left, ...right];
+  }
+}
+
+/** Users for `openids` in input order (duplicates answered each time), fetched 100 a call, cached. */
+export async function lookupUsers(
+  openids: string[],
+  lang: OaLang,
+): Promise<{ users: OaUser[]; wechatCalls: number }> {
+  const now = Date.now();
+  const found = new Map<string, OaUser>();
+  const missing: string[] = [];
+  for (const openid of new Set(openids)) {
+    const hit = cached(lang, openid, now);
+    if (hit) found.set(openid, hit);
+    else missing.push(openid);
+  }
+  const budget = new CallBudget(CONCURRENCY, MAX_CALLS_PER_REQUEST);
+  const batches: string[][] = [];
+  for (let i = 0; i < missing.length; i += BATCH_MAX) batches.push(missing.slice(i, i + BATCH_MAX));
+  await Promise.all(
+    batches.map(async (batch) => {
+      const users = await resolveBatch(batch, lang, budget);
+      const at = Date.now();
+      for (const user of users) {
+        found.set(user.openid, user);
+        remember(lang, user, at);
+      }
+    }),
+  );
+  return {
+    users: openids.map((openid) => found.get(openid) ?? unknownUser(openid)),
+    wechatCalls: budget.spent,
+  };
+}
+
+/** Empties the cache (a fresh instance starts empty anyway). */
+export function clearUserCache(): void {
+  cache.clear();
+}
