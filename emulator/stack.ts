@@ -4,7 +4,7 @@
  * Used by `npm start`, the cloud function tests (test/cloud/harness.ts) and the flow tests.
  */
 import { appsFromEnv, DEMO_STAFF } from './demo-data';
-import { type CloudbaseEmulator, startCloudbaseEmulator } from './cloudbase';
+import { type CloudbaseEmulator, sdkEnv, startCloudbaseEmulator } from './cloudbase';
 import {
   type CloudFunctionModule,
   type Gateway,
@@ -63,14 +63,6 @@ interface WechatModule {
     seed: 'demo' | 'empty';
   }): Promise<WechatEmulator>;
 }
-
-/** Fake credentials: wx-server-sdk 4.0.2 crashes the process on an unhandled rejection without them. */
-const SDK_ENV = {
-  TCB_ENV: 'local',
-  SCF_NAMESPACE: 'local',
-  TENCENTCLOUD_SECRETID: 'AKIDfake',
-  TENCENTCLOUD_SECRETKEY: 'fake',
-};
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
@@ -132,8 +124,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const wechatUrl = outsideWechat ?? wechat!.url;
 
     const env: Record<string, string> = {
-      ...SDK_ENV,
-      TCB_CONTEXT_CNFG: JSON.stringify({ URL: cloudbase.url }),
+      ...sdkEnv(cloudbase.url),
       WX_API_BASE_URL: wechatUrl,
       WX_APPID: apps.miniProgram.appid,
       WX_APPSECRET: apps.miniProgram.secret,

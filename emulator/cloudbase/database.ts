@@ -404,12 +404,48 @@ function applyChange(doc: Doc, change: Change): Doc {
       throw new DbError('INVALID_PARAM', '不能更新_id的值');
     }
   }
+  checkOperandTypes(next, change.ops);
   try {
     update(next, change.ops, undefined, undefined, { cloneMode: 'deep' });
   } catch (err) {
     throw new DbError('DATABASE_REQUEST_FAILED', err instanceof Error ? err.message : String(err));
   }
   return next;
+}
+
+const NUMERIC_OPS = new Set(['$inc', '$mul']);
+const ARRAY_OPS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop']);
+
+/** The type errors the cloud (MongoDB) raises and mingo lets through: `$inc` on text, `$push` on a non-array. */
+function checkOperandTypes(doc: Doc, ops: AnyObject): void {
+  for (const [op, fields] of Object.entries(ops)) {
+    if (!NUMERIC_OPS.has(op) && !ARRAY_OPS.has(op)) continue;
+    for (const [path, operand] of Object.entries((fields ?? {}) as Record<string, unknown>)) {
+      const current = valueAt(doc, path);
+      if (current === undefined) continue;
+      if (NUMERIC_OPS.has(op) && (typeof current !== 'number' || typeof operand !== 'number')) {
+        throw new DbError(
+          'DATABASE_REQUEST_FAILED',
+          `Cannot apply ${op} to a value of non-numeric type (${path})`,
+        );
+      }
+      if (ARRAY_OPS.has(op) && !Array.isArray(current)) {
+        throw new DbError(
+          'DATABASE_REQUEST_FAILED',
+          `The field '${path}' must be an array but is of type ${typeof current}`,
+        );
+      }
+    }
+  }
+}
+
+function valueAt(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 /** Plain `field: value` conditions of a query: what an upsert starts its new document from. */

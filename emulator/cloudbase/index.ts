@@ -36,6 +36,24 @@ export interface CloudbaseEmulator {
 
 const SAVE_DEBOUNCE_MS = 200;
 
+/**
+ * What wx-server-sdk 4.0.2 needs in process.env to talk to the stand-in at `url`. The fake
+ * credentials matter: without them 4.0.2 crashes the process on an unhandled rejection.
+ * TENCENTCLOUD_RUNENV=SCF (+ region) is what a real cloud function sees; it also stops the SDK
+ * from probing metadata.tencentyun.com before every request and from keeping sockets alive.
+ */
+export function sdkEnv(url: string): Record<string, string> {
+  return {
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: url }),
+    TCB_ENV: 'local',
+    SCF_NAMESPACE: 'local',
+    TENCENTCLOUD_RUNENV: 'SCF',
+    TENCENTCLOUD_REGION: 'ap-shanghai',
+    TENCENTCLOUD_SECRETID: 'AKIDfake',
+    TENCENTCLOUD_SECRETKEY: 'fake',
+  };
+}
+
 export async function startCloudbaseEmulator(
   options: CloudbaseEmulatorOptions = {},
 ): Promise<CloudbaseEmulator> {
