@@ -1,0 +1,197 @@
+/**
+ * share.material and the promotion data (stats.summary, stats.relations, stats.orders).
+ */
+import * as v from 'valibot';
+import type { PromoterStatus } from '../../../../typings/contract/common';
+import type {
+  PromotionOrder,
+  Relation,
+  ShareMaterial,
+  StatsSummary,
+} from '../../../../typings/contract/promoter';
+import { FIELD_LABELS, LIMITS, PATTERNS } from '../../../../miniprogram/shared/field-rules';
+import {
+  PROMOTER_STATUSES,
+  PROMOTER_STATUS_LABELS,
+  statusFilter,
+} from '../../../../miniprogram/shared/promoter-status';
+import { AppError, WechatApiError } from '../../../_shared/errors';
+import { defineAction } from '../../../_shared/handler';
+import { bytes, integer, pageParams, params, storeId } from '../../../_shared/validation';
+import {
+  ERRCODE_EMPTY,
+  ERRCODE_UNAUTHORIZED_PROMOTER,
+  promoterApi,
+} from '../../../_shared/wechat/promoter-api';
+import { type PromoterDoc, ensureFresh } from '../read-model';
+import { COLLECTIONS, cmd, countWhere, findAll } from '../store';
+import { loadPromoter, promoterId, storeScope } from './promoters';
+
+const DAY_S = 86_400;
+const unixTime = (label: string) => integer(label, 0, 4_294_967_295);
+
+const shareMaterial = defineAction({
+  access: 'staff',
+  schema: params({
+    id: promoterId,
+    path: bytes(LIMITS.message.pathBytes, FIELD_LABELS.path),
+    title: v.optional(bytes(LIMITS.share.titleBytes, FIELD_LABELS.title)),
+    extraInfo: v.optional(bytes(LIMITS.share.extraInfoBytes, FIELD_LABELS.extraInfo, { allowEmpty: true })),
+    shareType: v.optional(v.picklist([0, 1, 2, 3], '素材类型只能是 0、1、2、3 之一')),
+    envVersion: v.optional(
+      v.picklist(['release', 'trial', 'develop'], '版本只能是 release、trial、develop 之一'),
+    ),
+  }),
+  async run(p, ctx): Promise<ShareMaterial> {
+    const api = promoterApi();
+    const doc = await loadPromoter(api, ctx, p.id);
+    if (doc.declStatus !== 1 || doc.authStatus !== 1) {
+      const status = PROMOTER_STATUS_LABELS[doc.status];
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `只有已声明且已授权绑定的推广员才能生成推广素材，该推广员当前状态：${status}`,
+        { field: 'id' },
+      );
+    }
+    try {
+      const material = await api.getShareMaterial({
+        openid: doc.openid,
+        path: p.path,
+        title: p.title,
+        extraInfo: p.extraInfo,
+        shareType: p.shareType,
+        envVersion: p.envVersion,
+      });
+      return { ...material, expiresAt: ctx.now() + LIMITS.share.validDays * DAY_S };
+    } catch (err) {
+      // 103014 is WeChat's "not authorized or not declared"; D-data describes the same case as
+      // "data does not exist" (103006): both mean our mirror was behind.
+      if (
+        err instanceof WechatApiError &&
+        (err.errcode === ERRCODE_UNAUTHORIZED_PROMOTER || err.errcode === ERRCODE_EMPTY)
+      ) {
+        throw new AppError(
+          'FAILED_PRECONDITION',
+          '微信显示该推广员尚未授权绑定或未被声明，暂时不能生成推广素材',
+          {
+            field: 'id',
+            errcode: err.errcode,
+          },
+        );
+      }
+      throw err;
+    }
+  },
+});
+
+/**
+ * Counts over the read model. By status: one count per status. By role and by store: one read of
+ * the two fields of the caller's promoters, grouped here (at most 50 000 small projected rows).
+ */
+const summary = defineAction({
+  access: 'staff',
+  schema: params({ storeId: v.optional(storeId) }),
+  async run(p, ctx): Promise<StatsSummary> {
+    const scope = storeScope(ctx, p.storeId);
+    await ensureFresh(promoterApi(), ctx.now());
+    const _ = cmd();
+    const byStatus = {} as Record<PromoterStatus, number>;
+    for (const status of PROMOTER_STATUSES) {
+      byStatus[status] = await countWhere(COLLECTIONS.promoters, _.and(scope, { ...statusFilter(status) }));
+    }
+    const rows = await findAll<PromoterDoc>(COLLECTIONS.promoters, scope, { roleId: true, storeId: true });
+    const roles = new Map<number, number>();
+    const stores = new Map<string, number>();
+    for (const r of rows) {
+      roles.set(r.roleId, (roles.get(r.roleId) ?? 0) + 1);
+      stores.set(r.storeId, (stores.get(r.storeId) ?? 0) + 1);
+    }
+    const pendingJoinRequests = await countWhere(
+      COLLECTIONS.joinRequests,
+      _.and(scope, { status: 'pending' }),
+    );
+    return {
+      total: PROMOTER_STATUSES.reduce((n, s) => n + byStatus[s], 0),
+      byStatus,
+      byRole: [...roles].map(([roleId, count]) => ({ roleId, count })).sort((a, b) => a.roleId - b.roleId),
+      byStore: [...stores]
+        .map(([storeId, count]) => ({ storeId, count }))
+        .sort((a, b) => (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : 0)),
+      pendingJoinRequests,
+    };
+  },
+});
+
+/**
+ * WeChat pages these itself (≤ 1000 rows, start_id): our cursor IS WeChat's start_id and a page is
+ * WeChat's page as is, so `limit` does not apply here (documented in the report).
+ */
+function nextCursor(rows: number, given: string | undefined, next: string | undefined): string | undefined {
+  return rows > 0 && next !== undefined && next !== given ? next : undefined;
+}
+
+const relations = defineAction({
+  access: 'staff',
+  schema: params({
+    ...pageParams,
+    id: promoterId,
+    beginTime: v.optional(unixTime('开始时间')),
+    endTime: v.optional(unixTime('结束时间')),
+    scene: v.optional(integer('场景值', 0, 4_294_967_295)),
+    path: v.optional(bytes(LIMITS.message.pathBytes, FIELD_LABELS.path)),
+  }),
+  async run(p, ctx) {
+    const api = promoterApi();
+    const doc = await loadPromoter(api, ctx, p.id, { fresh: false });
+    const page = await api.getRelations({
+      openid: doc.openid,
+      beginTime: p.beginTime,
+      endTime: p.endTime,
+      scene: p.scene,
+      path: p.path,
+      startId: p.cursor,
+    });
+    const items: Relation[] = page.rows;
+    const cursor = nextCursor(items.length, p.cursor, page.nextStartId);
+    return { items, total: page.totalCount, ...(cursor ? { nextCursor: cursor } : {}) };
+  },
+});
+
+const orders = defineAction({
+  access: 'staff',
+  schema: params({
+    ...pageParams,
+    id: promoterId,
+    status: v.optional(v.picklist([1, 2], '订单状态只能是 1、2 之一')),
+    date: v.optional(
+      v.pipe(v.string('日期应为文本'), v.regex(PATTERNS.date, '日期格式应为 yyyy-MM-dd（date）')),
+    ),
+    mchId: v.optional(bytes(32, '商户号')),
+    tradeNo: v.optional(bytes(64, '交易单号')),
+    outTradeNo: v.optional(bytes(64, '商户订单号')),
+  }),
+  async run(p, ctx) {
+    const api = promoterApi();
+    const doc = await loadPromoter(api, ctx, p.id, { fresh: false });
+    const page = await api.getOrders({
+      openid: doc.openid,
+      status: p.status,
+      // WeChat wants yyyyMMdd (wechat-api.md §1.6)
+      date: p.date?.replace(/-/g, ''),
+      mchId: p.mchId,
+      tradeNo: p.tradeNo,
+      outTradeNo: p.outTradeNo,
+      startId: p.cursor,
+    });
+    const items: PromotionOrder[] = page.rows;
+    const cursor = nextCursor(items.length, p.cursor, page.nextStartId);
+    return { items, total: page.totalCount, ...(cursor ? { nextCursor: cursor } : {}) };
+  },
+});
+
+export const promotionActions = {
+  'share.material': shareMaterial,
+  'stats.summary': summary,
+  'stats.relations': relations,
+  'stats.orders': orders,
+};

@@ -1,0 +1,274 @@
+/**
+ * Declaring promoters (addpromoter), shared by promoter.declare and join.approve.
+ *
+ * - Every row is checked BEFORE any WeChat call; a bad row comes back in `failed` (index, code,
+ *   field, message) and the good rows are still sent. Only a malformed request (not an array, more
+ *   than LIMITS.declare.maxRows rows) fails the whole call, in the action's schema.
+ * - Rows go 10 to an addpromoter call (25 rows → 10, 10, 5).
+ * - Per-row failures from fail_list map to our codes; 103003 (already exists) is looked up with
+ *   getpromoter: the same role, store and declared → counted as already declared; otherwise CONFLICT
+ *   saying where the person is declared.
+ * - A batch that fails as a whole (after the client's retries) fails only its own rows; the other
+ *   batches still go, so nothing a user entered is lost.
+ */
+import * as v from 'valibot';
+import type { ErrorCode } from '../../../typings/contract/common';
+import type { DeclareRow, RowFailure } from '../../../typings/contract/promoter';
+import { FIELD_LABELS, LIMITS, PATTERNS } from '../../../miniprogram/shared/field-rules';
+import { canAccessStore } from '../../_shared/access';
+import { AppError, toCloudError } from '../../_shared/errors';
+import type { Caller } from '../../_shared/staff';
+import {
+  bytes,
+  openid,
+  params,
+  parseParams,
+  patterned,
+  roleId,
+  storeId,
+  unionid,
+} from '../../_shared/validation';
+import {
+  type AddPromoterFailure,
+  type AddPromoterRow,
+  ERRCODE_DUPLICATE,
+  type PromoterApi,
+  type WechatPromoter,
+} from '../../_shared/wechat/promoter-api';
+import { knownStores, roleMap } from './lookups';
+
+export const phone = patterned(
+  LIMITS.promoter.phoneBytes,
+  FIELD_LABELS.phone,
+  PATTERNS.phone,
+  '只能是数字，可带 + 号、空格或连字符',
+);
+
+const rowSchema = params({
+  openid: v.optional(openid),
+  unionid: v.optional(unionid),
+  roleId,
+  storeId: v.optional(storeId),
+  extraInfo: v.optional(bytes(LIMITS.promoter.extraInfoBytes, FIELD_LABELS.extraInfo, { allowEmpty: true })),
+  name: v.optional(bytes(LIMITS.promoter.nameBytes, FIELD_LABELS.name, { allowEmpty: true })),
+  phone: v.optional(phone),
+});
+
+/** A row that passed every check: `identity` is the openid or unionid sent to WeChat. */
+export interface ValidRow {
+  index: number;
+  identity: string;
+  row: DeclareRow;
+}
+
+export type RowOutcome =
+  | { index: number; declared: true; already: boolean; row: DeclareRow; identity: string }
+  | { index: number; declared: false; failure: RowFailure };
+
+function failure(
+  index: number,
+  code: ErrorCode,
+  message: string,
+  extra: { field?: string; errcode?: number } = {},
+) {
+  const out: RowFailure = { index, code, message };
+  if (extra.field !== undefined) out.field = extra.field;
+  if (extra.errcode !== undefined) out.errcode = extra.errcode;
+  return out;
+}
+
+/**
+ * Checks every row: shape and limits, exactly one of openid/unionid, no repeats in the request,
+ * the store exists and the caller runs it, the role exists. Reads stores and roles once.
+ */
+export async function validateRows(
+  api: PromoterApi,
+  caller: Caller,
+  rows: unknown[],
+  fieldPrefix = 'promoters',
+): Promise<{ valid: ValidRow[]; failed: RowFailure[] }> {
+  const failed: RowFailure[] = [];
+  const parsed: ValidRow[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((raw, index) => {
+    const at = (field: string) => `${fieldPrefix}[${index}].${field}`;
+    let row: DeclareRow;
+    try {
+      row = parseParams(rowSchema, raw);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const field = err.field ? at(err.field) : `${fieldPrefix}[${index}]`;
+      const message = err.field
+        ? err.message.replace(`（${err.field}）`, `（${field}）`)
+        : `第 ${index + 1} 行：${err.message}`;
+      failed.push(failure(index, 'INVALID_ARGUMENT', message, { field }));
+      return;
+    }
+    if ((row.openid === undefined) === (row.unionid === undefined)) {
+      failed.push(
+        failure(index, 'INVALID_ARGUMENT', `openid 和 unionid 必须且只能填写一个（${at('openid')}）`, {
+          field: at('openid'),
+        }),
+      );
+      return;
+    }
+    const identity = (row.openid ?? row.unionid) as string;
+    const key = row.openid !== undefined ? 'openid' : 'unionid';
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      failed.push(
+        failure(index, 'INVALID_ARGUMENT', `${key} 与第 ${first + 1} 行重复（${at(key)}）`, {
+          field: at(key),
+        }),
+      );
+      return;
+    }
+    seen.set(identity, index);
+    parsed.push({ index, identity, row });
+  });
+
+  if (parsed.length === 0) return { valid: [], failed };
+  const stores = await knownStores(parsed.flatMap((p) => (p.row.storeId ? [p.row.storeId] : [])));
+  const roles = await roleMap(api);
+  const valid: ValidRow[] = [];
+  for (const p of parsed) {
+    const at = (field: string) => `${fieldPrefix}[${p.index}].${field}`;
+    const store = p.row.storeId;
+    if (store === undefined && caller.role !== 'admin') {
+      failed.push(
+        failure(p.index, 'FORBIDDEN', `店长声明推广员时必须选择自己负责的门店（${at('storeId')}）`, {
+          field: at('storeId'),
+        }),
+      );
+    } else if (store !== undefined && !canAccessStore(caller, store)) {
+      failed.push(
+        failure(p.index, 'FORBIDDEN', `你不是门店 ${store} 的店长，不能声明到该门店（${at('storeId')}）`, {
+          field: at('storeId'),
+        }),
+      );
+    } else if (store !== undefined && !stores.has(store)) {
+      failed.push(
+        failure(p.index, 'INVALID_ARGUMENT', `门店 ${store} 不存在（${at('storeId')}）`, {
+          field: at('storeId'),
+        }),
+      );
+    } else if (!roles.has(p.row.roleId)) {
+      failed.push(
+        failure(p.index, 'INVALID_ARGUMENT', `角色 ${p.row.roleId} 不存在（${at('roleId')}）`, {
+          field: at('roleId'),
+        }),
+      );
+    } else {
+      valid.push(p);
+    }
+  }
+  return { valid, failed };
+}
+
+function toWechatRow(v: ValidRow): AddPromoterRow {
+  const r = v.row;
+  const out: AddPromoterRow = { openid: v.identity, roleId: r.roleId };
+  if (r.storeId !== undefined) out.storeId = r.storeId;
+  if (r.extraInfo !== undefined) out.extraInfo = r.extraInfo;
+  if (r.name !== undefined) out.name = r.name;
+  if (r.phone !== undefined) out.phone = r.phone;
+  return out;
+}
+
+function describeDeclaration(p: WechatPromoter): string {
+  const store = p.storeId ? `门店 ${p.storeId}` : '未分配门店';
+  const state = p.declStatus === 2 ? '，已取消声明（可在推广员详情中重新声明）' : '';
+  return `${store}、角色 ${p.roleId}${state}`;
+}
+
+/** A fail_list entry → this row's outcome (103003 needs a getpromoter lookup). */
+async function outcomeOfFailure(
+  api: PromoterApi,
+  v: ValidRow,
+  fail: AddPromoterFailure,
+  fieldPrefix: string,
+): Promise<RowOutcome> {
+  const at = (field: string) => `${fieldPrefix}[${v.index}].${field}`;
+  const idField = at(v.row.openid !== undefined ? 'openid' : 'unionid');
+  const errcode = fail.errcode;
+  const reason = fail.errmsg ? `：${fail.errmsg}` : '';
+  const failed = (code: ErrorCode, message: string, field?: string): RowOutcome => ({
+    index: v.index,
+    declared: false,
+    failure: failure(v.index, code, message, { field, errcode }),
+  });
+  switch (errcode) {
+    case ERRCODE_DUPLICATE: {
+      const { promoters } = await api.getPromoterPage({ openid: v.identity });
+      const existing = promoters[0];
+      const same =
+        existing !== undefined &&
+        existing.declStatus === 1 &&
+        existing.roleId === v.row.roleId &&
+        existing.storeId === (v.row.storeId ?? '');
+      if (same) return { index: v.index, declared: true, already: true, row: v.row, identity: v.identity };
+      const where = existing ? describeDeclaration(existing) : '微信未返回其声明信息';
+      return failed('CONFLICT', `该用户已被声明为推广员（${where}）`, idField);
+    }
+    case 103002:
+      return failed('INVALID_ARGUMENT', `有字段超出微信的长度限制${reason}`);
+    case 103005:
+      return failed('QUOTA_EXCEEDED', `已达到微信的推广员数量上限${reason}`);
+    case 103007:
+      return failed('INVALID_ARGUMENT', `openid 无效或不属于本小程序（${idField}）`, idField);
+    case 103006:
+      return failed(
+        'INVALID_ARGUMENT',
+        `角色 ${v.row.roleId} 在微信中不存在（${at('roleId')}）`,
+        at('roleId'),
+      );
+    default:
+      return failed(
+        'UPSTREAM_ERROR',
+        errcode === undefined
+          ? '微信未能声明该行，且未说明原因'
+          : `微信拒绝声明该行（errcode ${errcode}${reason}）`,
+      );
+  }
+}
+
+/** Sends valid rows, 10 per addpromoter call; one outcome per row, in input order. */
+export async function sendRows(
+  api: PromoterApi,
+  rows: ValidRow[],
+  fieldPrefix = 'promoters',
+): Promise<RowOutcome[]> {
+  const outcomes: RowOutcome[] = [];
+  const perCall = LIMITS.promoter.perAddCall;
+  for (let i = 0; i < rows.length; i += perCall) {
+    const batch = rows.slice(i, i + perCall);
+    let failures: AddPromoterFailure[];
+    try {
+      ({ failures } = await api.addPromoters(batch.map(toWechatRow)));
+    } catch (err) {
+      // The whole call failed: only this batch's rows fail, with the error as WeChat/the client gave it.
+      const cloud = toCloudError(err);
+      for (const v of batch) {
+        outcomes.push({
+          index: v.index,
+          declared: false,
+          failure: failure(
+            v.index,
+            cloud.code,
+            cloud.message,
+            cloud.errcode === undefined ? {} : { errcode: cloud.errcode },
+          ),
+        });
+      }
+      continue;
+    }
+    const byIdentity = new Map(failures.map((f) => [f.openid, f]));
+    for (const v of batch) {
+      const fail = byIdentity.get(v.identity);
+      if (!fail)
+        outcomes.push({ index: v.index, declared: true, already: false, row: v.row, identity: v.identity });
+      else outcomes.push(await outcomeOfFailure(api, v, fail, fieldPrefix));
+    }
+  }
+  return outcomes.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,21 @@
+/**
+ * Cloud function `promoter`: roles, promoters, invites, join requests, messages and promotion data
+ * (contract: typings/contract/promoter.ts). WeChat is the source of truth for promoters; the
+ * `promoters` collection mirrors it (see read-model.ts).
+ */
+import { createHandler } from '../../_shared/handler';
+import { inviteActions } from './actions/invites';
+import { meActions } from './actions/me';
+import { messageActions } from './actions/messages';
+import { promoterActions } from './actions/promoters';
+import { promotionActions } from './actions/promotion';
+import { roleActions } from './actions/roles';
+
+export const main = createHandler('promoter', {
+  ...meActions,
+  ...roleActions,
+  ...promoterActions,
+  ...inviteActions,
+  ...promotionActions,
+  ...messageActions,
+});

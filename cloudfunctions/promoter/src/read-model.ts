@@ -1,0 +1,226 @@
+/**
+ * The promoter read model.
+ *
+ * WeChat is the source of truth for promoters. The collection `promoters` mirrors it so that lists
+ * can filter by several stores at once, search name/phone, page with small cursors and count by
+ * status cheaply, none of which getpromoter can do (2000-row pages, one retail_id per query).
+ *
+ * - Document: `_id` = WeChat promoter id; the contract's Promoter fields in camelCase (status derived
+ *   by promoterStatus), plus `unionid?` (fetched lazily by promoter.get) and `syncedAt` (when this
+ *   document last changed from a sync or a write).
+ * - State: `sync_state/promoters` {lastFullSyncAt, lastIncrementalAt, staleVersion, syncedVersion}.
+ * - Full sync (promoter.sync, and reads when needed): walks every getpromoter page (2000 a page,
+ *   4 500 promoters → 3 calls), inserts new documents, rewrites changed ones, and removes documents
+ *   WeChat no longer has. Unchanged documents are not written.
+ * - Freshness before a read (promoter.list / promoter.get / stats.summary / me.status):
+ *   a full sync when never synced, when marked stale, or when the last full sync is older than
+ *   10 minutes; otherwise an incremental sync when the last one is older than 15 s. The incremental
+ *   sync asks getpromoter for begin_time = lastIncrementalAt − 300 s: begin_time filters on the
+ *   auth-status change time, which is how a promoter's authorize / revoke in WeChat's bind mini
+ *   program reaches us. The 300 s overlap covers clock skew and rows WeChat commits late.
+ * - Stale marking: a declare adds promoters whose WeChat ids we do not know yet, so it bumps
+ *   `staleVersion`; a full sync records the version it started from in `syncedVersion`. Counters
+ *   instead of a flag, so a declare that lands during a sync is never lost.
+ * - Writes (update, cancel, redeclare) call WeChat first; only when WeChat accepted do they update
+ *   the mirror document and write the audit record, together. A failure leaves both untouched.
+ */
+import type { Promoter } from '../../../typings/contract/promoter';
+import { promoterStatus } from '../../../miniprogram/shared/promoter-status';
+import type { PromoterApi, WechatPromoter } from '../../_shared/wechat/promoter-api';
+import type { Transaction } from '../../_shared/db';
+import { COLLECTIONS, findAll, getDoc, insertMany, putDoc, removeIds, type Stored, cmd } from './store';
+
+export const FULL_SYNC_MAX_AGE_S = 600;
+export const INCREMENTAL_MAX_AGE_S = 15;
+export const INCREMENTAL_OVERLAP_S = 300;
+const STATE_ID = 'promoters';
+
+export interface PromoterDoc extends Omit<Promoter, 'id'> {
+  syncedAt: number;
+}
+
+export interface SyncState {
+  lastFullSyncAt?: number;
+  lastIncrementalAt?: number;
+  /** Bumped by every declare. */
+  staleVersion?: number;
+  /** staleVersion as read when the last full sync started. */
+  syncedVersion?: number;
+}
+
+export function docToPromoter(doc: Stored<PromoterDoc>): Promoter {
+  const out: Promoter = {
+    id: doc._id,
+    openid: doc.openid,
+    roleId: doc.roleId,
+    storeId: doc.storeId,
+    extraInfo: doc.extraInfo,
+    name: doc.name,
+    phone: doc.phone,
+    authStatus: doc.authStatus,
+    declStatus: doc.declStatus,
+    status: promoterStatus(doc.authStatus, doc.declStatus),
+    updateTime: doc.updateTime,
+  };
+  if (doc.unionid) out.unionid = doc.unionid;
+  return out;
+}
+
+/** A WeChat row as the mirror stores it (unionid is kept from the existing document). */
+export function wechatToDoc(row: WechatPromoter, syncedAt: number, unionid?: string): PromoterDoc {
+  const doc: PromoterDoc = {
+    openid: row.openid,
+    roleId: row.roleId,
+    storeId: row.storeId,
+    extraInfo: row.extraInfo,
+    name: row.name,
+    phone: row.phone,
+    authStatus: row.authStatus,
+    declStatus: row.declStatus,
+    status: promoterStatus(row.authStatus, row.declStatus),
+    updateTime: row.updateTime,
+    syncedAt,
+  };
+  if (unionid) doc.unionid = unionid;
+  return doc;
+}
+
+const COMPARED: (keyof PromoterDoc)[] = [
+  'openid',
+  'roleId',
+  'storeId',
+  'extraInfo',
+  'name',
+  'phone',
+  'authStatus',
+  'declStatus',
+  'updateTime',
+];
+
+function differs(a: PromoterDoc, b: PromoterDoc): boolean {
+  return COMPARED.some((key) => a[key] !== b[key]);
+}
+
+async function readState(): Promise<SyncState> {
+  return (await getDoc<SyncState>(COLLECTIONS.syncState, STATE_ID)) ?? {};
+}
+
+async function writeState(patch: SyncState): Promise<void> {
+  const current = await readState();
+  await putDoc(COLLECTIONS.syncState, STATE_ID, { ...stripId(current), ...patch });
+}
+
+function stripId<T extends object>(doc: T): T {
+  const copy = { ...doc } as T & { _id?: string };
+  delete copy._id;
+  return copy;
+}
+
+/** Writes WeChat rows into the mirror: inserts new ids, rewrites changed ones, skips the rest. */
+async function upsertRows(rows: WechatPromoter[], now: number, existing: Map<string, Stored<PromoterDoc>>) {
+  const inserts: Stored<PromoterDoc>[] = [];
+  for (const row of rows) {
+    const current = existing.get(row.id);
+    const next = wechatToDoc(row, now, current?.unionid);
+    if (!current) inserts.push({ ...next, _id: row.id });
+    else if (differs(current, next)) await putDoc(COLLECTIONS.promoters, row.id, next);
+  }
+  if (inserts.length > 0) await insertMany(COLLECTIONS.promoters, inserts);
+}
+
+export interface SyncResult {
+  total: number;
+  pages: number;
+  syncedAt: number;
+}
+
+/** Reads every promoter from WeChat and makes the mirror equal to it. */
+export async function fullSync(api: PromoterApi, now: number): Promise<SyncResult> {
+  const state = await readState();
+  const startedVersion = state.staleVersion ?? 0;
+  const { promoters, pages } = await api.getAllPromoters({});
+  const existing = new Map((await findAll<PromoterDoc>(COLLECTIONS.promoters, {})).map((d) => [d._id, d]));
+  await upsertRows(promoters, now, existing);
+  const live = new Set(promoters.map((p) => p.id));
+  const gone = [...existing.keys()].filter((id) => !live.has(id));
+  if (gone.length > 0) await removeIds(COLLECTIONS.promoters, gone);
+  await writeState({ lastFullSyncAt: now, lastIncrementalAt: now, syncedVersion: startedVersion });
+  return { total: promoters.length, pages, syncedAt: now };
+}
+
+/** Reads the promoters whose auth status changed since the last incremental sync (with overlap). */
+export async function incrementalSync(api: PromoterApi, now: number, since: number): Promise<void> {
+  const { promoters } = await api.getAllPromoters({ beginTime: Math.max(0, since - INCREMENTAL_OVERLAP_S) });
+  if (promoters.length > 0) {
+    const _ = cmd();
+    const ids = promoters.map((p) => p.id);
+    const existing = new Map<string, Stored<PromoterDoc>>();
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const d of await findAll<PromoterDoc>(COLLECTIONS.promoters, {
+        _id: _.in(ids.slice(i, i + 500)),
+      })) {
+        existing.set(d._id, d);
+      }
+    }
+    await upsertRows(promoters, now, existing);
+  }
+  await writeState({ lastIncrementalAt: now });
+}
+
+/** Makes the mirror fresh enough for a read (see the rules at the top of this file). */
+export async function ensureFresh(api: PromoterApi, now: number): Promise<void> {
+  const state = await readState();
+  const stale = (state.staleVersion ?? 0) > (state.syncedVersion ?? 0);
+  if (state.lastFullSyncAt === undefined || stale || now - state.lastFullSyncAt > FULL_SYNC_MAX_AGE_S) {
+    await fullSync(api, now);
+    return;
+  }
+  const lastIncremental = state.lastIncrementalAt ?? state.lastFullSyncAt;
+  if (now - lastIncremental > INCREMENTAL_MAX_AGE_S) await incrementalSync(api, now, lastIncremental);
+}
+
+/** After a declare: the next read does a full sync to learn the new promoters' ids. */
+export async function markStale(): Promise<void> {
+  const state = await readState();
+  await writeState({ staleVersion: (state.staleVersion ?? 0) + 1 });
+}
+
+export async function getPromoterDoc(id: string): Promise<Stored<PromoterDoc> | null> {
+  return getDoc<PromoterDoc>(COLLECTIONS.promoters, id);
+}
+
+export async function findPromoterByOpenid(openid: string): Promise<Stored<PromoterDoc> | null> {
+  const _ = cmd();
+  const docs = await findAll<PromoterDoc>(COLLECTIONS.promoters, _.or({ openid }, { unionid: openid }));
+  // a cancelled and a live record for one person cannot coexist in WeChat, but prefer the declared one
+  return docs.find((d) => d.declStatus === 1) ?? docs[0] ?? null;
+}
+
+/** Puts one promoter row from WeChat into the mirror right away (after a write or a lookup). */
+export async function storeWechatRow(row: WechatPromoter, now: number): Promise<Stored<PromoterDoc>> {
+  const current = await getPromoterDoc(row.id);
+  const doc = wechatToDoc(row, now, current?.unionid);
+  await putDoc(COLLECTIONS.promoters, row.id, doc);
+  return { ...doc, _id: row.id };
+}
+
+/**
+ * The mirror document after a write WeChat accepted, written inside `tx` (the caller's transaction,
+ * which also holds the audit record).
+ */
+export async function applyChange(
+  tx: Transaction,
+  before: Stored<PromoterDoc>,
+  change: Partial<
+    Pick<PromoterDoc, 'roleId' | 'storeId' | 'extraInfo' | 'name' | 'phone' | 'declStatus' | 'unionid'>
+  >,
+  now: number,
+): Promise<Stored<PromoterDoc>> {
+  const after: Stored<PromoterDoc> = { ...before, ...change, syncedAt: now };
+  after.status = promoterStatus(after.authStatus, after.declStatus);
+  await tx
+    .collection<Stored<PromoterDoc>>(COLLECTIONS.promoters)
+    .doc(before._id)
+    .update({ data: { ...change, status: after.status, syncedAt: now } });
+  return after;
+}
