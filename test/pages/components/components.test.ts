@@ -7,6 +7,7 @@ const components = {
   'state-view': loadIsolated('components/state-view/index'),
   'status-tag': loadIsolated('components/status-tag/index'),
   'load-more': loadIsolated('components/load-more/index'),
+  'byte-field': loadIsolated('components/byte-field/index'),
 };
 
 function host(template: string, data: Record<string, unknown>) {
@@ -123,5 +124,45 @@ describe('load-more', () => {
     lm.querySelector('.load-more')!.dispatchEvent('tap');
     await flush();
     expect(onRetry).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('byte-field', () => {
+  const template = `<byte-field class="bf" label="姓名" field="name" value="{{value}}" max="{{30}}" error="{{error}}" bind:change="onChange" />`;
+
+  it('counts UTF-8 bytes: a Chinese character is 3', async () => {
+    const comp = host(template, { value: '张伟', error: '' });
+    await flush();
+    const bf = comp.querySelector('.bf')!;
+    expect(text(bf.querySelector('.byte-field__counter'))).toBe('6/30 字节');
+    expect(text(bf.querySelector('.byte-field__error'))).toBe('');
+  });
+
+  it('shows the same byte message as the cloud when too long, and the page error when given', async () => {
+    const comp = host(template, { value: '张'.repeat(11), error: '' });
+    await flush();
+    const bf = comp.querySelector('.bf')!;
+    expect(text(bf.querySelector('.byte-field__counter'))).toBe('33/30 字节');
+    expect(bf.querySelector('.byte-field__counter--over')).toBeTruthy();
+    expect(text(bf.querySelector('.byte-field__error'))).toBe(
+      '姓名最多 30 字节（一个汉字算 3 字节），当前 33 字节',
+    );
+    comp.setData({ value: '张伟', error: '姓名不能为空' });
+    await flush();
+    expect(text(bf.querySelector('.byte-field__error'))).toBe('姓名不能为空');
+  });
+
+  it('emits change with the typed value', async () => {
+    const comp = host(template, { value: '', error: '' });
+    const onChange = jest.fn();
+    const bf = comp.querySelector('.bf') as any;
+    bf.addEventListener('change', onChange);
+    await flush();
+    bf.querySelector('.byte-field >>> .t-input__control').dispatchEvent('input', {
+      detail: { value: '李娜' },
+    });
+    await flush();
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(onChange.mock.calls[0][0].detail).toEqual({ value: '李娜' });
   });
 });

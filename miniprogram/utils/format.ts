@@ -1,0 +1,20 @@
+/** Dates as a store manager reads them (local time of the phone). */
+
+const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Unix seconds → `2026-11-21 08:05`; '' for 0 or missing. */
+export function formatTime(seconds: number | undefined): string {
+  if (!seconds) return '';
+  const d = new Date(seconds * 1000);
+  return `${formatDateOf(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Unix seconds → `2026-11-21`; '' for 0 or missing. */
+export function formatDate(seconds: number | undefined): string {
+  if (!seconds) return '';
+  return formatDateOf(new Date(seconds * 1000));
+}
+
+function formatDateOf(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

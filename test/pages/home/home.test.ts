@@ -1,0 +1,182 @@
+import simulate from 'miniprogram-simulate';
+import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
+import { ADMIN, GUEST, MANAGER, STORES, SUMMARY, cloudWith, deferred, ok, tap } from '../app/fixtures';
+
+const summaryCall = { name: 'promoter', data: { action: 'stats.summary' } };
+const storesCall = { name: 'admin', data: { action: 'store.list' } };
+const whoamiCall = { name: 'promoter', data: { action: 'me.whoami' } };
+
+beforeEach(() => {
+  resetApp({ whoami: Promise.resolve(ADMIN) });
+  jest.spyOn(wx, 'navigateTo').mockImplementation(() => undefined as any);
+  jest.spyOn(wx, 'redirectTo').mockImplementation(() => undefined as any);
+  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('home page', () => {
+  it('shows an admin the counts by status, pending requests and every quick action', async () => {
+    const callFunction = cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });
+    const page = await openPage('pages/home/index');
+    expect(callFunction).toHaveBeenCalledTimes(1);
+    expect(callFunction).toHaveBeenCalledWith(summaryCall);
+    const text = textOf(page);
+    expect(text).toContain('总部管理员');
+    expect(text).toContain('管理范围：全部门店');
+    expect(text).toContain('推广员（共 6 人）');
+    expect(page.instance.data.counts).toEqual([
+      { status: 'bound', label: '已绑定', count: 2 },
+      { status: 'awaiting', label: '待授权', count: 2 },
+      { status: 'revoked', label: '已解除授权', count: 1 },
+      { status: 'cancelled', label: '已取消声明', count: 1 },
+    ]);
+    expect(text).toContain('2已绑定2待授权1已解除授权1已取消声明');
+    expect(text).toContain('有 3 个加入申请待审核');
+    expect(page.instance.data.actions.map((a: any) => a.key)).toEqual([
+      'invite',
+      'promoters',
+      'join-requests',
+      'declare',
+      'roles',
+      'messages',
+      'settings',
+    ]);
+    expect(page.querySelector('.action-join-requests >>> .t-badge')).toBeTruthy();
+  });
+
+  it('shows a manager their stores by name and no settings', async () => {
+    resetApp({ whoami: Promise.resolve(MANAGER) });
+    const callFunction = cloudWith({
+      'promoter/stats.summary': () => ok({ ...SUMMARY, pendingJoinRequests: 0 }),
+      'admin/store.list': () => ok({ items: [STORES[0]] }),
+    });
+    const page = await openPage('pages/home/index');
+    expect(callFunction).toHaveBeenCalledWith(summaryCall);
+    expect(callFunction).toHaveBeenCalledWith(storesCall);
+    const text = textOf(page);
+    expect(text).toContain('王店长店长');
+    expect(text).toContain('管理范围：上海徐汇店');
+    expect(text).not.toContain('待审核');
+    expect(page.instance.data.actions.map((a: any) => a.key)).not.toContain('settings');
+    expect(page.querySelector('.action-settings')).toBeFalsy();
+  });
+
+  it('falls back to store ids when store.list fails (partial failure)', async () => {
+    resetApp({ whoami: Promise.resolve(MANAGER) });
+    cloudWith({
+      'promoter/stats.summary': () => ok(SUMMARY),
+      'admin/store.list': () => fail('UPSTREAM_UNAVAILABLE', 'busy'),
+    });
+    const page = await openPage('pages/home/index');
+    expect(page.instance.data.state).toBe('ready');
+    const text = textOf(page);
+    expect(text).toContain('管理范围：SH-XUHUI');
+    expect(text).toContain('门店名称暂时没取到，先显示门店编号');
+  });
+
+  it('sends promoters and guests to the join page', async () => {
+    resetApp({ whoami: Promise.resolve(GUEST) });
+    const callFunction = cloudWith({});
+    await openPage('pages/home/index');
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/join/index' });
+    expect(callFunction).not.toHaveBeenCalled();
+  });
+
+  it('asks whoami again when the launch call failed', async () => {
+    const launch = Promise.reject(new Error('offline'));
+    launch.catch(() => undefined);
+    resetApp({ whoami: launch });
+    const callFunction = cloudWith({
+      'promoter/me.whoami': () => ok(ADMIN),
+      'promoter/stats.summary': () => ok(SUMMARY),
+    });
+    const page = await openPage('pages/home/index');
+    expect(callFunction).toHaveBeenNthCalledWith(1, whoamiCall);
+    expect(callFunction).toHaveBeenNthCalledWith(2, summaryCall);
+    expect(page.instance.data.state).toBe('ready');
+  });
+
+  it('shows the skeleton while loading', async () => {
+    const summary = deferred();
+    cloudWith({ 'promoter/stats.summary': () => summary.promise });
+    const page = simulate.render(load('pages/home/index')) as any;
+    page.attach(document.createElement('parent-wrapper'));
+    const shown = page.instance.onShow();
+    await flush();
+    expect(page.instance.data.state).toBe('loading');
+    expect(page.querySelector('.home-state >>> .state-view__loading')).toBeTruthy();
+    summary.resolve(ok(SUMMARY));
+    await shown;
+    await flush();
+    expect(page.instance.data.state).toBe('ready');
+  });
+
+  it('shows the error with a retry that works', async () => {
+    let answer: unknown = fail('FORBIDDEN', '只有门店员工可以查看');
+    const callFunction = cloudWith({ 'promoter/stats.summary': () => answer });
+    const page = await openPage('pages/home/index');
+    expect(page.instance.data.state).toBe('error');
+    expect(textOf(page)).toContain('没有权限进行此操作：只有门店员工可以查看');
+    answer = ok(SUMMARY);
+    await tap(page, '.home-state >>> .state-view__retry >>> .t-button');
+    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(page.instance.data.state).toBe('ready');
+  });
+
+  it('shows a whoami failure as the error state and retries whoami', async () => {
+    const launch = Promise.reject(new Error('offline'));
+    launch.catch(() => undefined);
+    resetApp({ whoami: launch });
+    let whoami: unknown = Promise.reject(new Error('still offline'));
+    const callFunction = cloudWith({
+      'promoter/me.whoami': () => whoami,
+      'promoter/stats.summary': () => ok(SUMMARY),
+    });
+    const page = await openPage('pages/home/index');
+    expect(page.instance.data.state).toBe('error');
+    expect(textOf(page)).toContain('网络异常，请检查网络后重试');
+    whoami = ok(ADMIN);
+    await page.instance.onRetry();
+    await flush();
+    expect(callFunction.mock.calls.map((c) => c[0].data.action)).toEqual([
+      'me.whoami',
+      'me.whoami',
+      'stats.summary',
+    ]);
+    expect(page.instance.data.state).toBe('ready');
+  });
+
+  it('opens the list filtered by the tapped status', async () => {
+    cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });
+    const page = await openPage('pages/home/index');
+    page.querySelectorAll('.count')[2].dispatchEvent('tap');
+    await flush();
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/promoter-list/index?status=revoked' });
+  });
+
+  it('opens a quick action', async () => {
+    cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });
+    const page = await openPage('pages/home/index');
+    await tap(page, '.action-invite >>> .t-cell');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/invite/index' });
+    await tap(page, '.action-settings >>> .t-cell');
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/settings/index' });
+  });
+
+  it('refreshes quietly on pull-down and on the next show', async () => {
+    const counts = [SUMMARY, { ...SUMMARY, total: 7, byStatus: { ...SUMMARY.byStatus, bound: 3 } }];
+    let n = 0;
+    const callFunction = cloudWith({ 'promoter/stats.summary': () => ok(counts[Math.min(n++, 1)]) });
+    const page = await openPage('pages/home/index');
+    const refreshing = page.instance.onPullDownRefresh();
+    expect(page.instance.data.state).toBe('ready'); // no skeleton on a refresh
+    await refreshing;
+    await flush();
+    expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
+    expect(textOf(page)).toContain('推广员（共 7 人）');
+    await page.instance.onShow();
+    expect(callFunction).toHaveBeenCalledTimes(3);
+    expect(page.instance.data.state).toBe('ready');
+  });
+});
