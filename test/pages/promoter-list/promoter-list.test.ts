@@ -1,0 +1,281 @@
+import simulate from 'miniprogram-simulate';
+import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
+import { ADMIN, ROLES, STORES, SUMMARY, cloudWith, deferred, node, ok, promoter, tap } from '../app/fixtures';
+
+const PAGE_1 = Array.from({ length: 20 }, (_, i) => promoter(i + 1));
+const PAGE_2 = [promoter(21, { status: 'awaiting', authStatus: 0, roleId: 2, storeId: 'BJ-CHAOYANG' })];
+
+const call = (action: string, params: Record<string, unknown> = {}) => ({
+  name: 'promoter',
+  data: { action, ...params },
+});
+
+type Handlers = Parameters<typeof cloudWith>[0];
+
+/** Roles, stores, summary and a two-page list, unless `over` says otherwise. */
+function cloud(over: Handlers = {}) {
+  return cloudWith({
+    'promoter/role.list': () => ok({ items: ROLES }),
+    'admin/store.list': () => ok({ items: STORES }),
+    'promoter/stats.summary': () => ok(SUMMARY),
+    'promoter/promoter.list': (d) =>
+      d.cursor === 'c2'
+        ? ok({ items: PAGE_2, total: 21 })
+        : ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }),
+    ...over,
+  });
+}
+
+const listCalls = (callFunction: jest.Mock) =>
+  callFunction.mock.calls.map((c) => c[0].data).filter((d) => d.action === 'promoter.list');
+
+beforeEach(() => {
+  resetApp({ whoami: Promise.resolve(ADMIN) });
+  jest.spyOn(wx, 'navigateTo').mockImplementation(() => undefined as any);
+  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+  jest.spyOn(wx, 'showToast').mockImplementation(() => undefined as any);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('promoter list page', () => {
+  it('first render: lookups, counts and the first page, with names and status tags', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    expect(callFunction).toHaveBeenCalledTimes(4);
+    expect(callFunction).toHaveBeenCalledWith(call('role.list'));
+    expect(callFunction).toHaveBeenCalledWith({ name: 'admin', data: { action: 'store.list' } });
+    expect(callFunction).toHaveBeenCalledWith(call('stats.summary'));
+    expect(callFunction).toHaveBeenCalledWith(call('promoter.list', { limit: 20 }));
+    expect(page.instance.data.tabs.map((t: any) => t.label)).toEqual([
+      '全部 6',
+      '已绑定 2',
+      '待授权 2',
+      '已解除授权 1',
+      '已取消声明 1',
+    ]);
+    expect(page.querySelectorAll('.row').length).toBe(20);
+    const text = textOf(page);
+    expect(text).toContain('共 21 人');
+    expect(text).toContain('推广员1');
+    expect(text).toContain('上海徐汇店 · 推广员');
+    expect(text).toContain('已绑定');
+    expect(page.instance.data.moreStatus).toBe('idle');
+  });
+
+  it('opens on the status the home page asked for', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index', { status: 'awaiting' });
+    expect(callFunction).toHaveBeenCalledWith(call('promoter.list', { limit: 20, status: 'awaiting' }));
+    expect(page.instance.data.activeTab).toBe('awaiting');
+  });
+
+  it('shows the skeleton while the first page loads', async () => {
+    const list = deferred();
+    cloud({ 'promoter/promoter.list': () => list.promise });
+    const page = simulate.render(load('pages/promoter-list/index')) as any;
+    page.attach(document.createElement('parent-wrapper'));
+    const loading = page.instance.onLoad({});
+    await flush();
+    expect(page.instance.data.state).toBe('loading');
+    expect(page.querySelectorAll('.list-state >>> .state-view__skeleton').length).toBe(5);
+    list.resolve(ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }));
+    await loading;
+    await flush();
+    expect(page.instance.data.state).toBe('ready');
+  });
+
+  it('appends the next page on reach-bottom through path setData only', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    const setData = jest.spyOn(page.instance, 'setData');
+    await page.instance.onReachBottom();
+    await flush();
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, cursor: 'c2' }));
+    const keys = setData.mock.calls.flatMap((c) => Object.keys(c[0] as object));
+    expect(keys).toContain('items[20]');
+    expect(keys).not.toContain('items');
+    expect(page.querySelectorAll('.row').length).toBe(21);
+    expect(page.instance.data.items[20]).toEqual({
+      id: 'p21',
+      name: '推广员21',
+      phone: '13800000021',
+      storeId: 'BJ-CHAOYANG',
+      storeName: '北京朝阳店',
+      roleId: 2,
+      roleName: '金牌推广员',
+      status: 'awaiting',
+    });
+    expect(page.instance.data.moreStatus).toBe('no-more');
+    expect(textOf(page)).toContain('没有更多了');
+    // the last page: no further call
+    await page.instance.onReachBottom();
+    expect(listCalls(callFunction)).toHaveLength(2);
+  });
+
+  it('keeps the list when a next page fails, and retries from the footer', async () => {
+    let failMore = true;
+    const callFunction = cloud({
+      'promoter/promoter.list': (d) => {
+        if (!d.cursor) return ok({ items: PAGE_1, total: 21, nextCursor: 'c2' });
+        return failMore ? fail('UPSTREAM_UNAVAILABLE', 'busy') : ok({ items: PAGE_2, total: 21 });
+      },
+    });
+    const page = await openPage('pages/promoter-list/index');
+    await page.instance.onReachBottom();
+    await flush();
+    expect(page.instance.data.moreStatus).toBe('error');
+    expect(page.querySelectorAll('.row').length).toBe(20);
+    expect(textOf(page)).toContain('加载失败，点击重试');
+    failMore = false;
+    await tap(page, '.more >>> .load-more');
+    expect(listCalls(callFunction)).toHaveLength(3);
+    expect(page.querySelectorAll('.row').length).toBe(21);
+  });
+
+  it('changes the status tab', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    page.querySelectorAll('.tabs >>> .t-tabs__item')[2].dispatchEvent('tap');
+    await flush();
+    expect(page.instance.data.activeTab).toBe('awaiting');
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, status: 'awaiting' }));
+  });
+
+  it('filters by role and by store (the store also recounts the tabs)', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    node(page, '.filter-role').dispatchEvent('change', { detail: { value: 2 } });
+    await flush();
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, roleId: 2 }));
+    expect(textOf(page)).toContain('金牌推广员 ▾');
+    node(page, '.filter-store').dispatchEvent('change', { detail: { value: 1 } });
+    await flush();
+    expect(callFunction).toHaveBeenCalledWith(call('stats.summary', { storeId: 'SH-XUHUI' }));
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, roleId: 2, storeId: 'SH-XUHUI' }),
+    );
+  });
+
+  it('searches by name or phone on submit and clears the search', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    const input = node(page, '.search >>> .t-input__keyword');
+    input.dispatchEvent('input', { detail: { value: ' 1380000 ' } });
+    await flush();
+    input.dispatchEvent('confirm', { detail: { value: ' 1380000 ' } });
+    await flush();
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, keyword: '1380000' }));
+    await page.instance.onSearchClear();
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20 }));
+  });
+
+  it('says when nothing matches the filters, and when there is nobody yet', async () => {
+    cloud({ 'promoter/promoter.list': () => ok({ items: [], total: 0 }) });
+    const page = await openPage('pages/promoter-list/index');
+    expect(page.instance.data.state).toBe('empty');
+    expect(textOf(page)).toContain('还没有推广员');
+    node(page, '.filter-role').dispatchEvent('change', { detail: { value: 1 } });
+    await flush();
+    expect(textOf(page)).toContain('没有符合条件的推广员');
+  });
+
+  it('shows the error state with a retry', async () => {
+    let answer: unknown = fail('FORBIDDEN', '只能查看自己门店的推广员');
+    const callFunction = cloud({ 'promoter/promoter.list': () => answer });
+    const page = await openPage('pages/promoter-list/index');
+    expect(page.instance.data.state).toBe('error');
+    expect(textOf(page)).toContain('没有权限进行此操作：只能查看自己门店的推广员');
+    answer = ok({ items: PAGE_1, total: 20 });
+    await tap(page, '.list-state >>> .state-view__retry >>> .t-button');
+    expect(listCalls(callFunction)).toHaveLength(2);
+    expect(page.instance.data.state).toBe('ready');
+    expect(page.instance.data.moreStatus).toBe('no-more');
+  });
+
+  it('still lists with ids when the role and store lookups fail (partial failure)', async () => {
+    cloud({
+      'promoter/role.list': () => fail('INTERNAL', 'x'),
+      'admin/store.list': () => {
+        throw new Error('offline');
+      },
+      'promoter/stats.summary': () => fail('UPSTREAM_UNAVAILABLE', 'busy'),
+    });
+    const page = await openPage('pages/promoter-list/index');
+    expect(page.instance.data.state).toBe('ready');
+    const text = textOf(page);
+    expect(text).toContain('角色或门店名称暂时没取到，先显示编号');
+    expect(text).toContain('SH-XUHUI · 角色 1');
+    expect(page.instance.data.tabs.map((t: any) => t.label)).toEqual([
+      '全部',
+      '已绑定',
+      '待授权',
+      '已解除授权',
+      '已取消声明',
+    ]);
+  });
+
+  it('refreshes on pull-down and stops the indicator', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    await page.instance.onPullDownRefresh();
+    expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
+    expect(callFunction).toHaveBeenCalledTimes(6); // + summary + first page; lookups are kept
+    expect(listCalls(callFunction)[1]).toEqual({ action: 'promoter.list', limit: 20 });
+  });
+
+  it('keeps the rows and toasts when a refresh fails', async () => {
+    let answer: unknown = ok({ items: PAGE_1, total: 20 });
+    cloud({ 'promoter/promoter.list': () => answer });
+    const page = await openPage('pages/promoter-list/index');
+    answer = fail('UPSTREAM_UNAVAILABLE', 'busy');
+    await page.instance.onPullDownRefresh();
+    expect(page.instance.data.state).toBe('ready');
+    expect(page.querySelectorAll('.row').length).toBe(20);
+    expect(wx.showToast).toHaveBeenCalledWith({ title: '微信服务繁忙，请稍后重试', icon: 'none' });
+  });
+
+  it('opens the detail page of a row', async () => {
+    cloud();
+    const page = await openPage('pages/promoter-list/index');
+    page.querySelectorAll('.row >>> .t-cell')[1].dispatchEvent('tap');
+    await flush();
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/promoter-detail/index?id=p2' });
+  });
+
+  it('refreshes when it comes back after a change on the detail page, only then', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index');
+    await page.instance.onShow();
+    expect(callFunction).toHaveBeenCalledTimes(4);
+    getApp<IAppOption>().globalData.promoterListDirty = true;
+    await page.instance.onShow();
+    expect(callFunction).toHaveBeenCalledTimes(6);
+    expect(getApp<IAppOption>().globalData.promoterListDirty).toBe(false);
+  });
+
+  it('drops an answer that a newer filter overtook', async () => {
+    const slow = deferred();
+    let first = true;
+    cloud({
+      'promoter/promoter.list': (d) => {
+        if (d.status === 'bound' && first) {
+          first = false;
+          return slow.promise;
+        }
+        return ok({
+          items: d.status === 'revoked' ? [promoter(9, { status: 'revoked' })] : PAGE_1,
+          total: 1,
+        });
+      },
+    });
+    const page = await openPage('pages/promoter-list/index');
+    const bound = page.instance.onTabChange({ detail: { value: 'bound' } });
+    const revoked = page.instance.onTabChange({ detail: { value: 'revoked' } });
+    await revoked;
+    slow.resolve(ok({ items: PAGE_1, total: 20 }));
+    await bound;
+    await flush();
+    expect(page.instance.data.items.map((r: any) => r.id)).toEqual(['p9']);
+  });
+});
