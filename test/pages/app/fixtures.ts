@@ -111,3 +111,15 @@ export async function typeInto(page: Queryable, selector: string, value: string)
   node(page, selector).dispatchEvent('input', { detail: { value } });
   await flush();
 }
+
+/**
+ * Replace wx APIs with jest.fn()s that do nothing (simulate's wx mock lacks some, such as
+ * openEmbeddedMiniProgram: those are assigned). Restored by jest.restoreAllMocks for spied ones.
+ */
+export function stubWx(...names: string[]): void {
+  const api = wx as unknown as Record<string, unknown>;
+  for (const name of names) {
+    if (typeof api[name] === 'function') jest.spyOn(api as any, name).mockImplementation(() => undefined);
+    else api[name] = jest.fn();
+  }
+}

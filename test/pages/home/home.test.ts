@@ -1,6 +1,17 @@
 import simulate from 'miniprogram-simulate';
 import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, GUEST, MANAGER, STORES, SUMMARY, cloudWith, deferred, ok, tap } from '../app/fixtures';
+import {
+  ADMIN,
+  GUEST,
+  MANAGER,
+  STORES,
+  SUMMARY,
+  cloudWith,
+  deferred,
+  ok,
+  tap,
+  stubWx,
+} from '../app/fixtures';
 
 const summaryCall = { name: 'promoter', data: { action: 'stats.summary' } };
 const storesCall = { name: 'admin', data: { action: 'store.list' } };
@@ -8,9 +19,7 @@ const whoamiCall = { name: 'promoter', data: { action: 'me.whoami' } };
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
-  jest.spyOn(wx, 'navigateTo').mockImplementation(() => undefined as any);
-  jest.spyOn(wx, 'redirectTo').mockImplementation(() => undefined as any);
-  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+  stubWx('navigateTo', 'redirectTo', 'stopPullDownRefresh');
 });
 
 afterEach(() => jest.restoreAllMocks());

@@ -1,6 +1,18 @@
 import simulate from 'miniprogram-simulate';
 import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, ROLES, STORES, SUMMARY, cloudWith, deferred, node, ok, promoter, tap } from '../app/fixtures';
+import {
+  ADMIN,
+  ROLES,
+  STORES,
+  SUMMARY,
+  cloudWith,
+  deferred,
+  node,
+  ok,
+  promoter,
+  tap,
+  stubWx,
+} from '../app/fixtures';
 
 const PAGE_1 = Array.from({ length: 20 }, (_, i) => promoter(i + 1));
 const PAGE_2 = [promoter(21, { status: 'awaiting', authStatus: 0, roleId: 2, storeId: 'BJ-CHAOYANG' })];
@@ -31,9 +43,7 @@ const listCalls = (callFunction: jest.Mock) =>
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
-  jest.spyOn(wx, 'navigateTo').mockImplementation(() => undefined as any);
-  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
-  jest.spyOn(wx, 'showToast').mockImplementation(() => undefined as any);
+  stubWx('navigateTo', 'stopPullDownRefresh', 'showToast');
 });
 
 afterEach(() => jest.restoreAllMocks());
