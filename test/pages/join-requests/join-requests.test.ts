@@ -1,5 +1,5 @@
-import simulate from 'miniprogram-simulate';
-import { fail, flush, load, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
+import { renderLoading } from '../roles/page-kit';
 
 const REQ = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -70,10 +70,7 @@ describe('join requests page', () => {
   it('shows the loading state while join.list is out', async () => {
     let answer: (v: unknown) => void = () => undefined;
     cloud({ 'join.list': () => new Promise((resolve) => (answer = resolve)) });
-    const page = simulate.render(load('pages/join-requests/index')) as any;
-    page.attach(document.createElement('parent-wrapper'));
-    const loading = page.instance.onLoad({});
-    await flush();
+    const { page, loaded: loading } = await renderLoading('pages/join-requests/index');
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeTruthy();
     answer(ok({ items: [REQ('a')], total: 1 }));
     await loading;

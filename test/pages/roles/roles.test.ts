@@ -1,5 +1,5 @@
-import simulate from 'miniprogram-simulate';
-import { fail, flush, load, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
+import { renderLoading } from './page-kit';
 
 const ROLES = [
   { roleId: 1, name: '导购', desc: '门店导购' },
@@ -49,10 +49,7 @@ describe('roles page', () => {
   it('shows the loading state until role.list answers', async () => {
     let answer: (v: unknown) => void = () => undefined;
     cloud({ 'role.list': () => new Promise((resolve) => (answer = resolve)) });
-    const page = simulate.render(load('pages/roles/index')) as any;
-    page.attach(document.createElement('parent-wrapper'));
-    const loading = page.instance.onLoad({});
-    await flush();
+    const { page, loaded: loading } = await renderLoading('pages/roles/index');
     expect(page.instance.data.state).toBe('loading');
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeTruthy();
     answer(ok({ items: ROLES }));
