@@ -48,7 +48,8 @@ export async function buildFunctions(names = functionNames()): Promise<void> {
   }
 }
 
-if (require.main === module) {
+// Run as a script (`tsx scripts/build-functions.ts`), not when imported by start.ts or the flow tests.
+if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
   buildFunctions().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

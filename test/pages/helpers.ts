@@ -56,7 +56,7 @@ export function load(rel: string): string {
   return id;
 }
 
-export type RenderedPage<T = any> = ReturnType<typeof simulate.render> & { instance: T & Record<string, any> };
+export type RenderedPage<T = any> = simulate.RootComponent<any, any, any> & { instance: T & Record<string, any> };
 
 /** Render a page, attach it, and run onLoad(query) then onShow like the framework does. */
 export async function openPage<T = any>(rel: string, query: Record<string, string> = {}): Promise<RenderedPage<T>> {
