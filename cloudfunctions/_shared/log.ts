@@ -16,6 +16,8 @@ const INLINE_PATTERNS: RegExp[] = [
   /("(?:access_token|secret|appsecret)"\s*:\s*")[^"]*/gi,
 ];
 
+const TYPED_ERRORS = ['AppError', 'WechatApiError', 'WechatUnavailableError'];
+
 const knownSecrets = new Set<string>();
 
 /** Makes `value` redacted wherever it appears from now on (tokens, secrets). Short values are ignored. */
@@ -50,7 +52,8 @@ function redactValue(value: unknown, secrets: string[], depth: number, seen: Wea
       const v = (value as unknown as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = redactValue(v, secrets, depth + 1, seen);
     }
-    if (value.stack) out.stack = redactString(value.stack, secrets);
+    // Our typed errors say all there is in their fields; a stack helps only for the unexpected ones.
+    if (value.stack && !TYPED_ERRORS.includes(value.name)) out.stack = redactString(value.stack, secrets);
     return out;
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, depth + 1, seen));

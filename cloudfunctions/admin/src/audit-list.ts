@@ -1,4 +1,10 @@
-/** audit.list: the audit log, newest first, cursor paging (cursor = the last entry's id), filters. */
+/**
+ * audit.list: the audit log, newest first, cursor paging (cursor = the last entry's id), filters.
+ *
+ * The contract's `action` filter cannot arrive: every call is `{ action, ...params }`, so `action` is
+ * always the dispatch name ('audit.list'). The filter is taken as `auditAction` instead (reported to
+ * the lead as a contract fix to make).
+ */
 import type { AuditEntry } from '../../../typings/contract/admin';
 import type { Page } from '../../../typings/contract/common';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
@@ -15,7 +21,7 @@ export const auditList = defineAction({
   access: 'admin',
   schema: params({
     ...pageParams,
-    action: v.optional(bytes(64, '操作')),
+    auditAction: v.optional(bytes(64, '操作')),
     actor: v.optional(openid),
     target: v.optional(bytes(128, '对象')),
   }),
@@ -27,7 +33,7 @@ export const auditList = defineAction({
       });
     }
     const filter: Record<string, unknown> = {};
-    if (input.action !== undefined) filter.action = input.action;
+    if (input.auditAction !== undefined) filter.action = input.auditAction;
     if (input.actor !== undefined) filter['actor.openid'] = input.actor;
     if (input.target !== undefined) filter.target = input.target;
     const pageWhere = input.cursor === undefined ? filter : { ...filter, _id: db().command.lt(input.cursor) };
