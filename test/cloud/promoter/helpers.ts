@@ -1,0 +1,124 @@
+/**
+ * Shared set-up for the promoter function's tests: the stack, callers for every kind of user, the
+ * stores and managers (seeded through the real admin function) and the WeChat stand-in's control
+ * endpoints used here.
+ */
+import type { CloudError, CloudResponse } from '../../../typings/contract/common';
+import { DEMO_STAFF, demoId } from '../../../emulator/demo-data';
+import { type RecordedCall, type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+
+export const SH = 'SH-XUHUI';
+export const BJ = 'BJ-CHAOYANG';
+export const ADMIN = DEMO_STAFF.admin.openid;
+export const MGR_SH = DEMO_STAFF.managers[0].openid;
+export const MGR_BJ = DEMO_STAFF.managers[1].openid;
+export const STRANGER = demoId('Stranger');
+export const GUEST = demoId('Guest-joiner');
+
+export type Call = <T = unknown>(data: { action: string } & Record<string, unknown>) => Promise<CloudResponse<T>>;
+
+export interface Env {
+  stack: Stack;
+  admin: Call;
+  mgrSh: Call;
+  mgrBj: Call;
+  stranger: Call;
+  as(openid: string): Call;
+}
+
+function callerFor(stack: Stack, openid: string): Call {
+  const call = asCaller(stack, openid);
+  return <T>(data: { action: string } & Record<string, unknown>) => call<CloudResponse<T>>('promoter', data);
+}
+
+/** Starts the stack once per file; call in a describe's top level. */
+export function useStack(): Env {
+  const env = {} as Env;
+  beforeAll(async () => {
+    env.stack = await startTestStack();
+    env.admin = callerFor(env.stack, ADMIN);
+    env.mgrSh = callerFor(env.stack, MGR_SH);
+    env.mgrBj = callerFor(env.stack, MGR_BJ);
+    env.stranger = callerFor(env.stack, STRANGER);
+    env.as = (openid) => callerFor(env.stack, openid);
+  });
+  afterAll(() => env.stack.close());
+  beforeEach(async () => {
+    resetDatabase(env.stack);
+    await wechatControl(env.stack).reset();
+    await seedStaff(env.stack);
+  });
+  return env;
+}
+
+/** Two stores and a manager for each, through the admin function as the built-in admin. */
+export async function seedStaff(stack: Stack): Promise<void> {
+  const admin = asCaller(stack, ADMIN);
+  for (const [storeId, name] of [
+    [SH, '上海徐汇店'],
+    [BJ, '北京朝阳店'],
+  ]) {
+    ok(await admin<CloudResponse<unknown>>('admin', { action: 'store.add', storeId, name }));
+  }
+  for (const m of DEMO_STAFF.managers) {
+    ok(
+      await admin<CloudResponse<unknown>>('admin', {
+        action: 'manager.add',
+        openid: m.openid,
+        name: m.name,
+        role: 'manager',
+        storeIds: m.storeIds,
+      }),
+    );
+  }
+}
+
+/** The data of a successful answer (fails the test with the error otherwise). */
+export function ok<T>(answer: CloudResponse<T>): T {
+  if (!answer.ok) throw new Error(`expected ok, got ${JSON.stringify(answer.error)}`);
+  return answer.data;
+}
+
+/** The error of a failed answer. */
+export function err(answer: CloudResponse<unknown>): CloudError {
+  if (answer.ok) throw new Error(`expected an error, got ${JSON.stringify(answer.data).slice(0, 300)}`);
+  return answer.error;
+}
+
+/** The stand-in's control endpoints, by their real routes (emulator/wechat/control.ts). */
+export function control(stack: Stack) {
+  const c = wechatControl(stack);
+  return {
+    bulk: (options: {
+      count: number;
+      roleId?: number;
+      retailId?: string;
+      authStatus?: 0 | 1 | 2;
+      declStatus?: 1 | 2;
+      prefix?: string;
+    }) =>
+      c.raw('POST', '/__control/promoters/bulk', options) as Promise<{
+        created: number;
+        firstId: string;
+        lastId: string;
+        firstOpenid: string;
+      }>,
+    bind: (openid: string, action: 'authorize' | 'revoke') =>
+      c.raw('POST', '/__control/bind', { openid, action }),
+    calls: (path: string): Promise<RecordedCall[]> => c.calls(path),
+    clearCalls: () => c.raw('POST', '/__control/calls/clear', {}),
+    faults: (rules: Record<string, unknown>[]) => c.raw('POST', '/__control/faults', { rules }),
+    clearFaults: () => c.raw('DELETE', '/__control/faults'),
+    state: () =>
+      c.raw('GET', '/__control/state') as Promise<{
+        miniProgram: { promoters: Array<Record<string, unknown>>; roles: Array<Record<string, unknown>> };
+      }>,
+    relations: (body: Record<string, unknown>) => c.raw('POST', '/__control/relations', body),
+    orders: (body: Record<string, unknown>) => c.raw('POST', '/__control/orders', body),
+    limits: (body: Record<string, unknown>) => c.raw('POST', '/__control/limits', body),
+    mpUsers: (users: Array<Record<string, unknown>>) => c.raw('POST', '/__control/mp-users', { users }),
+  };
+}
+
+/** A well-formed openid for a test label ('x' padding, so `A-1` and `A-10` stay distinct). */
+export const oid = (label: string) => `o${label}`.padEnd(28, 'x').slice(0, 28);
