@@ -1,6 +1,7 @@
 /** Page toasts through tdesign's t-toast (each page renders `<t-toast id="t-toast" />`). */
 import Toast from 'tdesign-miniprogram/toast/index';
 import { errorText } from '../services/cloud';
+import { copyText, saveBase64Image } from './save-image';
 
 type Context = WechatMiniprogram.Page.TrivialInstance | WechatMiniprogram.Component.TrivialInstance;
 
@@ -15,4 +16,23 @@ export function toast(
 /** An error from a service call, in the words a store manager understands. */
 export function toastError(context: Context, err: unknown): void {
   toast(context, errorText(err), 'error');
+}
+
+/** Save a base64 image to the album and tell the user how it went (nothing when they cancelled). */
+export async function saveImageWithToast(context: Context, base64: string, name: string): Promise<void> {
+  try {
+    const outcome = await saveBase64Image(base64, name);
+    if (outcome === 'saved') toast(context, '已保存到相册');
+  } catch {
+    toast(context, '保存失败，请稍后重试', 'error');
+  }
+}
+
+/** Copy text; WeChat confirms a success itself, a failure gets our toast. */
+export async function copyWithToast(context: Context, text: string): Promise<void> {
+  try {
+    await copyText(text);
+  } catch {
+    toast(context, '复制失败，请长按文字手动复制', 'error');
+  }
 }

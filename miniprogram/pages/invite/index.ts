@@ -9,8 +9,7 @@ import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { formatDate } from '../../utils/format';
-import { copyText, saveBase64Image } from '../../utils/save-image';
-import { toast, toastError } from '../../utils/toast';
+import { copyWithToast, saveImageWithToast, toastError } from '../../utils/toast';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type InvitationType = 0 | 1 | 2;
@@ -112,22 +111,11 @@ Page({
   async onSaveImage(e: WechatMiniprogram.CustomEvent) {
     const kind = e.currentTarget.dataset.kind as 'poster' | 'qrcode';
     const base64 = this.data.material?.[kind];
-    if (!base64) return;
-    try {
-      const outcome = await saveBase64Image(base64, `invite-${kind}`);
-      if (outcome === 'saved') toast(this, '已保存到相册');
-    } catch {
-      toast(this, '保存失败，请稍后重试', 'error');
-    }
+    if (base64) await saveImageWithToast(this, base64, `invite-${kind}`);
   },
 
   async onCopyLink() {
     const tag = this.data.material?.tag;
-    if (!tag) return;
-    try {
-      await copyText(tag);
-    } catch {
-      toast(this, '复制失败，请长按链接手动复制', 'error');
-    }
+    if (tag) await copyWithToast(this, tag);
   },
 });

@@ -13,8 +13,7 @@ import { promoterService } from '../../services/promoter';
 import { LIMITS, PATTERNS } from '../../shared/field-rules';
 import { CUSTOM_PARAM_RULE, fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
-import { copyText, saveBase64Image } from '../../utils/save-image';
-import { toast, toastError } from '../../utils/toast';
+import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
 
 type ViewState = 'loading' | 'error' | 'ready';
 type SectionState = 'hidden' | 'loading' | 'error' | 'ready';
@@ -313,24 +312,13 @@ Page({
     }
   },
 
-  async onCopy(e: WechatMiniprogram.CustomEvent) {
-    const text = e.currentTarget.dataset.text as string;
-    try {
-      await copyText(text);
-    } catch {
-      toast(this, '复制失败，请长按文字手动复制', 'error');
-    }
+  onCopy(e: WechatMiniprogram.CustomEvent) {
+    return copyWithToast(this, e.currentTarget.dataset.text as string);
   },
 
   async onSaveQrcode() {
     const qrcode = this.data.material?.qrcode;
-    if (!qrcode) return;
-    try {
-      const outcome = await saveBase64Image(qrcode, `promoter-${this.promoterId}`);
-      if (outcome === 'saved') toast(this, '已保存到相册');
-    } catch {
-      toast(this, '保存失败，请稍后重试', 'error');
-    }
+    if (qrcode) await saveImageWithToast(this, qrcode, `promoter-${this.promoterId}`);
   },
 
   // ---- union custom parameter ----

@@ -106,7 +106,7 @@ describe('invite page', () => {
     await tap(page, '.save-poster >>> .t-button');
     expect(wx.showModal).toHaveBeenCalledTimes(1);
     expect(wx.openSetting).not.toHaveBeenCalled();
-    expect(page.querySelector('#t-toast').data.message ?? '').not.toBe('已保存到相册');
+    expect(toastMessage(page) ?? '').not.toBe('已保存到相册');
   });
 
   it('says when saving failed for another reason, and when the user cancelled nothing is said', async () => {
