@@ -101,7 +101,12 @@ test('103003 with the same role and store counts as already declared; a differen
   expect(result.declaredCount).toBe(2);
   expect(result.alreadyDeclaredCount).toBe(1);
   expect(result.failed).toHaveLength(1);
-  expect(result.failed[0]).toMatchObject({ index: 1, code: 'CONFLICT', field: 'promoters[1].openid', errcode: 103003 });
+  expect(result.failed[0]).toMatchObject({
+    index: 1,
+    code: 'CONFLICT',
+    field: 'promoters[1].openid',
+    errcode: 103003,
+  });
   expect(result.failed[0].message).toContain(`门店 ${SH}`);
   // the lookup is a getpromoter by openid
   const lookups = await control(env.stack).calls('/promoter/getpromoter');
@@ -112,21 +117,31 @@ test('a cancelled promoter declared again is CONFLICT pointing at redeclare', as
   ok(await env.admin({ action: 'promoter.declare', promoters: rows(1, 'Gone') }));
   const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list' })).items;
   ok(await env.admin({ action: 'promoter.cancel', id: p.id }));
-  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(1, 'Gone') }));
+  const result = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(1, 'Gone') }),
+  );
   expect(result.failed[0].code).toBe('CONFLICT');
   expect(result.failed[0].message).toContain('已取消声明');
 });
 
 test('a whole batch that fails leaves the other batches declared; its rows come back failed', async () => {
   // the second addpromoter call fails with a non-retryable code (48001: no permission)
-  await control(env.stack).faults([{ kind: 'errcode', errcode: 48001, path: '/promoter/addpromoter', next: 1 }]);
-  const first = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(5, 'Early') }));
+  await control(env.stack).faults([
+    { kind: 'errcode', errcode: 48001, path: '/promoter/addpromoter', next: 1 },
+  ]);
+  const first = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(5, 'Early') }),
+  );
   expect(first.failed.map((f) => f.code)).toEqual(Array(5).fill('UPSTREAM_ERROR'));
   expect(first.failed[0].errcode).toBe(48001);
 
-  await control(env.stack).faults([{ kind: 'errcode', errcode: 48001, path: '/promoter/addpromoter', next: 1 }]);
+  await control(env.stack).faults([
+    { kind: 'errcode', errcode: 48001, path: '/promoter/addpromoter', next: 1 },
+  ]);
   // The fault hits the FIRST addpromoter call of this request: rows 0..9 fail, 10..24 are declared.
-  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(25, 'Batch') }));
+  const result = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(25, 'Batch') }),
+  );
   expect(result.declaredCount).toBe(15);
   expect(result.failed.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const state = await control(env.stack).state();
@@ -138,14 +153,18 @@ test('a whole batch that fails leaves the other batches declared; its rows come 
 
 test('a busy WeChat on a batch is retried (addpromoter is idempotent) and the rows are declared', async () => {
   await control(env.stack).faults([{ kind: 'errcode', errcode: -1, path: '/promoter/addpromoter', next: 1 }]);
-  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(3, 'Busy') }));
+  const result = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(3, 'Busy') }),
+  );
   expect(result).toEqual({ declaredCount: 3, alreadyDeclaredCount: 0, failed: [] });
   expect(await addCalls()).toEqual([3, 3]);
 });
 
 test('per-item fail_list codes map to our codes', async () => {
   await control(env.stack).limits({ maxDeclared: 1 });
-  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(3, 'Cap') }));
+  const result = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(3, 'Cap') }),
+  );
   expect(result.declaredCount).toBe(1);
   expect(result.failed.map((f) => [f.index, f.code, f.errcode])).toEqual([
     [1, 'QUOTA_EXCEEDED', 103005],
@@ -182,7 +201,12 @@ test('a declare by unionid is sent as the openid field', async () => {
 });
 
 test('one audit record per declare call lists the declared rows', async () => {
-  ok(await env.mgrSh({ action: 'promoter.declare', promoters: [...rows(2, 'Aud'), { openid: 'bad', roleId: 1 }] }));
+  ok(
+    await env.mgrSh({
+      action: 'promoter.declare',
+      promoters: [...rows(2, 'Aud'), { openid: 'bad', roleId: 1 }],
+    }),
+  );
   const audit = env.stack.cloudbase.collections()[AUDIT_COLLECTION] ?? [];
   const records = audit.filter((a) => a.action === 'promoter.declare');
   expect(records).toHaveLength(1);

@@ -5,7 +5,14 @@
  */
 import type { CloudError, CloudResponse } from '../../../typings/contract/common';
 import { DEMO_STAFF, demoId } from '../../../emulator/demo-data';
-import { type RecordedCall, type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+import {
+  type RecordedCall,
+  type Stack,
+  asCaller,
+  resetDatabase,
+  startTestStack,
+  wechatControl,
+} from '../harness';
 
 export const SH = 'SH-XUHUI';
 export const BJ = 'BJ-CHAOYANG';
@@ -15,7 +22,9 @@ export const MGR_BJ = DEMO_STAFF.managers[1].openid;
 export const STRANGER = demoId('Stranger');
 export const GUEST = demoId('Guest-joiner');
 
-export type Call = <T = unknown>(data: { action: string } & Record<string, unknown>) => Promise<CloudResponse<T>>;
+export type Call = <T = unknown>(
+  data: { action: string } & Record<string, unknown>,
+) => Promise<CloudResponse<T>>;
 
 export interface Env {
   stack: Stack;
