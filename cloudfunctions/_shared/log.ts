@@ -73,8 +73,16 @@ export function redact<T>(value: T): T {
 }
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** LOG_LEVEL (debug, info, warn, error, silent) sets the threshold; default info. */
+function threshold(): number {
+  const wanted = (process.env.LOG_LEVEL ?? '').trim().toLowerCase() as Level | 'silent';
+  return LEVELS[wanted] ?? LEVELS.info;
+}
 
 function write(level: Level, event: string, fields: Record<string, unknown> = {}): void {
+  if (LEVELS[level] < threshold()) return;
   const line = JSON.stringify(redact({ level, event, at: new Date().toISOString(), ...fields }));
   if (level === 'error') console.error(line);
   else if (level === 'warn') console.warn(line);
@@ -82,9 +90,7 @@ function write(level: Level, event: string, fields: Record<string, unknown> = {}
 }
 
 export const log = {
-  debug: (event: string, fields?: Record<string, unknown>) => {
-    if (process.env.LOG_LEVEL === 'debug') write('debug', event, fields);
-  },
+  debug: (event: string, fields?: Record<string, unknown>) => write('debug', event, fields),
   info: (event: string, fields?: Record<string, unknown>) => write('info', event, fields),
   warn: (event: string, fields?: Record<string, unknown>) => write('warn', event, fields),
   error: (event: string, fields?: Record<string, unknown>) => write('error', event, fields),
