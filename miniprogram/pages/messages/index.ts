@@ -1,0 +1,466 @@
+/**
+ * Messages (推广员消息): send a template notice to bound promoters (all, by role, by store or chosen
+ * ones), see beforehand whether it goes as one group send (≥ LIMITS.message.groupThreshold) or as
+ * single sends, then follow each sent message's delivery (message.status) and clicks (message.clicks).
+ */
+import Toast from 'tdesign-miniprogram/toast/index';
+import type {
+  MessageAudience,
+  MessageClicksParams,
+  MessageRecord,
+  Promoter,
+  PromoterListParams,
+  Role,
+  Store,
+} from '../../../typings/contract/index';
+import { adminService } from '../../services/admin';
+import { CloudCallError, errorText } from '../../services/cloud';
+import { promoterService } from '../../services/promoter';
+import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
+import { chinaDate, chinaDateTime } from '../join-requests/format';
+import { currentCaller } from '../roles/caller';
+
+type ViewState = 'loading' | 'empty' | 'error' | 'ready';
+type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
+type AudienceKind = MessageAudience['kind'];
+
+/**
+ * Template fields of msg_type 1, from the one documented sample (wechat-api.md §1.5). The msg_type enum
+ * and other shapes are UNCONFIRMED, so these four are offered for every type and all are required.
+ */
+const TEMPLATE_FIELDS = [
+  { key: 'title', label: '标题' },
+  { key: 'topic', label: '主题' },
+  { key: 'desc', label: '内容' },
+  { key: 'date', label: '日期' },
+] as const;
+type TemplateKey = (typeof TEMPLATE_FIELDS)[number]['key'];
+
+interface Compose {
+  kind: AudienceKind;
+  roleIds: number[];
+  storeIds: string[];
+  promoterIds: string[];
+  msgType: string;
+  title: string;
+  topic: string;
+  desc: string;
+  date: string;
+  path: string;
+}
+
+interface SentView extends MessageRecord {
+  sentText: string;
+  title: string;
+  audienceText: string;
+  /** Delivery and clicks, loaded on demand. */
+  detail: { loading: boolean; error: string; lines: string[] } | null;
+}
+
+const NO_ERRORS = {
+  audience: '',
+  msgType: '',
+  title: '',
+  topic: '',
+  desc: '',
+  date: '',
+  path: '',
+  content: '',
+};
+const DEFAULT_PATH = 'pages/home/index';
+
+Page({
+  data: {
+    state: 'loading' as ViewState,
+    errorText: '',
+    allowed: false,
+    roles: [] as Role[],
+    stores: [] as Store[],
+    fields: TEMPLATE_FIELDS,
+    form: {
+      kind: 'all',
+      roleIds: [],
+      storeIds: [],
+      promoterIds: [],
+      msgType: '1',
+      title: '',
+      topic: '',
+      desc: '',
+      date: '',
+      path: DEFAULT_PATH,
+    } as Compose,
+    errors: { ...NO_ERRORS },
+    contentBytes: 0,
+    contentMax: LIMITS.message.contentBytes,
+    recipients: null as number | null,
+    countText: '',
+    candidates: [] as Promoter[],
+    candidatesState: 'loading' as ViewState,
+    candidatesError: '',
+    candidatesMore: 'idle' as MoreStatus,
+    confirmVisible: false,
+    sending: false,
+    lastSend: null as (MessageRecord & { modeText: string }) | null,
+
+    sentState: 'loading' as ViewState,
+    sentError: '',
+    sent: [] as SentView[],
+    sentMore: 'idle' as MoreStatus,
+  },
+
+  sentCursor: undefined as string | undefined,
+  candidatesCursor: undefined as string | undefined,
+  candidatesLoaded: false,
+  /** Bumped per recount, so a slow answer for an older audience is ignored. */
+  countToken: 0,
+
+  onLoad() {
+    return this.load();
+  },
+
+  onRetry() {
+    return this.load();
+  },
+
+  async onPullDownRefresh() {
+    if (this.data.allowed) await this.loadSent();
+    wx.stopPullDownRefresh();
+  },
+
+  onReachBottom() {
+    return this.loadMoreSent();
+  },
+
+  async load() {
+    this.setData({ state: 'loading' });
+    try {
+      const caller = await currentCaller();
+      const allowed = caller.role === 'admin' || caller.role === 'manager';
+      if (!allowed) {
+        this.setData({ allowed, state: 'ready' });
+        return;
+      }
+      const [roles, stores] = await Promise.all([promoterService.listRoles(), adminService.listStores()]);
+      this.setData({
+        allowed,
+        roles: roles.items,
+        stores: stores.items,
+        'form.date': this.data.form.date || chinaDate(Math.floor(Date.now() / 1000)),
+        state: 'ready',
+      });
+      this.setData({ contentBytes: utf8ByteLength(JSON.stringify(this.content())) });
+      await Promise.all([this.recount(), this.loadSent()]);
+    } catch (err) {
+      this.setData({ state: 'error', errorText: errorText(err) });
+    }
+  },
+
+  // ---- audience ----
+
+  onKindChange(e: WechatMiniprogram.CustomEvent<{ value: AudienceKind }>) {
+    this.setData({ 'form.kind': e.detail.value, 'errors.audience': '' });
+    if (e.detail.value === 'promoters' && !this.candidatesLoaded) void this.loadCandidates();
+    return this.recount();
+  },
+
+  onRolesChange(e: WechatMiniprogram.CustomEvent<{ value: number[] }>) {
+    this.setData({ 'form.roleIds': e.detail.value, 'errors.audience': '' });
+    return this.recount();
+  },
+
+  onStoresChange(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+    this.setData({ 'form.storeIds': e.detail.value, 'errors.audience': '' });
+    return this.recount();
+  },
+
+  onPromotersChange(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+    this.setData({ 'form.promoterIds': e.detail.value, 'errors.audience': '' });
+    return this.recount();
+  },
+
+  /** Chosen promoters come from the bound ones (messages reach bound promoters only). */
+  async loadCandidates() {
+    this.candidatesLoaded = true;
+    this.candidatesCursor = undefined;
+    this.setData({ candidatesState: 'loading', candidatesMore: 'idle' });
+    try {
+      const page = await promoterService.list({ status: 'bound', limit: LIMITS.page.maxLimit });
+      this.candidatesCursor = page.nextCursor;
+      this.setData({
+        candidates: page.items,
+        candidatesState: page.items.length ? 'ready' : 'empty',
+        candidatesMore: page.nextCursor ? 'idle' : 'no-more',
+      });
+    } catch (err) {
+      this.candidatesLoaded = false;
+      this.setData({ candidatesState: 'error', candidatesError: errorText(err) });
+    }
+  },
+
+  onCandidatesRetry() {
+    return this.loadCandidates();
+  },
+
+  async onMoreCandidates() {
+    if (!this.candidatesCursor || this.data.candidatesMore === 'loading') return;
+    this.setData({ candidatesMore: 'loading' });
+    try {
+      const page = await promoterService.list({
+        status: 'bound',
+        cursor: this.candidatesCursor,
+        limit: LIMITS.page.maxLimit,
+      });
+      this.candidatesCursor = page.nextCursor;
+      const start = this.data.candidates.length;
+      const changes: Record<string, unknown> = { candidatesMore: page.nextCursor ? 'idle' : 'no-more' };
+      page.items.forEach((p, i) => {
+        changes[`candidates[${start + i}]`] = p;
+      });
+      this.setData(changes);
+    } catch {
+      this.setData({ candidatesMore: 'error' });
+    }
+  },
+
+  /**
+   * How many bound promoters the audience reaches, from promoter.list totals (limit 1), so the page can
+   * say beforehand whether the cloud will group-send or single-send.
+   */
+  async recount() {
+    const token = ++this.countToken;
+    const form = this.data.form;
+    let filters: PromoterListParams[] = [];
+    if (form.kind === 'all') filters = [{}];
+    else if (form.kind === 'role') filters = form.roleIds.map((roleId) => ({ roleId: Number(roleId) }));
+    else if (form.kind === 'store') filters = form.storeIds.map((storeId) => ({ storeId }));
+    let recipients: number | null = form.kind === 'promoters' ? form.promoterIds.length : null;
+    if (recipients === null) {
+      if (!filters.length) recipients = 0;
+      else {
+        this.setData({ countText: '正在计算接收人数…' });
+        try {
+          const pages = await Promise.all(
+            filters.map((f) => promoterService.list({ ...f, status: 'bound', limit: 1 })),
+          );
+          recipients = pages.reduce((sum, p) => sum + p.total, 0);
+        } catch {
+          if (token === this.countToken)
+            this.setData({
+              recipients: null,
+              countText: '接收人数暂时无法计算，发送时按实际人数决定群发或单发',
+            });
+          return;
+        }
+      }
+    }
+    if (token !== this.countToken) return;
+    this.setData({ recipients, countText: describeCount(recipients) });
+  },
+
+  // ---- content ----
+
+  onFieldInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+    const field = e.currentTarget.dataset.field as keyof Compose;
+    this.setData({ [`form.${field}`]: e.detail.value, [`errors.${field}`]: '', 'errors.content': '' });
+    this.setData({ contentBytes: utf8ByteLength(JSON.stringify(this.content())) });
+  },
+
+  content(): Record<TemplateKey, string> {
+    const form = this.data.form;
+    return {
+      title: form.title.trim(),
+      topic: form.topic.trim(),
+      desc: form.desc.trim(),
+      date: form.date.trim(),
+    };
+  },
+
+  audience(): MessageAudience {
+    const form = this.data.form;
+    if (form.kind === 'role') return { kind: 'role', roleIds: form.roleIds.map(Number) };
+    if (form.kind === 'store') return { kind: 'store', storeIds: form.storeIds };
+    if (form.kind === 'promoters') return { kind: 'promoters', ids: form.promoterIds };
+    return { kind: 'all' };
+  },
+
+  validate(): typeof NO_ERRORS {
+    const form = this.data.form;
+    const errors = { ...NO_ERRORS };
+    if (form.kind === 'role' && !form.roleIds.length) errors.audience = '请至少选择一个角色';
+    if (form.kind === 'store' && !form.storeIds.length) errors.audience = '请至少选择一家门店';
+    if (form.kind === 'promoters' && !form.promoterIds.length) errors.audience = '请至少选择一位推广员';
+    if (!/^[1-9][0-9]*$/.test(form.msgType.trim())) errors.msgType = '消息类型应为正整数';
+    const content = this.content();
+    for (const { key, label } of TEMPLATE_FIELDS) if (!content[key]) errors[key] = `请填写${label}`;
+    errors.content = checkBytes('消息内容', JSON.stringify(content), LIMITS.message.contentBytes) ?? '';
+    const path = form.path.trim();
+    errors.path = path ? (checkBytes('页面路径', path, LIMITS.message.pathBytes) ?? '') : '请填写页面路径';
+    return errors;
+  },
+
+  onSendTap() {
+    const errors = this.validate();
+    this.setData({ errors });
+    if (Object.values(errors).some(Boolean)) return;
+    this.setData({ confirmVisible: true });
+  },
+
+  onConfirmCancel() {
+    this.setData({ confirmVisible: false });
+  },
+
+  async onConfirmSend() {
+    this.setData({ confirmVisible: false, sending: true });
+    try {
+      const record = await promoterService.sendMessage({
+        msgType: Number(this.data.form.msgType.trim()),
+        content: this.content(),
+        path: this.data.form.path.trim(),
+        audience: this.audience(),
+      });
+      const modeText = record.mode === 'group' ? '已群发' : '已逐个单发';
+      this.setData({ lastSend: { ...record, modeText } });
+      Toast({
+        context: this,
+        selector: '#t-toast',
+        message: record.failed.length
+          ? `${modeText}，${record.failed.length} 人失败`
+          : `${modeText}给 ${record.recipientCount} 人`,
+        theme: record.failed.length ? 'warning' : 'success',
+      });
+      await this.loadSent();
+    } catch (err) {
+      const field = err instanceof CloudCallError ? err.field?.split('.')[0] : undefined;
+      if (field === 'path' || field === 'msgType')
+        this.setData({ [`errors.${field}`]: (err as CloudCallError).userMessage });
+      else if (field === 'content') this.setData({ 'errors.content': (err as CloudCallError).userMessage });
+      else if (field === 'audience') this.setData({ 'errors.audience': (err as CloudCallError).userMessage });
+      Toast({ context: this, selector: '#t-toast', message: errorText(err), theme: 'error' });
+    } finally {
+      this.setData({ sending: false });
+    }
+  },
+
+  // ---- sent list ----
+
+  sentView(record: MessageRecord): SentView {
+    return {
+      ...record,
+      sentText: chinaDateTime(record.sentAt),
+      title: record.content.title || `消息类型 ${record.msgType}`,
+      audienceText: this.audienceText(record.audience),
+      detail: null,
+    };
+  },
+
+  audienceText(audience: MessageAudience): string {
+    if (audience.kind === 'all') return '全部已绑定推广员';
+    if (audience.kind === 'role') {
+      const names = new Map(this.data.roles.map((r) => [r.roleId, r.name]));
+      return `角色：${audience.roleIds.map((id) => names.get(id) ?? `角色 ${id}`).join('、')}`;
+    }
+    if (audience.kind === 'store') {
+      const names = new Map(this.data.stores.map((s) => [s.storeId, s.name]));
+      return `门店：${audience.storeIds.map((id) => names.get(id) ?? id).join('、')}`;
+    }
+    return `指定 ${audience.ids.length} 位推广员`;
+  },
+
+  async loadSent() {
+    this.sentCursor = undefined;
+    this.setData({ sentState: 'loading', sentMore: 'idle' });
+    try {
+      const page = await promoterService.listMessages({ limit: LIMITS.page.defaultLimit });
+      this.sentCursor = page.nextCursor;
+      this.setData({
+        sent: page.items.map((m) => this.sentView(m)),
+        sentState: page.items.length ? 'ready' : 'empty',
+        sentMore: page.nextCursor ? 'idle' : page.items.length ? 'no-more' : 'idle',
+      });
+    } catch (err) {
+      this.setData({ sentState: 'error', sentError: errorText(err) });
+    }
+  },
+
+  onSentRetry() {
+    return this.loadSent();
+  },
+
+  async loadMoreSent() {
+    if (!this.sentCursor || this.data.sentMore === 'loading') return;
+    this.setData({ sentMore: 'loading' });
+    try {
+      const page = await promoterService.listMessages({
+        cursor: this.sentCursor,
+        limit: LIMITS.page.defaultLimit,
+      });
+      this.sentCursor = page.nextCursor;
+      const start = this.data.sent.length;
+      const changes: Record<string, unknown> = { sentMore: page.nextCursor ? 'idle' : 'no-more' };
+      page.items.forEach((m, i) => {
+        changes[`sent[${start + i}]`] = this.sentView(m);
+      });
+      this.setData(changes);
+    } catch {
+      this.setData({ sentMore: 'error' });
+    }
+  },
+
+  /** Delivery and clicks of one sent message; each half may fail on its own. */
+  async onShowEffect(e: WechatMiniprogram.TouchEvent) {
+    const index = Number(e.currentTarget.dataset.index);
+    const record = this.data.sent[index];
+    if (!record) return;
+    const key = `sent[${index}].detail`;
+    this.setData({ [key]: { loading: true, error: '', lines: [] } });
+    const clicksParams: MessageClicksParams =
+      record.mode === 'group' && record.msgId
+        ? {
+            sendDate: chinaDate(record.sentAt),
+            dimension: 'msg',
+            msgType: record.msgType,
+            msgId: record.msgId,
+          }
+        : // WeChat has no per-message click data for single sends: the day's figure for the type is the closest
+          { sendDate: chinaDate(record.sentAt), dimension: 'type', msgType: record.msgType };
+    const [status, clicks] = await Promise.allSettled([
+      promoterService.messageStatus(record.id),
+      promoterService.messageClicks(clicksParams),
+    ]);
+    const lines: string[] = [];
+    const problems: string[] = [];
+    if (status.status === 'fulfilled') {
+      const s = status.value;
+      lines.push(`送达进度 ${s.percent}%：已发送 ${s.sendCount} 人，失败 ${s.failCount} 人`);
+      if (s.failures.length)
+        lines.push(
+          `失败明细：${s.failures
+            .slice(0, 10)
+            .map((f) => `${f.id}（错误码 ${f.errcode}）`)
+            .join('、')}${s.failures.length > 10 ? ' 等' : ''}`,
+        );
+      if (s.failInfoUrl) lines.push('失败人数较多，明细请在微信后台下载');
+    } else problems.push(`送达情况：${errorText(status.reason)}`);
+    if (clicks.status === 'fulfilled') {
+      const items =
+        record.mode === 'group'
+          ? clicks.value.items.filter((c) => c.msgId === record.msgId)
+          : clicks.value.items;
+      const uv = items.reduce((sum, c) => sum + c.clickUv, 0);
+      const pv = items.reduce((sum, c) => sum + c.clickPv, 0);
+      lines.push(
+        record.mode === 'group'
+          ? `点击 ${uv} 人，共 ${pv} 次`
+          : `点击 ${uv} 人，共 ${pv} 次（单发消息按消息类型统计，为 ${chinaDate(record.sentAt)} 当天同类型消息合计）`,
+      );
+    } else problems.push(`点击数据：${errorText(clicks.reason)}`);
+    this.setData({ [key]: { loading: false, error: problems.join('；'), lines } });
+  },
+});
+
+function describeCount(recipients: number): string {
+  if (!recipients) return '当前没有符合条件的已绑定推广员';
+  return recipients >= LIMITS.message.groupThreshold
+    ? `预计 ${recipients} 人，将以群发方式发送（${LIMITS.message.groupThreshold} 人及以上）`
+    : `预计 ${recipients} 人，将逐个单发（少于 ${LIMITS.message.groupThreshold} 人）`;
+}
