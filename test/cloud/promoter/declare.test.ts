@@ -2,7 +2,7 @@
  * promoter.declare: batching, per-row validation, 103003 handling, whole-batch failures, store
  * scoping for managers, the audit record, and the mirror learning the new promoters.
  */
-import type { DeclareResult, Page, Promoter } from '../../../typings/contract/promoter';
+import type { DeclareResult, Page, Promoter } from '../../../typings/contract/index';
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 

@@ -4,6 +4,7 @@
  * endpoints used here.
  */
 import type { CloudError, CloudResponse } from '../../../typings/contract/common';
+import { db } from '../../../cloudfunctions/_shared/db';
 import { DEMO_STAFF, demoId } from '../../../emulator/demo-data';
 import {
   type RecordedCall,
@@ -131,3 +132,18 @@ export function control(stack: Stack) {
 
 /** A well-formed openid for a test label ('x' padding, so `A-1` and `A-10` stay distinct). */
 export const oid = (label: string) => `o${label}`.padEnd(28, 'x').slice(0, 28);
+
+/** Pretends the last syncs happened `seconds` earlier (the freshness rules read these stamps). */
+export async function ageSync(seconds: number): Promise<void> {
+  const ref = db().collection<{ _id: string; lastFullSyncAt?: number; lastIncrementalAt?: number }>(
+    'sync_state',
+  );
+  const { data } = await ref.doc('promoters').get();
+  if (!data) return;
+  await ref.doc('promoters').update({
+    data: {
+      lastFullSyncAt: (data.lastFullSyncAt ?? 0) - seconds,
+      lastIncrementalAt: (data.lastIncrementalAt ?? 0) - seconds,
+    },
+  });
+}

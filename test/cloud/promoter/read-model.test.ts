@@ -2,28 +2,12 @@
  * The read model and the promoter reads and writes: sync paging, freshness rules, list filters and
  * cursors, get with the lazy unionid, update / cancel / redeclare with audit and no half-applied change.
  */
-import type { Page, Promoter } from '../../../typings/contract/promoter';
+import type { Page, Promoter } from '../../../typings/contract/index';
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
-import { db } from '../../../cloudfunctions/_shared/db';
 import { wechatControl } from '../harness';
-import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
+import { BJ, SH, ageSync, control, err, oid, ok, useStack } from './helpers';
 
 const env = useStack();
-
-/** Pretends the last syncs happened `seconds` earlier (the freshness rules read these stamps). */
-async function ageSync(seconds: number): Promise<void> {
-  const ref = db().collection<{ _id: string; lastFullSyncAt?: number; lastIncrementalAt?: number }>(
-    'sync_state',
-  );
-  const { data } = await ref.doc('promoters').get();
-  if (!data) return;
-  await ref.doc('promoters').update({
-    data: {
-      lastFullSyncAt: (data.lastFullSyncAt ?? 0) - seconds,
-      lastIncrementalAt: (data.lastIncrementalAt ?? 0) - seconds,
-    },
-  });
-}
 
 const getpromoterCalls = async () => control(env.stack).calls('/promoter/getpromoter');
 
