@@ -112,6 +112,7 @@ export function control(stack: Stack) {
         firstId: string;
         lastId: string;
         firstOpenid: string;
+        lastOpenid: string;
       }>,
     bind: (openid: string, action: 'authorize' | 'revoke') =>
       c.raw('POST', '/__control/bind', { openid, action }),
@@ -125,6 +126,7 @@ export function control(stack: Stack) {
       }>,
     relations: (body: Record<string, unknown>) => c.raw('POST', '/__control/relations', body),
     orders: (body: Record<string, unknown>) => c.raw('POST', '/__control/orders', body),
+    clicks: (body: Record<string, unknown>) => c.raw('POST', '/__control/clicks', body),
     limits: (body: Record<string, unknown>) => c.raw('POST', '/__control/limits', body),
     mpUsers: (users: Array<Record<string, unknown>>) => c.raw('POST', '/__control/mp-users', { users }),
   };

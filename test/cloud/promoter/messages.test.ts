@@ -1,0 +1,217 @@
+/**
+ * message.send (single below 50 recipients, group from 50; manager audiences), message.list,
+ * message.status and message.clicks.
+ */
+import type { MessageRecord, MessageStatus, Page, Promoter } from '../../../typings/contract/index';
+import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
+import { BJ, MGR_SH, SH, control, err, ok, useStack } from './helpers';
+
+const env = useStack();
+
+const message = (audience: Record<string, unknown>) => ({
+  action: 'message.send',
+  msgType: 1,
+  content: { title: '新品上架', topic: '春季', desc: '快来推广', date: '2026-11-22' },
+  path: 'pages/index/index',
+  audience,
+});
+
+const sendCalls = async () => ({
+  group: await control(env.stack).calls('/promoter/sendmsg'),
+  single: await control(env.stack).calls('/promoter/singlesendmsg'),
+});
+
+async function boundIn(storeId: string, count: number, prefix: string) {
+  const bulk = await control(env.stack).bulk({ count, retailId: storeId, authStatus: 1, prefix });
+  ok(await env.admin({ action: 'promoter.sync' }));
+  return bulk;
+}
+
+test('49 recipients: one singlesendmsg per promoter id, no sendmsg', async () => {
+  await boundIn(SH, 49, 'oSh');
+  await control(env.stack).bulk({ count: 5, retailId: SH, authStatus: 0, prefix: 'oWait' }); // not bound: not counted
+  ok(await env.admin({ action: 'promoter.sync' }));
+  const record = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+  expect(record).toMatchObject({
+    mode: 'single',
+    recipientCount: 49,
+    sentCount: 49,
+    failed: [],
+    sentBy: expect.any(String),
+  });
+  const calls = await sendCalls();
+  expect(calls.group).toHaveLength(0);
+  expect(calls.single).toHaveLength(49);
+  const body = calls.single[0].body as Record<string, unknown>;
+  expect(typeof body.id).toBe('string');
+  expect(body.openid).toBeUndefined();
+  expect(JSON.parse(body.content as string)).toEqual({
+    title: '新品上架',
+    topic: '春季',
+    desc: '快来推广',
+    date: '2026-11-22',
+  });
+});
+
+test('50 recipients: one sendmsg; an admin "all" is list_type 0', async () => {
+  await boundIn(SH, 50, 'oSh');
+  const record = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+  expect(record).toMatchObject({ mode: 'group', recipientCount: 50, sentCount: 50 });
+  expect(record.msgId).toBeTruthy();
+  const calls = await sendCalls();
+  expect(calls.single).toHaveLength(0);
+  expect(calls.group).toHaveLength(1);
+  const body = calls.group[0].body as Record<string, unknown>;
+  expect(body).toMatchObject({ msg_type: 1, path: 'pages/index/index', list_type: 0 });
+  expect(typeof body.content).toBe('string');
+  const audit = (env.stack.cloudbase.collections()[AUDIT_COLLECTION] ?? []).filter(
+    (a) => a.action === 'message.send',
+  );
+  expect(audit).toHaveLength(1);
+  expect(audit[0]).toMatchObject({ target: `message:${record.id}`, before: null, after: { mode: 'group' } });
+});
+
+test('a send is never retried: a busy WeChat fails the send and stores nothing', async () => {
+  await boundIn(SH, 50, 'oSh');
+  await control(env.stack).faults([{ kind: 'errcode', errcode: -1, path: '/promoter/sendmsg', next: 1 }]);
+  expect(err(await env.admin(message({ kind: 'all' }))).code).toBe('UPSTREAM_UNAVAILABLE');
+  expect((await sendCalls()).group).toHaveLength(1);
+  expect(env.stack.cloudbase.collections().messages ?? []).toHaveLength(0);
+});
+
+test('a manager: "all" is their stores (list_type 2), role becomes ids (list_type 3)', async () => {
+  await boundIn(SH, 50, 'oSh');
+  await boundIn(BJ, 60, 'oBj');
+  const all = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
+  expect(all).toMatchObject({ mode: 'group', recipientCount: 50 });
+  const role = ok(await env.mgrSh<MessageRecord>(message({ kind: 'role', roleIds: [1] })));
+  expect(role.recipientCount).toBe(50);
+  const [allCall, roleCall] = (await sendCalls()).group.map((c) => c.body as Record<string, unknown>);
+  expect(allCall).toMatchObject({ list_type: 2, retail_id: [SH] });
+  expect(roleCall.list_type).toBe(3);
+  expect(roleCall.id as string[]).toHaveLength(50);
+  // an admin's role audience stays list_type 1 and reaches both stores
+  const adminRole = ok(await env.admin<MessageRecord>(message({ kind: 'role', roleIds: [1] })));
+  expect(adminRole.recipientCount).toBe(110);
+  expect((await sendCalls()).group[2].body).toMatchObject({ list_type: 1, role_id: [1] });
+});
+
+test("store and id audiences; outside the manager's stores is FORBIDDEN; nobody bound is FAILED_PRECONDITION", async () => {
+  await boundIn(SH, 3, 'oSh');
+  await boundIn(BJ, 2, 'oBj');
+  const all = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list', limit: 100 })).items;
+  const shIds = all.filter((p) => p.storeId === SH).map((p) => p.id);
+  const bjIds = all.filter((p) => p.storeId === BJ).map((p) => p.id);
+  expect(err(await env.mgrSh(message({ kind: 'store', storeIds: [SH, BJ] })))).toMatchObject({
+    code: 'FORBIDDEN',
+    field: 'audience.storeIds[1]',
+  });
+  expect(err(await env.mgrSh(message({ kind: 'promoters', ids: [shIds[0], bjIds[0]] })))).toMatchObject({
+    code: 'FORBIDDEN',
+    field: 'audience.ids[1]',
+  });
+  expect(err(await env.admin(message({ kind: 'promoters', ids: ['424242'] }))).code).toBe('NOT_FOUND');
+  const byStore = ok(await env.mgrSh<MessageRecord>(message({ kind: 'store', storeIds: [SH] })));
+  expect(byStore).toMatchObject({ mode: 'single', recipientCount: 3 });
+  const byIds = ok(await env.mgrSh<MessageRecord>(message({ kind: 'promoters', ids: shIds.slice(0, 2) })));
+  expect(byIds.recipientCount).toBe(2);
+  expect(err(await env.mgrSh(message({ kind: 'role', roleIds: [2] })))).toMatchObject({
+    code: 'FAILED_PRECONDITION',
+    field: 'audience',
+  });
+  expect((await sendCalls()).group).toHaveLength(0);
+  expect((await sendCalls()).single).toHaveLength(5);
+});
+
+test('params are checked before anything is sent', async () => {
+  await boundIn(SH, 3, 'oSh');
+  const bad = [
+    [{ ...message({ kind: 'all' }), msgType: 0 }, 'msgType'],
+    [{ ...message({ kind: 'all' }), content: {} }, 'content'],
+    [{ ...message({ kind: 'all' }), content: { t: 'x'.repeat(1001) } }, 'content'],
+    [{ ...message({ kind: 'all' }), path: '' }, 'path'],
+    [{ ...message({ kind: 'all' }), appid: 'nope' }, 'appid'],
+    [message({ kind: 'everyone' }), 'audience.kind'],
+    [message({ kind: 'role', roleIds: [] }), 'audience.roleIds'],
+  ] as const;
+  for (const [params, field] of bad) {
+    const e = err(await env.admin(params as { action: string }));
+    expect([e.code, e.field]).toEqual(['INVALID_ARGUMENT', field]);
+  }
+  expect((await sendCalls()).single).toHaveLength(0);
+});
+
+test('single sends report failures per id; message.status answers from the stored results', async () => {
+  const bulk = await boundIn(SH, 3, 'oRej');
+  await control(env.stack).mpUsers([{ openid: bulk.firstOpenid, rejectsMessages: true }]);
+  const record = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
+  expect(record.sentCount).toBe(2);
+  expect(record.failed).toEqual([
+    { id: bulk.firstId, code: 'UPSTREAM_ERROR', message: expect.any(String), errcode: 103010 },
+  ]);
+  const status = ok(await env.mgrSh<MessageStatus>({ action: 'message.status', id: record.id }));
+  expect(status).toEqual({
+    id: record.id,
+    mode: 'single',
+    sendCount: 3,
+    percent: 100,
+    failCount: 1,
+    failures: [{ id: bulk.firstId, errcode: 103010 }],
+  });
+  expect(await control(env.stack).calls('/promoter/getmsg')).toHaveLength(0);
+});
+
+test('group status comes from getmsg; list and status are limited to the sender for managers', async () => {
+  const bulk = await boundIn(SH, 50, 'oGrp');
+  await control(env.stack).mpUsers([{ openid: bulk.firstOpenid, rejectsMessages: true }]);
+  const record = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
+  const status = ok(await env.mgrSh<MessageStatus>({ action: 'message.status', id: record.id }));
+  expect(status).toMatchObject({ mode: 'group', sendCount: 50, percent: 100, failCount: 1 });
+  expect(status.failures).toEqual([{ id: bulk.firstId, errcode: 103010 }]);
+  expect(err(await env.mgrBj({ action: 'message.status', id: record.id })).code).toBe('FORBIDDEN');
+  expect(err(await env.admin({ action: 'message.status', id: 'nope' })).code).toBe('NOT_FOUND');
+  ok(await env.admin(message({ kind: 'all' })));
+  const mine = ok(await env.mgrSh<Page<MessageRecord>>({ action: 'message.list' }));
+  expect(mine.items.map((m) => m.sentBy)).toEqual([MGR_SH]);
+  expect(ok(await env.mgrBj<Page<MessageRecord>>({ action: 'message.list' })).total).toBe(0);
+  const all = ok(await env.admin<Page<MessageRecord>>({ action: 'message.list', limit: 1 }));
+  expect(all.total).toBe(2);
+  expect(all.nextCursor).toBeDefined();
+});
+
+test('clicks: dimension msg → dimonsion 0, type → 1; the rows come back camelCase', async () => {
+  await boundIn(SH, 50, 'oClk');
+  const record = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+  await control(env.stack).clicks({ clicks: [{ msgId: record.msgId, clickUv: 7, clickPv: 9 }] });
+  const day = new Date((record.sentAt + 8 * 3600) * 1000).toISOString().slice(0, 10);
+  const byMsg = ok(
+    await env.mgrSh<{ items: unknown[] }>({
+      action: 'message.clicks',
+      sendDate: day,
+      dimension: 'msg',
+      msgId: record.msgId,
+    }),
+  );
+  expect(byMsg.items).toEqual([
+    { msgType: 1, msgId: record.msgId, sendTime: expect.any(Number), clickUv: 7, clickPv: 9 },
+  ]);
+  const byType = ok(
+    await env.admin<{ items: { clickPv: number }[] }>({
+      action: 'message.clicks',
+      sendDate: day,
+      dimension: 'type',
+      msgType: 1,
+    }),
+  );
+  expect(byType.items[0].clickPv).toBe(9);
+  const calls = (await control(env.stack).calls('/promoter/getmsgclickdata')).map(
+    (c) => (c.body as { dimonsion: number }).dimonsion,
+  );
+  expect(calls).toEqual([0, 1]);
+  expect(
+    err(await env.admin({ action: 'message.clicks', sendDate: '2026/11/22', dimension: 'msg' })).field,
+  ).toBe('sendDate');
+  expect(err(await env.stranger({ action: 'message.clicks', sendDate: day, dimension: 'msg' })).code).toBe(
+    'FORBIDDEN',
+  );
+});
