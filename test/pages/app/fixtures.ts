@@ -1,6 +1,7 @@
 /** Demo-shaped answers shared by the page tests of home, promoter list/detail, invite and join. */
 import type { Invite, Promoter, Role, StatsSummary, Store, WhoAmI } from '../../../typings/contract/index';
-import { flush, mockCloud, ok } from '../helpers';
+import simulate from 'miniprogram-simulate';
+import { flush, load, mockCloud, ok } from '../helpers';
 
 const id28 = (label: string, prefix = 'o') => `${prefix}${label}`.padEnd(28, '0').slice(0, 28);
 
@@ -122,4 +123,11 @@ export function stubWx(...names: string[]): void {
     if (typeof api[name] === 'function') jest.spyOn(api as any, name).mockImplementation(() => undefined);
     else api[name] = jest.fn();
   }
+}
+
+/** Render and attach a page without running its lifecycles (the test calls them, e.g. to watch loading). */
+export function renderPage(rel: string): any {
+  const page = simulate.render(load(rel)) as any;
+  page.attach(document.createElement('parent-wrapper'));
+  return page;
 }

@@ -1,5 +1,4 @@
-import simulate from 'miniprogram-simulate';
-import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, openPage, resetApp, textOf } from '../helpers';
 import {
   ADMIN,
   GUEST,
@@ -11,6 +10,7 @@ import {
   ok,
   tap,
   stubWx,
+  renderPage,
 } from '../app/fixtures';
 
 const summaryCall = { name: 'promoter', data: { action: 'stats.summary' } };
@@ -109,8 +109,7 @@ describe('home page', () => {
   it('shows the skeleton while loading', async () => {
     const summary = deferred();
     cloudWith({ 'promoter/stats.summary': () => summary.promise });
-    const page = simulate.render(load('pages/home/index')) as any;
-    page.attach(document.createElement('parent-wrapper'));
+    const page = renderPage('pages/home/index');
     const shown = page.instance.onShow();
     await flush();
     expect(page.instance.data.state).toBe('loading');

@@ -1,5 +1,4 @@
-import simulate from 'miniprogram-simulate';
-import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, openPage, resetApp, textOf } from '../helpers';
 import {
   ADMIN,
   ROLES,
@@ -13,6 +12,7 @@ import {
   stubWx,
   tap,
   typeInto,
+  renderPage,
 } from '../app/fixtures';
 
 const P = promoter(1, {
@@ -103,8 +103,7 @@ describe('promoter detail page', () => {
         return second;
       },
     });
-    const page = simulate.render(load('pages/promoter-detail/index')) as any;
-    page.attach(document.createElement('parent-wrapper'));
+    const page = renderPage('pages/promoter-detail/index');
     const loading = page.instance.onLoad({ id: 'p1' });
     await flush();
     expect(page.querySelector('.detail-state >>> .state-view__loading')).toBeTruthy();

@@ -1,5 +1,4 @@
-import simulate from 'miniprogram-simulate';
-import { fail, flush, load, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, openPage, resetApp, textOf } from '../helpers';
 import {
   ADMIN,
   ROLES,
@@ -12,6 +11,7 @@ import {
   promoter,
   tap,
   stubWx,
+  renderPage,
 } from '../app/fixtures';
 
 const PAGE_1 = Array.from({ length: 20 }, (_, i) => promoter(i + 1));
@@ -83,8 +83,7 @@ describe('promoter list page', () => {
   it('shows the skeleton while the first page loads', async () => {
     const list = deferred();
     cloud({ 'promoter/promoter.list': () => list.promise });
-    const page = simulate.render(load('pages/promoter-list/index')) as any;
-    page.attach(document.createElement('parent-wrapper'));
+    const page = renderPage('pages/promoter-list/index');
     const loading = page.instance.onLoad({});
     await flush();
     expect(page.instance.data.state).toBe('loading');
