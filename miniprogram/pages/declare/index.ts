@@ -4,13 +4,13 @@
  * anything is sent, go out LIMITS.declare.maxRows per call, and each row then shows its outcome.
  * Nothing typed is ever dropped: failed rows stay editable and "retry" sends only what is not declared.
  */
-import Toast from 'tdesign-miniprogram/toast/index';
 import type { DeclareResult, Role, Store, WhoAmI } from '../../../typings/contract/index';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { adminService } from '../../services/admin';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
-import { currentCaller } from '../roles/caller';
+import { toast } from '../../utils/toast';
+import { currentWhoami, isStaff } from '../../utils/whoami';
 import {
   CSV_HEADER_HINT,
   blankRow,
@@ -87,9 +87,9 @@ Page({
   async load() {
     this.setData({ state: 'loading' });
     try {
-      const caller = await currentCaller();
+      const caller = await currentWhoami();
       this.caller = caller;
-      const allowed = caller.role === 'admin' || caller.role === 'manager';
+      const allowed = isStaff(caller);
       if (!allowed) {
         this.setData({ allowed, state: 'ready' });
         return;
@@ -245,14 +245,13 @@ Page({
     });
     this.setData({ rows: [...kept, ...imported], mode: problems.length ? 'csv' : 'rows', summary: '' });
     this.recount();
-    Toast({
-      context: this,
-      selector: '#t-toast',
-      message: problems.length
+    toast(
+      this,
+      problems.length
         ? `已导入 ${rows.length} 行，${problems.length} 处需要修改`
         : `已导入 ${rows.length} 行`,
-      theme: problems.length ? 'warning' : 'success',
-    });
+      problems.length ? 'warning' : 'success',
+    );
   },
 
   async onSubmit() {
@@ -273,11 +272,11 @@ Page({
     });
     this.setData(changes);
     if (!targets.length) {
-      this.toast('没有要提交的行', 'warning');
+      toast(this, '没有要提交的行', 'warning');
       return;
     }
     if (invalid) {
-      this.toast(`有 ${invalid} 行需要修改，请按提示填写后再提交`, 'error');
+      toast(this, `有 ${invalid} 行需要修改，请按提示填写后再提交`, 'error');
       return;
     }
     await this.send(targets);
@@ -342,10 +341,6 @@ Page({
       }
     });
     this.setData(changes);
-  },
-
-  toast(message: string, theme: 'success' | 'error' | 'warning') {
-    Toast({ context: this, selector: '#t-toast', message, theme });
   },
 });
 

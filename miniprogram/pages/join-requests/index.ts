@@ -3,12 +3,12 @@
  * to WeChat; rejecting may carry a reason. One by one or many at once; a batch answers per id, so
  * a partial failure shows against each request that failed, with WeChat's or our reason.
  */
-import Toast from 'tdesign-miniprogram/toast/index';
 import type { BatchResult, JoinRequest, JoinStatus } from '../../../typings/contract/index';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
-import { chinaDateTime } from './format';
+import { formatTime } from '../../utils/format';
+import { toast } from '../../utils/toast';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
@@ -100,8 +100,8 @@ Page({
   toView(request: JoinRequest): RequestView {
     return {
       ...request,
-      createdText: chinaDateTime(request.createdAt),
-      decidedText: request.decidedAt ? chinaDateTime(request.decidedAt) : '',
+      createdText: formatTime(request.createdAt),
+      decidedText: request.decidedAt ? formatTime(request.decidedAt) : '',
       roleName: this.roleName(request.roleId),
       result: null,
     };
@@ -251,7 +251,7 @@ Page({
     if (fault) parts.push(`${undecided} 条未处理：${fault}`);
     this.setData({ summary: parts.join('，'), summaryOk: !outcome.failed.length && !fault });
     if (fault && !outcome.done.length && !outcome.failed.length) {
-      Toast({ context: this, selector: '#t-toast', message: fault, theme: 'error' });
+      toast(this, fault, 'error');
     }
   },
 

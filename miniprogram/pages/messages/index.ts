@@ -3,7 +3,6 @@
  * ones), see beforehand whether it goes as one group send (≥ LIMITS.message.groupThreshold) or as
  * single sends, then follow each sent message's delivery (message.status) and clicks (message.clicks).
  */
-import Toast from 'tdesign-miniprogram/toast/index';
 import type {
   MessageAudience,
   MessageClicksParams,
@@ -17,8 +16,9 @@ import { adminService } from '../../services/admin';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
-import { chinaDate, chinaDateTime } from '../join-requests/format';
-import { currentCaller } from '../roles/caller';
+import { formatTime } from '../../utils/format';
+import { toast, toastError } from '../../utils/toast';
+import { currentWhoami, isStaff } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
@@ -134,8 +134,8 @@ Page({
   async load() {
     this.setData({ state: 'loading' });
     try {
-      const caller = await currentCaller();
-      const allowed = caller.role === 'admin' || caller.role === 'manager';
+      const caller = await currentWhoami();
+      const allowed = isStaff(caller);
       if (!allowed) {
         this.setData({ allowed, state: 'ready' });
         return;
@@ -320,22 +320,21 @@ Page({
       });
       const modeText = record.mode === 'group' ? '已群发' : '已逐个单发';
       this.setData({ lastSend: { ...record, modeText } });
-      Toast({
-        context: this,
-        selector: '#t-toast',
-        message: record.failed.length
+      toast(
+        this,
+        record.failed.length
           ? `${modeText}，${record.failed.length} 人失败`
           : `${modeText}给 ${record.recipientCount} 人`,
-        theme: record.failed.length ? 'warning' : 'success',
-      });
+        record.failed.length ? 'warning' : 'success',
+      );
       await this.loadSent();
     } catch (err) {
+      // `content.title` or `audience.roleIds` land on the content / audience line, `path` on its field
       const field = err instanceof CloudCallError ? err.field?.split('.')[0] : undefined;
-      if (field === 'path' || field === 'msgType')
+      if (field && ['path', 'msgType', 'content', 'audience'].includes(field)) {
         this.setData({ [`errors.${field}`]: (err as CloudCallError).userMessage });
-      else if (field === 'content') this.setData({ 'errors.content': (err as CloudCallError).userMessage });
-      else if (field === 'audience') this.setData({ 'errors.audience': (err as CloudCallError).userMessage });
-      Toast({ context: this, selector: '#t-toast', message: errorText(err), theme: 'error' });
+      }
+      toastError(this, err);
     } finally {
       this.setData({ sending: false });
     }
@@ -346,7 +345,7 @@ Page({
   sentView(record: MessageRecord): SentView {
     return {
       ...record,
-      sentText: chinaDateTime(record.sentAt),
+      sentText: formatTime(record.sentAt),
       title: record.content.title || `消息类型 ${record.msgType}`,
       audienceText: this.audienceText(record.audience),
       detail: null,
@@ -457,6 +456,16 @@ Page({
     this.setData({ [key]: { loading: false, error: problems.join('；'), lines } });
   },
 });
+
+/**
+ * yyyy-MM-dd in China time (UTC+8), whatever the phone's zone: WeChat's send_date for click data is a
+ * China-time day.
+ */
+function chinaDate(at: number): string {
+  const d = new Date(at * 1000 + 8 * 3600 * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
 
 function describeCount(recipients: number): string {
   if (!recipients) return '当前没有符合条件的已绑定推广员';

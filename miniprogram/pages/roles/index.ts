@@ -2,12 +2,12 @@
  * Roles (推广员角色): the list for everyone on staff; add and rename for HQ admins only (the cloud
  * refuses managers, so they get the list read-only instead of a form that would fail).
  */
-import Toast from 'tdesign-miniprogram/toast/index';
 import type { Role } from '../../../typings/contract/index';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
-import { callerRole } from './caller';
+import { toast, toastError } from '../../utils/toast';
+import { currentWhoami } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 
@@ -53,11 +53,11 @@ Page({
   async load() {
     this.setData({ state: 'loading' });
     try {
-      const [role, list] = await Promise.all([callerRole(), promoterService.listRoles()]);
+      const [caller, list] = await Promise.all([currentWhoami(), promoterService.listRoles()]);
       const items = list.items.slice(0, LIMITS.role.maxRoles);
       this.setData({
         items,
-        canEdit: role === 'admin',
+        canEdit: caller.role === 'admin',
         full: items.length >= LIMITS.role.maxRoles,
         state: items.length ? 'ready' : 'empty',
       });
@@ -123,12 +123,12 @@ Page({
           full: count + 1 >= LIMITS.role.maxRoles,
           state: 'ready',
         });
-        this.toast(`已新增角色「${role.name}」`, 'success');
+        toast(this, `已新增角色「${role.name}」`);
       } else {
         const role = await promoterService.updateRole({ roleId: form.roleId, name, desc: form.desc });
         const index = this.data.items.findIndex((r) => r.roleId === role.roleId);
         if (index >= 0) this.setData({ [`items[${index}]`]: role });
-        this.toast(`已保存角色「${role.name}」`, 'success');
+        toast(this, `已保存角色「${role.name}」`);
       }
       this.setForm({ ...EMPTY_FORM });
     } catch (err) {
@@ -136,14 +136,10 @@ Page({
       if (err instanceof CloudCallError && (err.field === 'name' || err.field === 'desc')) {
         this.setData({ [`errors.${err.field}`]: err.userMessage });
       } else {
-        this.toast(errorText(err), 'error');
+        toastError(this, err);
       }
     } finally {
       this.setData({ saving: false });
     }
-  },
-
-  toast(message: string, theme: 'success' | 'error') {
-    Toast({ context: this, selector: '#t-toast', message, theme });
   },
 });

@@ -3,14 +3,14 @@
  * LIMITS.openAccount.rebindsPerYear a year, so it sits behind a confirm with the count left), managers
  * and the stores they run, stores, and the audit log. Each tab loads when first opened.
  */
-import Toast from 'tdesign-miniprogram/toast/index';
 import type { AuditEntry, OpenAccountInfo, Staff, StaffRole, Store } from '../../../typings/contract/index';
 import { adminService } from '../../services/admin';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
 import { LIMITS, PATTERNS, checkBytes } from '../../shared/field-rules';
-import { chinaDate, chinaDateTime } from '../join-requests/format';
-import { currentCaller } from '../roles/caller';
+import { formatDate, formatTime } from '../../utils/format';
+import { toast, toastError } from '../../utils/toast';
+import { currentWhoami } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
@@ -111,7 +111,7 @@ Page({
   async load() {
     this.setData({ state: 'loading' });
     try {
-      const caller = await currentCaller();
+      const caller = await currentWhoami();
       const isAdmin = caller.role === 'admin';
       this.setData({ isAdmin, state: 'ready' });
       if (isAdmin) await this.loadTab(this.data.tab);
@@ -139,14 +139,10 @@ Page({
     return this.loadAudit();
   },
 
-  toast(message: string, theme: 'success' | 'error' = 'error') {
-    Toast({ context: this, selector: '#t-toast', message, theme });
-  },
-
   // ---- Open Platform account ----
 
   accountView(info: OpenAccountInfo) {
-    return { ...info, nextFreeText: info.nextRebindFreeAt ? chinaDate(info.nextRebindFreeAt) : '' };
+    return { ...info, nextFreeText: info.nextRebindFreeAt ? formatDate(info.nextRebindFreeAt) : '' };
   },
 
   async loadAccount() {
@@ -187,11 +183,11 @@ Page({
     try {
       const result = await customParamService.bindOpenAccount(appid);
       this.setData({ account: this.accountView(result), bindWarning: result.warning, bindInput: '' });
-      this.toast(`已绑定 ${result.openAccount ?? appid}`, 'success');
+      toast(this, `已绑定 ${result.openAccount ?? appid}`);
     } catch (err) {
       if (err instanceof CloudCallError && err.field === 'openAccount')
         this.setData({ bindError: err.userMessage });
-      else this.toast(errorText(err));
+      else toastError(this, err);
     } finally {
       this.setData({ binding: false });
     }
@@ -289,12 +285,12 @@ Page({
         managersState: 'ready',
         managerForm: { ...EMPTY_MANAGER },
       });
-      this.toast(form.editing ? `已保存 ${saved.name}` : `已添加 ${saved.name}`, 'success');
+      toast(this, form.editing ? `已保存 ${saved.name}` : `已添加 ${saved.name}`);
     } catch (err) {
       const field = err instanceof CloudCallError ? err.field : undefined;
       if (field === 'openid' || field === 'name' || field === 'storeIds') {
         this.setData({ [`managerErrors.${field}`]: (err as CloudCallError).userMessage });
-      } else this.toast(errorText(err));
+      } else toastError(this, err);
     } finally {
       this.setData({ savingManager: false });
     }
@@ -318,9 +314,9 @@ Page({
       // a removal shifts later rows, so the (short) staff list is sent again
       const managers = this.data.managers.filter((m) => m.openid !== target.openid);
       this.setData({ managers, managersState: managers.length ? 'ready' : 'empty' });
-      this.toast(`已移除 ${target.name}`, 'success');
+      toast(this, `已移除 ${target.name}`);
     } catch (err) {
-      this.toast(errorText(err));
+      toastError(this, err);
     }
   },
 
@@ -379,12 +375,12 @@ Page({
       const index = this.data.stores.findIndex((s) => s.storeId === saved.storeId);
       const at = index >= 0 ? index : this.data.stores.length;
       this.setData({ [`stores[${at}]`]: saved, storesState: 'ready', storeForm: { ...EMPTY_STORE } });
-      this.toast(form.editing ? `已保存 ${saved.name}` : `已添加 ${saved.name}`, 'success');
+      toast(this, form.editing ? `已保存 ${saved.name}` : `已添加 ${saved.name}`);
     } catch (err) {
       const field = err instanceof CloudCallError ? err.field : undefined;
       if (field === 'storeId' || field === 'name') {
         this.setData({ [`storeErrors.${field}`]: (err as CloudCallError).userMessage });
-      } else this.toast(errorText(err));
+      } else toastError(this, err);
     } finally {
       this.setData({ savingStore: false });
     }
@@ -395,7 +391,7 @@ Page({
   auditView(entry: AuditEntry): AuditView {
     return {
       ...entry,
-      atText: chinaDateTime(entry.at),
+      atText: formatTime(entry.at),
       actorText: `${ROLE_LABELS[entry.actor.role] ?? entry.actor.role} ${entry.actor.openid}`,
       beforeText: describe(entry.before),
       afterText: describe(entry.after),
