@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const USERS = Array.from({ length: 100 }, (_, i) => demoId(`Fan-${i}`));
+const USERS = Array.from({ length: 100 }, (_, i) => demoId(`Fan-${i}-x`));
 const STABLE = '/cgi-bin/stable_token';
 const INFO = '/cgi-bin/user/info';
 
