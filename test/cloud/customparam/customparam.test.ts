@@ -1,0 +1,284 @@
+/** The customparam function: the bound Open Platform account (with its yearly change guard) and custom params. */
+import type { OpenAccountInfo } from '../../../typings/contract/customparam';
+import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
+import { collection } from '../../../cloudfunctions/_shared/db';
+import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
+
+let stack: Stack;
+let admin: ReturnType<typeof asCaller>;
+beforeAll(async () => {
+  stack = await startTestStack();
+  admin = asCaller(stack, ADMIN);
+});
+afterAll(() => stack.close());
+beforeEach(async () => {
+  resetDatabase(stack);
+  await wechatControl(stack).reset();
+});
+
+const [ACCOUNT_A, ACCOUNT_B] = DEMO_OPEN_ACCOUNTS;
+const BIND = '/union/promoter/open_account/bind';
+const ADD = '/union/promoter/open_account/add_customize_info';
+const DEL = '/union/promoter/open_account/del_customize_info';
+const calls = async (path: string) => (await wechatControl(stack).calls(path)).length;
+const rows = (name: string) => stack.cloudbase.collections()[name] ?? [];
+const YEAR = 365 * 86_400;
+
+describe('openAccount', () => {
+  test('first bind, same bind (no-op), two changes, then a third change is refused before WeChat is called', async () => {
+    expect(okData(await admin('customparam', { action: 'openAccount.get' }))).toEqual({
+      openAccount: null,
+      rebindsInLastYear: 0,
+      rebindsLeft: 2,
+    });
+
+    const first = okData<OpenAccountInfo & { warning: string }>(
+      await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A }),
+    );
+    expect(first).toMatchObject({ openAccount: ACCOUNT_A, rebindsInLastYear: 0, rebindsLeft: 2 });
+    expect(first.warning).toContain('每年只允许更换 2 次');
+    expect(rows('open_account_binds')).toMatchObject([
+      { from: null, to: ACCOUNT_A, change: false, by: ADMIN },
+    ]);
+    expect(rows('audit_log').at(-1)).toMatchObject({
+      fn: 'customparam',
+      action: 'openAccount.bind',
+      target: ACCOUNT_A,
+      before: { openAccount: null },
+      after: { openAccount: ACCOUNT_A },
+    });
+
+    okData(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A }));
+    expect(await calls(BIND)).toBe(1);
+    expect(rows('open_account_binds')).toHaveLength(1);
+
+    const change1 = okData<OpenAccountInfo>(
+      await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_B }),
+    );
+    expect(change1).toMatchObject({ openAccount: ACCOUNT_B, rebindsInLastYear: 1, rebindsLeft: 1 });
+    const firstChangeAt = rows('open_account_binds')[1].at as number;
+    expect(change1.nextRebindFreeAt).toBe(firstChangeAt + YEAR);
+    const change2 = okData<OpenAccountInfo>(
+      await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A }),
+    );
+    expect(change2).toMatchObject({ openAccount: ACCOUNT_A, rebindsInLastYear: 2, rebindsLeft: 0 });
+
+    const refused = errorOf(
+      await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_B }),
+    );
+    expect(refused).toMatchObject({ code: 'QUOTA_EXCEEDED', field: 'openAccount' });
+    expect(refused.message).toContain('2 次');
+    expect(await calls(BIND)).toBe(3);
+    expect(rows('open_account_binds')).toHaveLength(3);
+    expect(okData(await admin('customparam', { action: 'openAccount.get' }))).toMatchObject({
+      openAccount: ACCOUNT_A,
+      rebindsInLastYear: 2,
+      rebindsLeft: 0,
+    });
+  });
+
+  test('changes older than 365 days no longer count', async () => {
+    okData(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A }));
+    const old = Math.floor(Date.now() / 1000) - YEAR - 60;
+    for (const at of [old, old + 1]) {
+      await collection('open_account_binds').add({
+        data: { at, from: ACCOUNT_B, to: ACCOUNT_A, change: true, by: ADMIN },
+      });
+    }
+    const info = okData<OpenAccountInfo>(
+      await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_B }),
+    );
+    expect(info).toMatchObject({ openAccount: ACCOUNT_B, rebindsInLastYear: 1, rebindsLeft: 1 });
+  });
+
+  test('bad or unknown accounts are INVALID_ARGUMENT naming openAccount; -1 on bind is not retried and records nothing', async () => {
+    expect(
+      errorOf(await admin('customparam', { action: 'openAccount.bind', openAccount: 'wx123' })),
+    ).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'openAccount',
+    });
+    expect(await calls(BIND)).toBe(0);
+    expect(
+      errorOf(await admin('customparam', { action: 'openAccount.bind', openAccount: 'wx0000000000000000' })),
+    ).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'openAccount',
+      errcode: 25505,
+    });
+    await wechatControl(stack).faults([{ kind: 'errcode', errcode: -1, path: BIND, next: 1 } as never]);
+    expect(
+      errorOf(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A })),
+    ).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      errcode: -1,
+    });
+    expect(await calls(BIND)).toBe(2); // the unknown account, then the busy answer once (no retry)
+    expect(rows('open_account_binds')).toHaveLength(0);
+    expect(rows('audit_log')).toHaveLength(0);
+  });
+
+  test('managers may read but not bind; strangers neither', async () => {
+    await seedStaff(stack);
+    okData(await asCaller(stack, MANAGER_SH)('customparam', { action: 'openAccount.get' }));
+    expect(
+      errorOf(
+        await asCaller(stack, MANAGER_SH)('customparam', {
+          action: 'openAccount.bind',
+          openAccount: ACCOUNT_A,
+        }),
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect(errorOf(await asCaller(stack, STRANGER)('customparam', { action: 'openAccount.get' })).code).toBe(
+      'FORBIDDEN',
+    );
+    expect(await calls(BIND)).toBe(0);
+  });
+});
+
+describe('customParam', () => {
+  const SH_UNIONID = demoId('Union-sh', 'u');
+  const BJ_UNIONID = demoId('Union-bj', 'u');
+
+  beforeEach(async () => {
+    await seedStaff(stack);
+    // the promoter read model the promoter function keeps: one promoter per store
+    for (const [id, unionid, storeId] of [
+      ['1', SH_UNIONID, 'SH-XUHUI'],
+      ['2', BJ_UNIONID, 'BJ-CHAOYANG'],
+    ]) {
+      await collection('promoters').add({
+        data: { _id: id, id, openid: demoId(`P-${id}`), unionid, roleId: 1, storeId },
+      });
+    }
+  });
+
+  test('without a bound open account: FAILED_PRECONDITION', async () => {
+    const error = errorOf(
+      await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'vip' }),
+    );
+    expect(error).toMatchObject({ code: 'FAILED_PRECONDITION', errcode: 25505 });
+    expect(rows('audit_log').filter((e) => e.fn === 'customparam')).toHaveLength(0);
+  });
+
+  describe('with a bound open account', () => {
+    beforeEach(async () => {
+      okData(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A }));
+    });
+
+    test('set overwrites, get reads, remove deletes; each change audited with before and after', async () => {
+      expect(okData(await admin('customparam', { action: 'customParam.get', unionid: SH_UNIONID }))).toEqual({
+        unionid: SH_UNIONID,
+        value: null,
+      });
+      expect(
+        okData(
+          await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'src=poster' }),
+        ),
+      ).toEqual({
+        unionid: SH_UNIONID,
+        value: 'src=poster',
+      });
+      okData(
+        await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'src=qr&v=2' }),
+      );
+      expect(okData(await admin('customparam', { action: 'customParam.get', unionid: SH_UNIONID }))).toEqual({
+        unionid: SH_UNIONID,
+        value: 'src=qr&v=2',
+      });
+      // the same value again: nothing to change, no WeChat write, no audit record
+      okData(
+        await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'src=qr&v=2' }),
+      );
+      expect(await calls(ADD)).toBe(2);
+
+      expect(
+        okData(await admin('customparam', { action: 'customParam.remove', unionid: SH_UNIONID })),
+      ).toEqual({
+        unionid: SH_UNIONID,
+        removed: true,
+      });
+      expect(
+        okData(await admin('customparam', { action: 'customParam.remove', unionid: SH_UNIONID })),
+      ).toEqual({
+        unionid: SH_UNIONID,
+        removed: false,
+      });
+      expect(await calls(DEL)).toBe(1);
+
+      const entries = rows('audit_log').filter((e) => e.target === SH_UNIONID);
+      expect(entries.map((e) => [e.action, e.before, e.after])).toEqual([
+        ['customParam.set', { value: null }, { value: 'src=poster' }],
+        ['customParam.set', { value: 'src=poster' }, { value: 'src=qr&v=2' }],
+        ['customParam.remove', { value: 'src=qr&v=2' }, { value: null }],
+      ]);
+    });
+
+    test('the value rule: visible ASCII only, at most 80 bytes; checked before WeChat', async () => {
+      for (const value of ['has space', '汉字', '', 'x'.repeat(81)]) {
+        const error = errorOf(
+          await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value }),
+        );
+        expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'value' });
+      }
+      expect(
+        errorOf(
+          await admin('customparam', {
+            action: 'customParam.set',
+            unionid: SH_UNIONID,
+            value: 'x'.repeat(81),
+          }),
+        ).message,
+      ).toContain('最多 80 字节');
+      expect(errorOf(await admin('customparam', { action: 'customParam.get', unionid: 'nope' })).field).toBe(
+        'unionid',
+      );
+      expect(
+        okData(
+          await admin('customparam', {
+            action: 'customParam.set',
+            unionid: SH_UNIONID,
+            value: 'x'.repeat(80),
+          }),
+        ),
+      ).toBeTruthy();
+      expect(await calls(ADD)).toBe(1);
+    });
+
+    test('a manager only for promoters of their own stores', async () => {
+      const sh = asCaller(stack, MANAGER_SH);
+      okData(await sh('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'sh' }));
+      expect(
+        okData(await sh('customparam', { action: 'customParam.get', unionid: SH_UNIONID })),
+      ).toMatchObject({ value: 'sh' });
+      expect(rows('audit_log').at(-1)).toMatchObject({ actor: { openid: MANAGER_SH, role: 'manager' } });
+
+      for (const action of ['customParam.get', 'customParam.set', 'customParam.remove']) {
+        const data = action === 'customParam.set' ? { value: 'x' } : {};
+        const other = errorOf(await sh('customparam', { action, unionid: BJ_UNIONID, ...data }));
+        expect(other).toMatchObject({ code: 'FORBIDDEN', field: 'unionid' });
+        const unknown = errorOf(await sh('customparam', { action, unionid: demoId('Nobody', 'u'), ...data }));
+        expect(unknown.code).toBe('FORBIDDEN');
+      }
+      okData(
+        await asCaller(stack, MANAGER_BJ)('customparam', { action: 'customParam.get', unionid: BJ_UNIONID }),
+      );
+      expect(
+        errorOf(
+          await asCaller(stack, STRANGER)('customparam', { action: 'customParam.get', unionid: SH_UNIONID }),
+        ).code,
+      ).toBe('FORBIDDEN');
+      expect(await calls(ADD)).toBe(1);
+    });
+
+    test('a WeChat failure on set writes no audit record', async () => {
+      await wechatControl(stack).faults([{ kind: 'errcode', errcode: 45009, path: ADD, next: 1 } as never]);
+      const error = errorOf(
+        await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'v' }),
+      );
+      expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', errcode: 45009 });
+      expect(rows('audit_log').filter((e) => e.target === SH_UNIONID)).toHaveLength(0);
+    });
+  });
+});
