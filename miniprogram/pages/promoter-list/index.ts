@@ -85,6 +85,8 @@ Page({
   lookupsLoaded: false,
 
   async onLoad(query: Record<string, string | undefined>) {
+    // a fresh load is as new as it gets: the first onShow must not load it all again
+    getApp<IAppOption>().globalData.promoterListDirty = false;
     if (isStatus(query.status)) this.setData({ activeTab: query.status });
     await Promise.all([this.loadLookups(), this.loadCounts(), this.loadFirstPage(true)]);
   },

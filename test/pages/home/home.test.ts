@@ -42,6 +42,7 @@ describe('home page', () => {
     ]);
     expect(text).toContain('2已绑定2待授权1已解除授权1已取消声明');
     expect(text).toContain('有 3 个加入申请待审核');
+    expect(text).not.toContain('还没有推广员');
     expect(page.instance.data.actions.map((a: any) => a.key)).toEqual([
       'invite',
       'promoters',
@@ -82,6 +83,20 @@ describe('home page', () => {
     const text = textOf(page);
     expect(text).toContain('管理范围：SH-XUHUI');
     expect(text).toContain('门店名称暂时没取到，先显示门店编号');
+  });
+
+  it('shows the first steps when there are no promoters yet (empty)', async () => {
+    const none = {
+      ...SUMMARY,
+      total: 0,
+      byStatus: { bound: 0, awaiting: 0, revoked: 0, cancelled: 0 },
+      pendingJoinRequests: 0,
+    };
+    cloudWith({ 'promoter/stats.summary': () => ok(none) });
+    const page = await openPage('pages/home/index');
+    const text = textOf(page);
+    expect(text).toContain('推广员（共 0 人）');
+    expect(text).toContain('还没有推广员。先“邀请推广员”把邀请卡片发给店员');
   });
 
   it('sends promoters and guests to the join page', async () => {

@@ -252,6 +252,13 @@ describe('promoter list page', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/promoter-detail/index?id=p2' });
   });
 
+  it('does not load twice when opened with the list already marked dirty', async () => {
+    resetApp({ whoami: Promise.resolve(ADMIN), promoterListDirty: true });
+    const callFunction = cloud();
+    await openPage('pages/promoter-list/index');
+    expect(callFunction).toHaveBeenCalledTimes(4);
+  });
+
   it('refreshes when it comes back after a change on the detail page, only then', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/promoter-list/index');
