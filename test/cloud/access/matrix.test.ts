@@ -4,10 +4,12 @@
  * FORBIDDEN, changes nothing and calls no WeChat API.
  */
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
-import { collection } from '../../../cloudfunctions/_shared/db';
+import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
 import type { FunctionName } from '../../../typings/contract/index';
 import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
+
+type AnyDoc = StoredDoc & Record<string, unknown>;
 
 let stack: Stack;
 beforeAll(async () => {
@@ -67,7 +69,7 @@ beforeEach(async () => {
       openAccount: DEMO_OPEN_ACCOUNTS[0],
     }),
   );
-  await collection('promoters').add({
+  await collection<AnyDoc>('promoters').add({
     data: { _id: '7', id: '7', openid: PROMOTER, unionid: SH_UNIONID, roleId: 1, storeId: 'SH-XUHUI' },
   });
   // (the harness's clearCalls sends DELETE; the stand-in takes POST /__control/calls/clear)

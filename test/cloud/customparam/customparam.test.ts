@@ -1,9 +1,11 @@
 /** The customparam function: the bound Open Platform account (with its yearly change guard) and custom params. */
 import type { OpenAccountInfo } from '../../../typings/contract/customparam';
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
-import { collection } from '../../../cloudfunctions/_shared/db';
+import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
 import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
+
+type AnyDoc = StoredDoc & Record<string, unknown>;
 
 let stack: Stack;
 let admin: ReturnType<typeof asCaller>;
@@ -82,7 +84,7 @@ describe('openAccount', () => {
     okData(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A }));
     const old = Math.floor(Date.now() / 1000) - YEAR - 60;
     for (const at of [old, old + 1]) {
-      await collection('open_account_binds').add({
+      await collection<AnyDoc>('open_account_binds').add({
         data: { at, from: ACCOUNT_B, to: ACCOUNT_A, change: true, by: ADMIN },
       });
     }
@@ -148,7 +150,7 @@ describe('customParam', () => {
       ['1', SH_UNIONID, 'SH-XUHUI'],
       ['2', BJ_UNIONID, 'BJ-CHAOYANG'],
     ]) {
-      await collection('promoters').add({
+      await collection<AnyDoc>('promoters').add({
         data: { _id: id, id, openid: demoId(`P-${id}`), unionid, roleId: 1, storeId },
       });
     }
