@@ -5,6 +5,7 @@
  * always the dispatch name ('audit.list'). The filter is taken as `auditAction` instead (reported to
  * the lead as a contract fix to make).
  */
+import * as v from 'valibot';
 import type { AuditEntry } from '../../../typings/contract/admin';
 import type { Page } from '../../../typings/contract/common';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
@@ -12,7 +13,7 @@ import { AUDIT_COLLECTION, type AuditDoc, toAuditEntry } from '../../_shared/aud
 import { collection, db } from '../../_shared/db';
 import { AppError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
-import { bytes, openid, pageParams, params, v } from '../../_shared/validation';
+import { bytes, openid, pageParams, params } from '../../_shared/validation';
 
 /** The shape of audit ids (see _shared/audit.ts): what a cursor must look like. */
 const AUDIT_ID = /^\d{15}-\d{6}-[0-9a-f]{8}$/;

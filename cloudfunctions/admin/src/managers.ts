@@ -2,6 +2,7 @@
  * Staff: HQ admins and store managers (collection `staff`, doc _id = openid). ADMIN_OPENIDS are
  * admins always (builtIn): listed even without a document, never removed or demoted here.
  */
+import * as v from 'valibot';
 import type { Staff } from '../../../typings/contract/admin';
 import type { StaffRole } from '../../../typings/contract/common';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
@@ -10,7 +11,7 @@ import { getAll } from '../../_shared/db';
 import { AppError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import { STAFF_COLLECTION, type StaffDoc, isBuiltInAdmin } from '../../_shared/staff';
-import { bytes, list, noParams, oneOf, openid, params, storeId, v } from '../../_shared/validation';
+import { bytes, list, noParams, oneOf, openid, params, storeId } from '../../_shared/validation';
 import { assertStoresExist } from './stores';
 
 /** Shown for a builtIn admin who has no staff document (no name given yet). */

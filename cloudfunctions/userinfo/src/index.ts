@@ -1,7 +1,8 @@
 /** Cloud function `userinfo`: Official Account user info with UnionID (typings/contract/userinfo.ts). Staff only. */
+import * as v from 'valibot';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
 import { defineAction, createHandler } from '../../_shared/handler';
-import { list, oneOf, openid, params, v } from '../../_shared/validation';
+import { list, oneOf, openid, params } from '../../_shared/validation';
 import { lookupUser, lookupUsers } from './user-cache';
 
 const lang = v.optional(oneOf(['zh_CN', 'zh_TW', 'en'] as const, '语言'), 'zh_CN');
