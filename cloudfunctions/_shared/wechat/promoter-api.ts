@@ -172,26 +172,24 @@ interface WireRole {
   desc?: string;
 }
 
-interface WirePromoter {
-  id: string | number;
+/** The declared fields, as addpromoter takes them and getpromoter / fail_list answer them. */
+interface WireDeclaration {
   openid: string;
   role_id: number;
   retail_id?: string;
   extra_info?: string;
   name?: string;
   phone?: string;
+}
+
+interface WirePromoter extends WireDeclaration {
+  id: string | number;
   auth_status?: number | string;
   decl_status?: number | string;
   update_time?: number;
 }
 
-interface WireAddRow {
-  openid: string;
-  role_id: number;
-  retail_id?: string;
-  extra_info?: string;
-  name?: string;
-  phone?: string;
+interface WireAddRow extends WireDeclaration {
   errcode?: number;
   errmsg?: string;
 }
