@@ -28,6 +28,7 @@ import type { Promoter } from '../../../typings/contract/promoter';
 import { promoterStatus } from '../../../miniprogram/shared/promoter-status';
 import type { PromoterApi, WechatPromoter } from '../../_shared/wechat/promoter-api';
 import type { Transaction } from '../../_shared/db';
+import { log } from '../../_shared/log';
 import { COLLECTIONS, findAll, getDoc, insertMany, putDoc, removeIds, type Stored, cmd } from './store';
 
 export const FULL_SYNC_MAX_AGE_S = 600;
@@ -125,7 +126,14 @@ async function upsertRows(rows: WechatPromoter[], now: number, existing: Map<str
     if (!current) inserts.push({ ...next, _id: row.id });
     else if (differs(current, next)) await putDoc(COLLECTIONS.promoters, row.id, next);
   }
-  if (inserts.length > 0) await insertMany(COLLECTIONS.promoters, inserts);
+  if (inserts.length === 0) return;
+  try {
+    await insertMany(COLLECTIONS.promoters, inserts);
+  } catch (err) {
+    // Another sync running at the same time inserted some of them first: write each one instead.
+    log.warn('mirror_batch_insert_failed', { count: inserts.length, error: err });
+    for (const doc of inserts) await putDoc(COLLECTIONS.promoters, doc._id, doc);
+  }
 }
 
 export interface SyncResult {

@@ -90,6 +90,23 @@ describe('sync', () => {
     expect((calls[0].body as { begin_time?: number }).begin_time).toBeUndefined();
   });
 
+  test('two reads at once after a declare both sync and both answer in full', async () => {
+    ok(
+      await env.admin({
+        action: 'promoter.declare',
+        promoters: Array.from({ length: 12 }, (_, i) => ({
+          openid: oid(`Race-${i}`),
+          roleId: 1,
+          storeId: SH,
+        })),
+      }),
+    );
+    const [a, b] = await Promise.all([listAll(), listAll(env.mgrSh)]);
+    expect(a.total).toBe(12);
+    expect(b.total).toBe(12);
+    expect(env.stack.cloudbase.collections().promoters).toHaveLength(12);
+  });
+
   test('promoter.sync is admin only', async () => {
     expect(err(await env.mgrSh({ action: 'promoter.sync' })).code).toBe('FORBIDDEN');
   });

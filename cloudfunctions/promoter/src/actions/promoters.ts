@@ -45,9 +45,8 @@ export async function loadPromoter(
   api: PromoterApi,
   ctx: ActionContext,
   id: string,
-  options: { fresh?: boolean } = {},
 ): Promise<Stored<PromoterDoc>> {
-  if (options.fresh !== false) await ensureFresh(api, ctx.now());
+  await ensureFresh(api, ctx.now());
   const doc = await getPromoterDoc(id);
   if (!doc) throw new AppError('NOT_FOUND', `推广员 ${id} 不存在（id）`, { field: 'id' });
   if (!canAccessStore(ctx.caller, doc.storeId)) {

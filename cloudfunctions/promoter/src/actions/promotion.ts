@@ -142,7 +142,7 @@ const relations = defineAction({
   }),
   async run(p, ctx) {
     const api = promoterApi();
-    const doc = await loadPromoter(api, ctx, p.id, { fresh: false });
+    const doc = await loadPromoter(api, ctx, p.id);
     const page = await api.getRelations({
       openid: doc.openid,
       beginTime: p.beginTime,
@@ -172,7 +172,7 @@ const orders = defineAction({
   }),
   async run(p, ctx) {
     const api = promoterApi();
-    const doc = await loadPromoter(api, ctx, p.id, { fresh: false });
+    const doc = await loadPromoter(api, ctx, p.id);
     const page = await api.getOrders({
       openid: doc.openid,
       status: p.status,
