@@ -294,7 +294,7 @@ Page({
     for (let b = 0; b < batches; b++) {
       const indexes = targets.slice(b * size, (b + 1) * size);
       this.setData({
-        progress: `正在提交第 ${b + 1}/${batches} 批（${b * size + 1}–${b * size + indexes.length} 行，共 ${targets.length} 行）`,
+        progress: `正在提交第 ${b + 1}/${batches} 批（${rowRange(b * size + 1, b * size + indexes.length)}，共 ${targets.length} 行）`,
       });
       let result: DeclareResult;
       try {
@@ -343,6 +343,10 @@ Page({
     this.setData(changes);
   },
 });
+
+function rowRange(first: number, last: number): string {
+  return first === last ? `第 ${first} 行` : `第 ${first}–${last} 行`;
+}
 
 /** `promoters[3].phone` or `phone` → the editor field it belongs to. */
 function fieldOf(path: string | undefined): RowField | null {

@@ -8,10 +8,10 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
+import { appendNextPage, firstPageStatus, type MoreStatus } from './paging';
 import { toast } from '../../utils/toast';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
-type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
 type Decision = 'approve' | 'reject';
 
 interface RequestView extends JoinRequest {
@@ -119,7 +119,7 @@ Page({
         items: page.items.map((r) => this.toView(r)),
         total: page.total,
         state: page.items.length ? 'ready' : 'empty',
-        moreStatus: page.nextCursor ? 'idle' : page.items.length ? 'no-more' : 'idle',
+        moreStatus: firstPageStatus(page),
       });
     } catch (err) {
       if (tab !== this.data.tab) return;
@@ -127,30 +127,19 @@ Page({
     }
   },
 
-  async loadMore() {
-    if (!this.nextCursor || this.data.moreStatus === 'loading' || this.data.state !== 'ready') return;
+  loadMore() {
+    if (this.data.state !== 'ready') return Promise.resolve();
     const tab = this.data.tab;
-    this.setData({ moreStatus: 'loading' });
-    try {
-      const page = await promoterService.listJoinRequests({
-        status: tab,
-        cursor: this.nextCursor,
-        limit: PAGE_SIZE,
-      });
-      if (tab !== this.data.tab) return;
-      this.nextCursor = page.nextCursor;
-      const start = this.data.items.length;
-      const appended: Record<string, unknown> = {
-        moreStatus: page.nextCursor ? 'idle' : 'no-more',
-        total: page.total,
-      };
-      page.items.forEach((r, i) => {
-        appended[`items[${start + i}]`] = this.toView(r);
-      });
-      this.setData(appended);
-    } catch {
-      this.setData({ moreStatus: 'error' });
-    }
+    return appendNextPage(this, {
+      list: 'items',
+      status: 'moreStatus',
+      cursor: this.nextCursor,
+      setCursor: (cursor) => (this.nextCursor = cursor),
+      fetch: (cursor) => promoterService.listJoinRequests({ status: tab, cursor, limit: PAGE_SIZE }),
+      view: (r) => this.toView(r),
+      stillWanted: () => tab === this.data.tab,
+      alsoSet: (page) => ({ total: page.total }),
+    });
   },
 
   onTabChange(e: WechatMiniprogram.CustomEvent<{ value: JoinStatus }>) {

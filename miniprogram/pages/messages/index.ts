@@ -17,11 +17,11 @@ import { CloudCallError, errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
+import { appendNextPage, firstPageStatus, type MoreStatus } from '../join-requests/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami, isStaff } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
-type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
 type AudienceKind = MessageAudience['kind'];
 
 /**
@@ -201,25 +201,15 @@ Page({
     return this.loadCandidates();
   },
 
-  async onMoreCandidates() {
-    if (!this.candidatesCursor || this.data.candidatesMore === 'loading') return;
-    this.setData({ candidatesMore: 'loading' });
-    try {
-      const page = await promoterService.list({
-        status: 'bound',
-        cursor: this.candidatesCursor,
-        limit: LIMITS.page.maxLimit,
-      });
-      this.candidatesCursor = page.nextCursor;
-      const start = this.data.candidates.length;
-      const changes: Record<string, unknown> = { candidatesMore: page.nextCursor ? 'idle' : 'no-more' };
-      page.items.forEach((p, i) => {
-        changes[`candidates[${start + i}]`] = p;
-      });
-      this.setData(changes);
-    } catch {
-      this.setData({ candidatesMore: 'error' });
-    }
+  onMoreCandidates() {
+    return appendNextPage(this, {
+      list: 'candidates',
+      status: 'candidatesMore',
+      cursor: this.candidatesCursor,
+      setCursor: (cursor) => (this.candidatesCursor = cursor),
+      fetch: (cursor) => promoterService.list({ status: 'bound', cursor, limit: LIMITS.page.maxLimit }),
+      view: (p) => p,
+    });
   },
 
   /**
@@ -374,7 +364,7 @@ Page({
       this.setData({
         sent: page.items.map((m) => this.sentView(m)),
         sentState: page.items.length ? 'ready' : 'empty',
-        sentMore: page.nextCursor ? 'idle' : page.items.length ? 'no-more' : 'idle',
+        sentMore: firstPageStatus(page),
       });
     } catch (err) {
       this.setData({ sentState: 'error', sentError: errorText(err) });
@@ -385,24 +375,15 @@ Page({
     return this.loadSent();
   },
 
-  async loadMoreSent() {
-    if (!this.sentCursor || this.data.sentMore === 'loading') return;
-    this.setData({ sentMore: 'loading' });
-    try {
-      const page = await promoterService.listMessages({
-        cursor: this.sentCursor,
-        limit: LIMITS.page.defaultLimit,
-      });
-      this.sentCursor = page.nextCursor;
-      const start = this.data.sent.length;
-      const changes: Record<string, unknown> = { sentMore: page.nextCursor ? 'idle' : 'no-more' };
-      page.items.forEach((m, i) => {
-        changes[`sent[${start + i}]`] = this.sentView(m);
-      });
-      this.setData(changes);
-    } catch {
-      this.setData({ sentMore: 'error' });
-    }
+  loadMoreSent() {
+    return appendNextPage(this, {
+      list: 'sent',
+      status: 'sentMore',
+      cursor: this.sentCursor,
+      setCursor: (cursor) => (this.sentCursor = cursor),
+      fetch: (cursor) => promoterService.listMessages({ cursor, limit: LIMITS.page.defaultLimit }),
+      view: (m) => this.sentView(m),
+    });
   },
 
   /** Delivery and clicks of one sent message; each half may fail on its own. */

@@ -9,11 +9,11 @@ import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
 import { LIMITS, PATTERNS, checkBytes } from '../../shared/field-rules';
 import { formatDate, formatTime } from '../../utils/format';
+import { appendNextPage, firstPageStatus, type MoreStatus } from '../join-requests/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
-type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
 type Tab = 'account' | 'managers' | 'stores' | 'audit';
 
 interface StaffView extends Staff {
@@ -407,31 +407,22 @@ Page({
       this.setData({
         audit: page.items.map((e) => this.auditView(e)),
         auditState: page.items.length ? 'ready' : 'empty',
-        auditMore: page.nextCursor ? 'idle' : page.items.length ? 'no-more' : 'idle',
+        auditMore: firstPageStatus(page),
       });
     } catch (err) {
       this.setData({ auditState: 'error', auditError: errorText(err) });
     }
   },
 
-  async loadMoreAudit() {
-    if (!this.auditCursor || this.data.auditMore === 'loading') return;
-    this.setData({ auditMore: 'loading' });
-    try {
-      const page = await adminService.listAudit({
-        cursor: this.auditCursor,
-        limit: LIMITS.page.defaultLimit,
-      });
-      this.auditCursor = page.nextCursor;
-      const start = this.data.audit.length;
-      const changes: Record<string, unknown> = { auditMore: page.nextCursor ? 'idle' : 'no-more' };
-      page.items.forEach((e, i) => {
-        changes[`audit[${start + i}]`] = this.auditView(e);
-      });
-      this.setData(changes);
-    } catch {
-      this.setData({ auditMore: 'error' });
-    }
+  loadMoreAudit() {
+    return appendNextPage(this, {
+      list: 'audit',
+      status: 'auditMore',
+      cursor: this.auditCursor,
+      setCursor: (cursor) => (this.auditCursor = cursor),
+      fetch: (cursor) => adminService.listAudit({ cursor, limit: LIMITS.page.defaultLimit }),
+      view: (e) => this.auditView(e),
+    });
   },
 });
 

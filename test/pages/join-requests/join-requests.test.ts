@@ -48,6 +48,9 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+/** Hundreds of rendered rows take a few seconds in jsdom when test files run side by side. */
+const BIG_LIST_TIMEOUT_MS = 30_000;
+
 describe('join requests page', () => {
   it('first render: pending requests with role names, dates and the batch bar', async () => {
     const callFunction = cloud();
@@ -303,21 +306,25 @@ describe('join requests page', () => {
     expect(page.instance.data.busy).toBe(false);
   });
 
-  it('more than 50 selected go in batches of 50', async () => {
-    const many = Array.from({ length: 60 }, (_, i) => REQ(`r${i}`));
-    const callFunction = cloud({
-      'join.list': () => ok({ items: many, total: 60 }),
-      'join.approve': (d) => ok({ done: d.ids, failed: [] }),
-    });
-    const page = await openPage('pages/join-requests/index');
-    await tap(page, '.select-all >>> .t-button');
-    await tap(page, '.batch-approve >>> .t-button');
-    await confirmDialog(page);
-    await flush();
-    const approves = callFunction.mock.calls.filter(([c]) => c.data.action === 'join.approve');
-    expect(approves).toHaveLength(2);
-    expect(approves[0][0].data.ids).toEqual(many.slice(0, 50).map((r) => r.id));
-    expect(approves[1][0].data.ids).toEqual(many.slice(50).map((r) => r.id));
-    expect(textOf(page)).toContain('已通过 60 条');
-  });
+  it(
+    'more than 50 selected go in batches of 50',
+    async () => {
+      const many = Array.from({ length: 60 }, (_, i) => REQ(`r${i}`));
+      const callFunction = cloud({
+        'join.list': () => ok({ items: many, total: 60 }),
+        'join.approve': (d) => ok({ done: d.ids, failed: [] }),
+      });
+      const page = await openPage('pages/join-requests/index');
+      await tap(page, '.select-all >>> .t-button');
+      await tap(page, '.batch-approve >>> .t-button');
+      await confirmDialog(page);
+      await flush();
+      const approves = callFunction.mock.calls.filter(([c]) => c.data.action === 'join.approve');
+      expect(approves).toHaveLength(2);
+      expect(approves[0][0].data.ids).toEqual(many.slice(0, 50).map((r) => r.id));
+      expect(approves[1][0].data.ids).toEqual(many.slice(50).map((r) => r.id));
+      expect(textOf(page)).toContain('已通过 60 条');
+    },
+    BIG_LIST_TIMEOUT_MS,
+  );
 });
