@@ -53,7 +53,9 @@ export class CallLog {
     return path ? this.records.filter((record) => record.path === path) : this.records;
   }
 
-  clear(): void {
+  /** Empties the log; seq keeps counting unless restartSeq (a reset), so seqs stay unique between clears. */
+  clear(restartSeq = false): void {
     this.records = [];
+    if (restartSeq) this.seq = 0;
   }
 }

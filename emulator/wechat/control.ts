@@ -71,7 +71,7 @@ function reset(ctx: ControlContext): unknown {
   const keepTokens = optBool(input, 'keepTokens', 'body') ?? false;
   ctx.world.reset(keepTokens);
   ctx.faults.clear();
-  ctx.calls.clear();
+  ctx.calls.clear(true);
   if (seed === 'demo') applySeed(ctx.world);
   return { ok: true, seed, keepTokens };
 }
