@@ -10,7 +10,7 @@
 import crypto from 'node:crypto';
 import { aggregate, find, update } from 'mingo';
 export type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- mingo's own object type
-import type { Doc } from './wire';
+import { deepClone, type Doc } from './wire';
 
 export class DbError extends Error {
   constructor(
@@ -92,7 +92,7 @@ export class Database {
 
   dump(): Record<string, Doc[]> {
     const out: Record<string, Doc[]> = {};
-    for (const [name, docs] of this.committed) out[name] = structuredClone([...docs.values()]);
+    for (const [name, docs] of this.committed) out[name] = deepClone([...docs.values()]);
     return out;
   }
 
@@ -395,9 +395,9 @@ function applyChange(doc: Doc, change: Change): Doc {
   if (change.kind === 'replace') {
     const { _id: ignored, ...fields } = change.doc;
     void ignored;
-    return { ...structuredClone(fields), _id: doc._id };
+    return { ...deepClone(fields), _id: doc._id };
   }
-  const next = structuredClone(doc);
+  const next = deepClone(doc);
   if (Object.keys(change.ops).length === 0) return next;
   for (const op of Object.values(change.ops)) {
     if (op && typeof op === 'object' && Object.keys(op).some((path) => path === '_id')) {
@@ -482,9 +482,6 @@ function canonical(value: unknown): unknown {
 
 function cloneSpace(space: Space): Space {
   return new Map(
-    [...space].map(([name, docs]) => [
-      name,
-      new Map([...docs].map(([id, doc]) => [id, structuredClone(doc)])),
-    ]),
+    [...space].map(([name, docs]) => [name, new Map([...docs].map(([id, doc]) => [id, deepClone(doc)]))]),
   );
 }

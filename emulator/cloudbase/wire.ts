@@ -69,3 +69,19 @@ export function parseStore(text: string): Record<string, Doc[]> {
   }
   return out;
 }
+
+/**
+ * A deep copy of stored data. Not structuredClone: under jest that would make Dates of Node's own
+ * realm, which fail `instanceof Date` in the test's realm.
+ */
+export function deepClone<T>(value: T): T {
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (value instanceof RegExp) return new RegExp(value.source, value.flags) as T;
+  if (Array.isArray(value)) return value.map(deepClone) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = deepClone(item);
+    return out as T;
+  }
+  return value;
+}

@@ -10,7 +10,6 @@ import {
 } from '../../../emulator/cloudbase';
 
 // The SDK's .d.ts does not type-check under --strict (cloud-runtime-notes.md §1); tests use it loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;
 
 export interface SdkFixture {
@@ -24,7 +23,6 @@ export interface SdkFixture {
 export async function startWithSdk(options: CloudbaseEmulatorOptions = {}): Promise<SdkFixture> {
   const emulator = await startCloudbaseEmulator(options);
   Object.assign(process.env, sdkEnv(emulator.url));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cloud = require('wx-server-sdk') as Loose;
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
   const db = cloud.database();
