@@ -223,3 +223,14 @@ test('nothing declared → no audit record', async () => {
   const audit = env.stack.cloudbase.collections()[AUDIT_COLLECTION] ?? [];
   expect(audit.filter((a) => a.action === 'promoter.declare')).toHaveLength(0);
 });
+
+test('a batch that stays busy after the retries fails as UPSTREAM_UNAVAILABLE; the next batch is declared', async () => {
+  await control(env.stack).faults([{ kind: 'errcode', errcode: -1, path: '/promoter/addpromoter', next: 3 }]);
+  const result = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(15, 'Busy2') }),
+  );
+  expect(result.declaredCount).toBe(5);
+  expect(result.failed.map((f) => f.code)).toEqual(Array(10).fill('UPSTREAM_UNAVAILABLE'));
+  expect(result.failed.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(await addCalls()).toEqual([10, 10, 10, 5]);
+});

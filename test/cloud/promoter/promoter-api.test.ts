@@ -2,6 +2,7 @@
  * The promoter API family module on its own, with a scripted client: wire shapes, idempotency flags,
  * accepted errcodes, getpromoter paging (inclusive or exclusive cursors), getmsg's two key spellings.
  */
+import { sendRows } from '../../../cloudfunctions/promoter/src/declare';
 import type { WechatRequest } from '../../../cloudfunctions/_shared/wechat/client';
 import {
   ERRCODE_EMPTY,
@@ -190,4 +191,63 @@ test('promoter ids compare as numbers when they are digits', () => {
   expect(comparePromoterIds('99', '100')).toBe(-1);
   expect(comparePromoterIds('7', '7')).toBe(0);
   expect(comparePromoterIds('b', 'a')).toBe(1);
+});
+
+describe('declare: fail_list codes map to ours (sendRows with a scripted WeChat)', () => {
+  // Imported here so the module's wx-server-sdk import only loads for this block.
+  const { sendRows } =
+    require('../../../cloudfunctions/promoter/src/declare') as typeof import('../../../cloudfunctions/promoter/src/declare');
+
+  test('each errcode, a missing errcode, and 103003 same vs different', async () => {
+    const codes: Record<string, number | undefined> = {
+      oa: 103002,
+      ob: 103005,
+      oc: 103007,
+      od: 103006,
+      oe: 99999,
+      of: undefined,
+      og: 103003,
+      oh: 103003,
+    };
+    const { api } = scripted((r) => {
+      if (r.path === '/promoter/addpromoter') {
+        const list = (r.body as { promoter_list: { openid: string; role_id: number }[] }).promoter_list;
+        return {
+          total_cnt: 1,
+          fail_cnt: 8,
+          fail_list: list
+            .filter((p) => p.openid in codes)
+            .map((p) => ({ ...p, ...(codes[p.openid] ? { errcode: codes[p.openid], errmsg: 'x' } : {}) })),
+        };
+      }
+      const openid = (r.body as { openid: string }).openid;
+      // og is declared with the same role and store; oh in another store
+      return {
+        promoter_list: [{ ...row(1), openid, retail_id: openid === 'og' ? 'SH' : 'BJ' }],
+        total_cnt: 1,
+      };
+    });
+    const rows = ['oa', 'ob', 'oc', 'od', 'oe', 'of', 'og', 'oh', 'ok'].map((openid, index) => ({
+      index,
+      identity: openid,
+      row: { openid, roleId: 1, storeId: 'SH' },
+    }));
+    const outcomes = await sendRows(api, rows);
+    const summary = outcomes.map((o) =>
+      o.declared
+        ? ['declared', o.already]
+        : [o.failure.code, o.failure.field ?? null, o.failure.errcode ?? null],
+    );
+    expect(summary).toEqual([
+      ['INVALID_ARGUMENT', null, 103002],
+      ['QUOTA_EXCEEDED', null, 103005],
+      ['INVALID_ARGUMENT', 'promoters[2].openid', 103007],
+      ['INVALID_ARGUMENT', 'promoters[3].roleId', 103006],
+      ['UPSTREAM_ERROR', null, 99999],
+      ['UPSTREAM_ERROR', null, null],
+      ['declared', true],
+      ['CONFLICT', 'promoters[7].openid', 103003],
+      ['declared', false],
+    ]);
+  });
 });
