@@ -194,10 +194,6 @@ test('promoter ids compare as numbers when they are digits', () => {
 });
 
 describe('declare: fail_list codes map to ours (sendRows with a scripted WeChat)', () => {
-  // Imported here so the module's wx-server-sdk import only loads for this block.
-  const { sendRows } =
-    require('../../../cloudfunctions/promoter/src/declare') as typeof import('../../../cloudfunctions/promoter/src/declare');
-
   test('each errcode, a missing errcode, and 103003 same vs different', async () => {
     const codes: Record<string, number | undefined> = {
       oa: 103002,
