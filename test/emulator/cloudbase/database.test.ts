@@ -1,20 +1,10 @@
 /** The CloudBase stand-in driven by the real wx-server-sdk 4.0.2: every database operation we use. */
 import { EJSON } from 'bson';
-import { type Loose, type SdkFixture, startWithSdk } from './sdk';
+import { type Loose, useSdk } from './sdk';
 
-let fx: SdkFixture;
-let db: Loose;
-let _: Loose;
+const fx = useSdk();
 
-beforeAll(async () => {
-  fx = await startWithSdk();
-  db = fx.db;
-  _ = fx._;
-});
-afterAll(() => fx.emulator.close());
-beforeEach(() => fx.emulator.reset());
-
-const col = (name = 'things'): Loose => db.collection(name);
+const col = (name = 'things'): Loose => fx.db.collection(name);
 const getOne = async (id: string, name = 'things'): Promise<Record<string, unknown>> =>
   (await col(name).doc(id).get()).data;
 
@@ -45,10 +35,10 @@ describe('add', () => {
     expect(doc).toEqual({ _id, at, nested: { list: [1, { deep: at }] }, flag: false, none: null });
   });
 
-  it('replaces db.serverDate() with the server clock, offset included', async () => {
+  it('replaces fx.db.serverDate() with the server clock, offset included', async () => {
     const before = Date.now();
     const { _id } = await col().add({
-      data: { at: db.serverDate(), later: db.serverDate({ offset: 60_000 }) },
+      data: { at: fx.db.serverDate(), later: fx.db.serverDate({ offset: 60_000 }) },
     });
     const doc = (await getOne(_id)) as { at: Date; later: Date };
     expect(doc.at).toBeInstanceOf(Date);
@@ -70,13 +60,13 @@ describe('get', () => {
   it('filters with commands: gt, in, or, and, neq, exists, regexp', async () => {
     const ids = async (query: unknown): Promise<string[]> =>
       (await col().where(query).get()).data.map((d: { _id: string }) => d._id);
-    expect(await ids({ n: _.gt(2) })).toEqual(['p3', 'p4']);
-    expect(await ids({ name: _.in(['李娜', '陈静']) })).toEqual(['p1', 'p4']);
-    expect(await ids(_.or([{ n: 0 }, { store: 'BJ' }]))).toEqual(['p0', 'p3', 'p4']);
-    expect(await ids({ n: _.gte(1).and(_.lt(3)) })).toEqual(['p1', 'p2']);
-    expect(await ids({ store: _.neq('SH') })).toEqual(['p3', 'p4']);
-    expect(await ids({ missing: _.exists(false), tags: 'x' })).toEqual(['p1', 'p3']);
-    expect(await ids({ name: db.RegExp({ regexp: '^[张李]', options: 'i' }) })).toEqual(['p0', 'p1']);
+    expect(await ids({ n: fx._.gt(2) })).toEqual(['p3', 'p4']);
+    expect(await ids({ name: fx._.in(['李娜', '陈静']) })).toEqual(['p1', 'p4']);
+    expect(await ids(fx._.or([{ n: 0 }, { store: 'BJ' }]))).toEqual(['p0', 'p3', 'p4']);
+    expect(await ids({ n: fx._.gte(1).and(fx._.lt(3)) })).toEqual(['p1', 'p2']);
+    expect(await ids({ store: fx._.neq('SH') })).toEqual(['p3', 'p4']);
+    expect(await ids({ missing: fx._.exists(false), tags: 'x' })).toEqual(['p1', 'p3']);
+    expect(await ids({ name: fx.db.RegExp({ regexp: '^[张李]', options: 'i' }) })).toEqual(['p0', 'p1']);
     expect(await ids({ name: /静$/ })).toEqual(['p4']);
   });
 
@@ -146,15 +136,15 @@ describe('update', () => {
       .doc(id)
       .update({
         data: {
-          n: _.inc(-3),
-          price: _.mul(2),
-          low: _.min(2),
-          high: _.max(9),
-          tags: _.push(['c', 'd']),
-          set: _.addToSet('x'),
-          gone: _.remove(),
+          n: fx._.inc(-3),
+          price: fx._.mul(2),
+          low: fx._.min(2),
+          high: fx._.max(9),
+          tags: fx._.push(['c', 'd']),
+          set: fx._.addToSet('x'),
+          gone: fx._.remove(),
           'profile.city': 'BJ',
-          extra: _.set({ a: 1 }),
+          extra: fx._.set({ a: 1 }),
         },
       });
     expect(res).toEqual({ stats: { updated: 1 }, errMsg: 'document.update:ok' });
@@ -171,18 +161,18 @@ describe('update', () => {
     });
     await col()
       .doc(id)
-      .update({ data: { tags: _.pull('a'), set: _.addToSet('y') } });
+      .update({ data: { tags: fx._.pull('a'), set: fx._.addToSet('y') } });
     expect(await getOne(id)).toMatchObject({ tags: ['b', 'c', 'd'], set: ['x', 'y'] });
   });
 
-  it('merges a plain nested object (profile.name kept) but _.set replaces it', async () => {
+  it('merges a plain nested object (profile.name kept) but fx._.set replaces it', async () => {
     await col()
       .doc(id)
       .update({ data: { profile: { city: 'GZ' } } });
     expect((await getOne(id)).profile).toEqual({ name: 'A', city: 'GZ' });
     await col()
       .doc(id)
-      .update({ data: { profile: _.set({ city: 'SZ' }) } });
+      .update({ data: { profile: fx._.set({ city: 'SZ' }) } });
     expect((await getOne(id)).profile).toEqual({ city: 'SZ' });
   });
 
@@ -217,8 +207,8 @@ describe('update', () => {
     await col().add({ data: { _id: 'text', n: 'not a number' } });
     await expect(
       col()
-        .where({ n: _.exists(true) })
-        .update({ data: { n: _.inc(1) } }),
+        .where({ n: fx._.exists(true) })
+        .update({ data: { n: fx._.inc(1) } }),
     ).rejects.toMatchObject({
       errCode: -502001,
     });
@@ -233,7 +223,7 @@ describe('update', () => {
     expect(await getOne(id)).toEqual({ _id: id, only: 'this' });
     const created = await col()
       .doc('new-one')
-      .set({ data: { fresh: true, at: db.serverDate() } });
+      .set({ data: { fresh: true, at: fx.db.serverDate() } });
     expect(created).toMatchObject({ _id: 'new-one', stats: { updated: 0, created: 1 } });
     expect(await getOne('new-one')).toEqual({ _id: 'new-one', fresh: true, at: expect.any(Date) });
   });
@@ -297,10 +287,10 @@ describe('aggregate', () => {
         { store: 'BJ', amount: 100, void: true },
       ],
     });
-    const $ = _.aggregate;
+    const $ = fx._.aggregate;
     const res = await col('sales')
       .aggregate()
-      .match({ void: _.neq(true) })
+      .match({ void: fx._.neq(true) })
       .group({ _id: '$store', total: $.sum('$amount') })
       .sort({ total: -1 })
       .lookup({ from: 'stores', localField: '_id', foreignField: '_id', as: 'store' })
@@ -315,9 +305,9 @@ describe('aggregate', () => {
 
 describe('collections', () => {
   it('createCollection creates once and then reports it exists', async () => {
-    await expect(db.createCollection('audit')).resolves.toMatchObject({ errMsg: 'createCollection:ok' });
+    await expect(fx.db.createCollection('audit')).resolves.toMatchObject({ errMsg: 'createCollection:ok' });
     expect(fx.emulator.collections()).toEqual({ audit: [] });
-    await expect(db.createCollection('audit')).rejects.toMatchObject({
+    await expect(fx.db.createCollection('audit')).rejects.toMatchObject({
       errMsg: expect.stringContaining('already exists'),
     });
   });

@@ -36,3 +36,17 @@ export async function startWithSdk(options: CloudbaseEmulatorOptions = {}): Prom
   };
   return { emulator, db, _: db.command, post };
 }
+
+/**
+ * The usual test file setup: one stand-in with the SDK for the whole file, emptied before each test.
+ * The returned object is filled in beforeAll; read its fields inside tests and hooks.
+ */
+export function useSdk(options: CloudbaseEmulatorOptions = {}): SdkFixture {
+  const fx = {} as SdkFixture;
+  beforeAll(async () => {
+    Object.assign(fx, await startWithSdk(options));
+  });
+  afterAll(() => fx.emulator.close());
+  beforeEach(() => fx.emulator.reset());
+  return fx;
+}

@@ -1,20 +1,10 @@
 /** Transactions through the real wx-server-sdk: runTransaction, startTransaction, and the older per-document API. */
 import { EJSON } from 'bson';
-import { type Loose, type SdkFixture, startWithSdk } from './sdk';
+import { type Loose, useSdk } from './sdk';
 
-let fx: SdkFixture;
-let db: Loose;
-let _: Loose;
-
-beforeAll(async () => {
-  fx = await startWithSdk();
-  db = fx.db;
-  _ = fx._;
-});
-afterAll(() => fx.emulator.close());
+const fx = useSdk();
 beforeEach(async () => {
-  fx.emulator.reset();
-  await db.collection('accounts').add({
+  await fx.db.collection('accounts').add({
     data: [
       { _id: 'a', balance: 100 },
       { _id: 'b', balance: 0 },
@@ -22,24 +12,28 @@ beforeEach(async () => {
   });
 });
 
+/** Sets an account's balance through `target`: the database, or a transaction. */
+const setBalance = (target: Loose, id: string, balance: number): Promise<unknown> =>
+  target.collection('accounts').doc(id).update({ data: { balance } });
+
 const balances = (): Record<string, number> =>
   Object.fromEntries((fx.emulator.collections().accounts ?? []).map((d) => [d._id, d.balance as number]));
 
 describe('runTransaction', () => {
   it('commits every write together; reads inside see the transaction’s own writes, outside readers do not', async () => {
     let outsideDuring: number | undefined;
-    const result = await db.runTransaction(async (t: Loose) => {
+    const result = await fx.db.runTransaction(async (t: Loose) => {
       await t
         .collection('accounts')
         .doc('a')
-        .update({ data: { balance: _.inc(-30) } });
+        .update({ data: { balance: fx._.inc(-30) } });
       await t
         .collection('accounts')
         .doc('b')
-        .update({ data: { balance: _.inc(30) } });
+        .update({ data: { balance: fx._.inc(30) } });
       await t.collection('log').add({ data: { _id: 'move-1', amount: 30 } });
       const inside = (await t.collection('accounts').doc('a').get()).data;
-      outsideDuring = (await db.collection('accounts').doc('a').get()).data.balance;
+      outsideDuring = (await fx.db.collection('accounts').doc('a').get()).data.balance;
       return inside.balance;
     });
     expect(result).toBe(70);
@@ -50,11 +44,11 @@ describe('runTransaction', () => {
 
   it('rolls everything back when the callback throws, and rethrows', async () => {
     await expect(
-      db.runTransaction(async (t: Loose) => {
+      fx.db.runTransaction(async (t: Loose) => {
         await t
           .collection('accounts')
           .doc('a')
-          .update({ data: { balance: _.inc(-30) } });
+          .update({ data: { balance: fx._.inc(-30) } });
         await t.collection('accounts').doc('b').remove();
         await t.collection('log').add({ data: { amount: 30 } });
         throw new Error('余额不足');
@@ -66,7 +60,7 @@ describe('runTransaction', () => {
 
   it('rolls back when the callback calls rollback(), answering its reason', async () => {
     await expect(
-      db.runTransaction(async (t: Loose) => {
+      fx.db.runTransaction(async (t: Loose) => {
         await t
           .collection('accounts')
           .doc('a')
@@ -79,7 +73,7 @@ describe('runTransaction', () => {
 
   it('runs one transaction at a time: the second waits for the first and sees its commit', async () => {
     const order: string[] = [];
-    const slow = db.runTransaction(async (t: Loose) => {
+    const slow = fx.db.runTransaction(async (t: Loose) => {
       order.push('first start');
       const a = (await t.collection('accounts').doc('a').get()).data;
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -90,7 +84,7 @@ describe('runTransaction', () => {
       order.push('first end');
     });
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const fast = db.runTransaction(async (t: Loose) => {
+    const fast = fx.db.runTransaction(async (t: Loose) => {
       order.push('second start');
       const a = (await t.collection('accounts').doc('a').get()).data;
       await t
@@ -104,15 +98,9 @@ describe('runTransaction', () => {
   });
 
   it('keeps writes made outside the transaction to other documents', async () => {
-    await db.runTransaction(async (t: Loose) => {
-      await t
-        .collection('accounts')
-        .doc('a')
-        .update({ data: { balance: 1 } });
-      await db
-        .collection('accounts')
-        .doc('b')
-        .update({ data: { balance: 5 } });
+    await fx.db.runTransaction(async (t: Loose) => {
+      await setBalance(t, 'a', 1);
+      await setBalance(fx.db, 'b', 5);
     });
     expect(balances()).toEqual({ a: 1, b: 5 });
   });
@@ -120,22 +108,16 @@ describe('runTransaction', () => {
 
 describe('startTransaction', () => {
   it('commit applies the writes', async () => {
-    const t = await db.startTransaction();
-    await t
-      .collection('accounts')
-      .doc('b')
-      .update({ data: { balance: 7 } });
+    const t = await fx.db.startTransaction();
+    await setBalance(t, 'b', 7);
     expect(balances().b).toBe(0);
     await t.commit();
     expect(balances().b).toBe(7);
   });
 
   it('rollback discards them, and the transaction id is then unknown', async () => {
-    const t = await db.startTransaction();
-    await t
-      .collection('accounts')
-      .doc('b')
-      .update({ data: { balance: 7 } });
+    const t = await fx.db.startTransaction();
+    await setBalance(t, 'b', 7);
     await t.rollback();
     expect(balances().b).toBe(0);
     await expect(t.collection('accounts').doc('b').get()).rejects.toMatchObject({
@@ -144,15 +126,9 @@ describe('startTransaction', () => {
   });
 
   it('reports a conflict when a document it wrote was changed outside meanwhile', async () => {
-    const t = await db.startTransaction();
-    await t
-      .collection('accounts')
-      .doc('a')
-      .update({ data: { balance: 1 } });
-    await db
-      .collection('accounts')
-      .doc('a')
-      .update({ data: { balance: 2 } });
+    const t = await fx.db.startTransaction();
+    await setBalance(t, 'a', 1);
+    await setBalance(fx.db, 'a', 2);
     await expect(t.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' });
     expect(balances().a).toBe(2);
   });
