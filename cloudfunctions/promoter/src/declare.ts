@@ -37,11 +37,17 @@ import {
 } from '../../_shared/wechat/promoter-api';
 import { knownStores, roleMap } from './lookups';
 
-export const phone = patterned(
-  LIMITS.promoter.phoneBytes,
-  FIELD_LABELS.phone,
-  PATTERNS.phone,
-  '只能是数字，可带 + 号、空格或连字符',
+const PHONE_RULE = '只能是数字，可带 + 号、空格或连字符';
+
+export const phone = patterned(LIMITS.promoter.phoneBytes, FIELD_LABELS.phone, PATTERNS.phone, PHONE_RULE);
+
+/** A phone number, or '' to clear it (promoter.update). */
+export const phoneOrEmpty = v.pipe(
+  bytes(LIMITS.promoter.phoneBytes, FIELD_LABELS.phone, { allowEmpty: true }),
+  v.check(
+    (value: string) => value === '' || PATTERNS.phone.test(value),
+    `${FIELD_LABELS.phone}格式不正确：${PHONE_RULE}`,
+  ),
 );
 
 const rowSchema = params({

@@ -251,7 +251,10 @@ describe('promoter.get / update / cancel / redeclare', () => {
     expect(err(await env.admin({ action: 'promoter.update', id, extraInfo: 'x'.repeat(81) })).field).toBe(
       'extraInfo',
     );
+    expect(err(await env.admin({ action: 'promoter.update', id, phone: 'call me' })).field).toBe('phone');
     expect(await control(env.stack).calls('/promoter/updatepromoter')).toHaveLength(0);
+    // an empty phone clears it
+    expect(ok(await env.admin<Promoter>({ action: 'promoter.update', id, phone: '' })).phone).toBe('');
   });
 
   test('update: a WeChat failure leaves the mirror and the audit log untouched', async () => {

@@ -23,7 +23,7 @@ import {
   storeId,
 } from '../../../_shared/validation';
 import { type PromoterApi, type PromoterChange, promoterApi } from '../../../_shared/wechat/promoter-api';
-import { phone, sendRows, validateRows } from '../declare';
+import { phoneOrEmpty, sendRows, validateRows } from '../declare';
 import { requireRole, requireStore } from '../lookups';
 import { pagedQuery } from '../paging';
 import {
@@ -202,7 +202,7 @@ const updatePromoter = defineAction({
       bytes(LIMITS.promoter.extraInfoBytes, FIELD_LABELS.extraInfo, { allowEmpty: true }),
     ),
     name: v.optional(bytes(LIMITS.promoter.nameBytes, FIELD_LABELS.name, { allowEmpty: true })),
-    phone: v.optional(phone),
+    phone: v.optional(phoneOrEmpty),
   }),
   async run(p, ctx) {
     const change: PromoterChange = {};
