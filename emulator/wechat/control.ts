@@ -416,7 +416,7 @@ const ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = {
   '/__control/clock': { GET: clock, POST: clock },
   '/__control/limits': { GET: limits, POST: limits },
   '/__control/faults': { GET: faults, POST: faults, DELETE: faults },
-  '/__control/calls': { GET: callsList },
+  '/__control/calls': { GET: callsList, DELETE: callsClear },
   '/__control/calls/clear': { POST: callsClear },
   '/__control/state': { GET: state },
 };

@@ -26,7 +26,10 @@ export class Faults {
   latencyMs = 0;
   private nextId = 1;
 
-  /** Body `{rules: [...], latencyMs?}` or one rule object; rules are added to the ones in place. */
+  /**
+   * Body `{rules: [...], latencyMs?}` or one rule object. Given rules REPLACE the ones in place (so
+   * `{rules: []}` clears them); a body with only latencyMs leaves the rules alone.
+   */
   configure(body: Record<string, unknown>): void {
     const hasRules = body.rules !== undefined || body.kind !== undefined;
     const inputs = body.rules !== undefined ? body.rules : body.kind !== undefined ? [body] : [];
@@ -41,7 +44,7 @@ export class Faults {
       }
       this.latencyMs = latency;
     }
-    this.rules.push(...parsed);
+    if (hasRules) this.rules = parsed;
   }
 
   private parseRule(input: unknown, where: string): FaultRule {

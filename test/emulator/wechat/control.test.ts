@@ -104,6 +104,18 @@ describe('faults', () => {
     expect((await wx.post('/promoter/getrole', {})).errcode).toBe(0);
   });
 
+  test('a POST with rules replaces the rules in place; {rules: []} clears them; latencyMs alone keeps them', async () => {
+    await wx.token();
+    await wx.ctl('POST', '/faults', { rules: [{ kind: 'errcode', errcode: 45011, next: 5 }] });
+    await wx.ctl('POST', '/faults', { kind: 'errcode', errcode: -1, next: 5 });
+    await wx.ctl('POST', '/faults', { latencyMs: 1 });
+    const view = await wx.ctl('GET', '/faults');
+    expect(view.rules).toEqual([expect.objectContaining({ errcode: -1, next: 5 })]);
+    expect(view.latencyMs).toBe(1);
+    expect(await wx.ctl('POST', '/faults', { rules: [] })).toEqual({ rules: [], latencyMs: 1 });
+    expect((await wx.post('/promoter/getrole', {})).errcode).toBe(0);
+  });
+
   test('latencyMs delays every WeChat call (not control calls)', async () => {
     await wx.token();
     await wx.ctl('POST', '/faults', { latencyMs: 150 });
@@ -169,6 +181,10 @@ describe('call log', () => {
     const filtered = await wx.ctl('GET', '/calls?path=/promoter/addrole');
     expect(filtered.map((call: any) => call.seq)).toEqual([3]);
     await wx.ctl('POST', '/calls/clear');
+    expect(await wx.ctl('GET', '/calls')).toEqual([]);
+    await wx.post('/promoter/getrole', {});
+    expect((await wx.ctl('GET', '/calls'))[0].seq).toBe(4); // seq keeps counting after a clear
+    await wx.ctl('DELETE', '/calls');
     expect(await wx.ctl('GET', '/calls')).toEqual([]);
   });
 });
