@@ -120,19 +120,19 @@ Page({
     const own =
       caller.role === 'manager' ? stores.filter((s) => caller.storeIds.includes(s.storeId)) : stores;
     this.storeChoices = [...(caller.role === 'admin' ? [''] : []), ...own.map((s) => s.storeId)];
-    this.setData({ storeLabels: this.storeChoices.map((id) => this.storeLabel(id)) });
+    this.setData({ storeLabels: this.storeChoices.map((id: string) => this.storeLabel(id)) });
   },
 
   rules(): RowRules {
     return {
-      roleIds: this.roles.length ? this.roles.map((r) => r.roleId) : null,
+      roleIds: this.roles.length ? this.roles.map((r: Role) => r.roleId) : null,
       ownStoreIds: this.caller?.role === 'manager' ? this.caller.storeIds : null,
     };
   },
 
   roleLabel(roleId: string): string {
     if (!roleId) return '';
-    const role = this.roles.find((r) => String(r.roleId) === roleId);
+    const role = this.roles.find((r: Role) => String(r.roleId) === roleId);
     return role ? `${role.name}（${role.roleId}）` : `角色 ${roleId}（未找到）`;
   },
 

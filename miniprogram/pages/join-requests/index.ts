@@ -159,7 +159,7 @@ Page({
 
   onSelectAll() {
     const open = this.openIds();
-    const all = open.length > 0 && open.every((id) => this.data.selectedIds.includes(id));
+    const all = open.length > 0 && open.every((id: string) => this.data.selectedIds.includes(id));
     this.setData({ selectedIds: all ? [] : open });
   },
 

@@ -91,6 +91,8 @@ Page({
   auditCursor: undefined as string | undefined,
 
   onLoad() {
+    // a fresh object per page instance: it is mutated, and a Page's non-data fields may be shared
+    this.loadedTabs = {};
     return this.load();
   },
 
