@@ -14,6 +14,7 @@ import {
   startGateway,
 } from './gateway';
 import { seedDemoData } from './seed';
+import { startWechatEmulator, type WechatEmulator } from './wechat';
 
 export interface StackOptions {
   /** Demo data in the WeChat stand-in and, through the real functions, in the database. */
@@ -47,21 +48,6 @@ export interface Stack {
   /** The WeChat stand-in, unless an outside WeChat API was given. */
   wechat?: WechatEmulator;
   close(): Promise<void>;
-}
-
-/** What stack.ts needs of emulator/wechat/index.ts (written alongside; see emulator/wechat/README.md). */
-export interface WechatEmulator {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-interface WechatModule {
-  startWechatEmulator(options: {
-    port?: number;
-    host?: string;
-    apps: ReturnType<typeof appsFromEnv>;
-    seed: 'demo' | 'empty';
-  }): Promise<WechatEmulator>;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -107,9 +93,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     let wechat: WechatEmulator | undefined;
     if (!outsideWechat) {
-      // Loaded only when needed: a stack pointed at an outside WeChat API never touches the stand-in.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startWechatEmulator } = require('./wechat') as WechatModule;
       wechat = await startWechatEmulator({
         port: opts.ports?.wechat ?? 0,
         host,

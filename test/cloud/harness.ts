@@ -21,6 +21,8 @@ import path from 'node:path';
 import type { FunctionName } from '../../typings/contract/index';
 import { type CloudFunctionModule, functionEntry, invokeFunction } from '../../emulator/gateway';
 import { type Stack, type StackOptions, startStack } from '../../emulator/stack';
+import type { CallRecord } from '../../emulator/wechat/call-log';
+import type { FaultKind } from '../../emulator/wechat/faults';
 
 export type { Stack } from '../../emulator/stack';
 export { invokeFunction } from '../../emulator/gateway';
@@ -55,52 +57,67 @@ export function callFresh(fn: CloudFunctionModule, data: object, openid?: string
   return invokeFunction(fn, data, { openid });
 }
 
-// ---- the WeChat stand-in's control API (see emulator/wechat/README.md) ----
+// ---- the WeChat stand-in's control API (emulator/wechat/README.md, "Control API") ----
 
-/** One fault rule: which calls it hits and what happens to them. */
-export interface FaultRule {
-  /** API path, e.g. `/promoter/gettransferredlist`; omitted = every path. */
-  path?: string;
-  /** Answer with this WeChat errcode (e.g. -1 busy, 45009 quota). */
+/** A fault rule as POST /__control/faults takes it (`next` calls, default 1, or a `rate`). */
+export interface FaultInput {
+  kind: FaultKind;
+  /** kind errcode: the WeChat errcode to answer (-1 busy, 45009 quota, ...). */
   errcode?: number;
-  /** Answer with this HTTP status instead (e.g. 503). */
+  /** kind http: the HTTP status to answer (e.g. 503). */
   status?: number;
-  /** Never answer (the client must time out). */
-  hang?: boolean;
-  /** Delay the answer by this many ms. */
-  delayMs?: number;
-  /** How many matching calls it hits; omitted = every one. */
-  times?: number;
-  [extra: string]: unknown;
+  /** Only calls to this endpoint, e.g. `/promoter/addpromoter`. */
+  path?: string;
+  next?: number;
+  rate?: number;
 }
 
-export interface RecordedCall {
-  method: string;
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  [extra: string]: unknown;
-}
-
-export interface BulkPromotersOptions {
+export interface BulkPromotersInput {
+  /** 1..100000 */
   count: number;
-  [extra: string]: unknown;
+  roleId?: number;
+  retailId?: string;
+  authStatus?: 0 | 1 | 2;
+  declStatus?: 1 | 2;
+  /** openid prefix, default `oBulk` */
+  prefix?: string;
+}
+
+/** An OA follower as POST /__control/users takes it. */
+export interface OaUserInput {
+  openid: string;
+  subscribed: boolean;
+  unionid?: string;
+  remark?: string;
+  subscribeTime?: number;
+  subscribeScene?: string;
+  tagIds?: number[];
 }
 
 export interface WechatControl {
-  reset(options?: Record<string, unknown>): Promise<unknown>;
-  faults(rules: FaultRule[]): Promise<unknown>;
+  /** Empty state (or `{ seed: 'demo' }`); also clears faults and the call log. */
+  reset(options?: { seed?: 'demo' | 'empty'; keepTokens?: boolean }): Promise<unknown>;
+  /** Adds fault rules to those in place. */
+  faults(rules: FaultInput[]): Promise<unknown>;
+  /** Removes every fault rule and the latency. */
   clearFaults(): Promise<unknown>;
-  calls(path?: string): Promise<RecordedCall[]>;
+  /** The WeChat calls made so far (secrets redacted), optionally of one path. */
+  calls(path?: string): Promise<CallRecord[]>;
   clearCalls(): Promise<unknown>;
   /** The promoter authorizes (or revokes) in WeChat's bind mini program. */
   bind(openid: string, op: 'authorize' | 'revoke'): Promise<unknown>;
-  bulkPromoters(options: BulkPromotersOptions): Promise<unknown>;
-  users(list: Array<Record<string, unknown>>): Promise<unknown>;
+  bulkPromoters(options: BulkPromotersInput): Promise<unknown>;
+  /** Adds or updates OA followers. */
+  users(list: OaUserInput[]): Promise<unknown>;
   /** Moves the stand-in's clock forward (token expiry, time windows). */
   clock(seconds: number): Promise<unknown>;
+  /** Any control call, e.g. raw('POST', '/__control/limits', { maxDeclared: 3 }). Throws on HTTP >= 400. */
   raw(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
 }
+
+/** One logged WeChat call (the stand-in's CallRecord). */
+export type RecordedCall = CallRecord;
+export type { CallRecord };
 
 const CONTROL = '/__control';
 
@@ -119,26 +136,23 @@ export function wechatControl(stack: Stack): WechatControl {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) throw new Error(`wechat control ${method} ${urlPath}: HTTP ${res.status} ${text}`);
-    return parsed;
+    return text ? (JSON.parse(text) as unknown) : undefined;
   };
   const post = (op: string, body: unknown = {}): Promise<unknown> => raw('POST', `${CONTROL}/${op}`, body);
   return {
     reset: (options = {}) => post('reset', options),
     faults: (rules) => post('faults', { rules }),
-    clearFaults: () => post('faults', { rules: [] }),
+    clearFaults: () => raw('DELETE', `${CONTROL}/faults`),
     calls: async (filterPath) => {
       const query = filterPath ? `?path=${encodeURIComponent(filterPath)}` : '';
-      const answer = (await raw('GET', `${CONTROL}/calls${query}`)) as
-        { calls?: RecordedCall[] } | RecordedCall[];
-      return Array.isArray(answer) ? answer : (answer.calls ?? []);
+      return (await raw('GET', `${CONTROL}/calls${query}`)) as CallRecord[];
     },
-    clearCalls: () => raw('DELETE', `${CONTROL}/calls`),
-    bind: (openid, op) => post('bind', { openid, op }),
-    bulkPromoters: (options) => post('bulk-promoters', options),
+    clearCalls: () => post('calls/clear'),
+    bind: (openid, op) => post('bind', { openid, action: op }),
+    bulkPromoters: (options) => post('promoters/bulk', options),
     users: (list) => post('users', { users: list }),
-    clock: (seconds) => post('clock', { advance: seconds }),
+    clock: (seconds) => post('clock', { advanceSeconds: seconds }),
     raw,
   };
 }
