@@ -1,0 +1,103 @@
+/** The whole local backend: start, seed through the real functions, call over HTTP, stop. */
+import { DEMO_STAFF, DEMO_STORES, DEMO_APPS } from '../../emulator/demo-data';
+import { type Stack, startStack } from '../../emulator/stack';
+
+const ADMIN = DEMO_STAFF.admin.openid;
+type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+describe('a seeded stack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ seed: true, functions: 'source', quiet: true });
+  }, 30_000);
+  afterAll(() => stack.close());
+
+  it('sets the functions’ environment the way CloudBase does, pointing at the stand-ins', () => {
+    expect(stack.env).toMatchObject({
+      TCB_CONTEXT_CNFG: JSON.stringify({ URL: stack.cloudbaseUrl }),
+      TCB_ENV: 'local',
+      SCF_NAMESPACE: 'local',
+      WX_API_BASE_URL: stack.wechatUrl,
+      WX_APPID: process.env.WX_APPID ?? DEMO_APPS.miniProgram.appid,
+      ADMIN_OPENIDS: ADMIN,
+    });
+    for (const [key, value] of Object.entries(stack.env)) expect(process.env[key]).toBe(value);
+    expect(stack.cloudbaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin$/);
+  });
+
+  it('holds the demo data written by the real functions, audit log included', async () => {
+    const stores = (await stack.call('admin', { action: 'store.list' }, ADMIN)) as Answer<{
+      items: Array<{ storeId: string }>;
+    }>;
+    expect(stores.ok && stores.data.items.map((s) => s.storeId).sort()).toEqual(
+      DEMO_STORES.map((s) => s.storeId).sort(),
+    );
+    const data = stack.cloudbase.collections();
+    expect(data.staff?.map((s) => s.openid).sort()).toEqual(DEMO_STAFF.managers.map((m) => m.openid).sort());
+    expect(data.audit_log?.length).toBeGreaterThanOrEqual(DEMO_STORES.length + DEMO_STAFF.managers.length);
+  });
+
+  it('answers over the HTTP gateway end to end, as wx.cloud.callFunction would', async () => {
+    const res = await fetch(`${stack.gatewayUrl}/functions/promoter`, {
+      method: 'POST',
+      body: JSON.stringify({ openid: ADMIN, data: { action: 'stats.summary' } }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { result: Answer<{ total: number }>; errMsg: string };
+    expect(body.errMsg).toBe('cloud.callFunction:ok');
+    expect(body.result).toMatchObject({ ok: true, data: { total: 6 } });
+    const list = (await (await fetch(`${stack.gatewayUrl}/functions`)).json()) as { functions: string[] };
+    expect(list.functions).toEqual(expect.arrayContaining(['admin', 'customparam', 'promoter', 'userinfo']));
+  });
+
+  it('refuses a guest where the function does', async () => {
+    const res = (await stack.call(
+      'admin',
+      { action: 'manager.list' },
+      'oGuest000000000000000000000',
+    )) as Answer<unknown>;
+    expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('stack options', () => {
+  it('starts empty without seed, and close() stops the servers and restores the environment', async () => {
+    const before = process.env.TCB_CONTEXT_CNFG;
+    const stack = await startStack({
+      functions: 'source',
+      quiet: true,
+      adminOpenids: ['oAdminA00000000000000000000', 'oAdminB00000000000000000000'],
+    });
+    expect(process.env.ADMIN_OPENIDS).toBe('oAdminA00000000000000000000,oAdminB00000000000000000000');
+    expect(stack.cloudbase.collections()).toEqual({});
+    expect(stack.wechat).toBeDefined();
+    await stack.close();
+    expect(process.env.TCB_CONTEXT_CNFG).toBe(before);
+    await expect(fetch(stack.gatewayUrl + '/functions')).rejects.toThrow();
+    await expect(fetch(stack.wechatUrl + '/__control/apps')).rejects.toThrow();
+  });
+
+  it('uses an outside WeChat API when given one, without starting the stand-in', async () => {
+    const stack = await startStack({ functions: 'source', quiet: true, wechatBaseUrl: 'http://127.0.0.1:9' });
+    try {
+      expect(stack.wechat).toBeUndefined();
+      expect(stack.wechatUrl).toBe('http://127.0.0.1:9');
+      expect(process.env.WX_API_BASE_URL).toBe('http://127.0.0.1:9');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('reports a busy port and leaves nothing running', async () => {
+    const first = await startStack({ functions: 'source', quiet: true });
+    try {
+      const port = Number(new URL(first.gatewayUrl).port);
+      await expect(
+        startStack({ functions: 'source', quiet: true, ports: { gateway: port } }),
+      ).rejects.toThrow(/EADDRINUSE/);
+      expect(process.env.TCB_CONTEXT_CNFG).toBe(first.env.TCB_CONTEXT_CNFG); // the failed start undid its settings
+    } finally {
+      await first.close();
+    }
+  });
+});
