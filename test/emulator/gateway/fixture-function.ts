@@ -1,10 +1,8 @@
 /**
  * A tiny cloud function for the gateway tests: reads the caller synchronously at entry (as our
- * handlers do), then awaits, then answers what it saw.
+ * handlers do), then awaits, then answers what it saw. getWXContext needs no cloud.init().
  */
 import * as cloud from 'wx-server-sdk';
-
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
 export async function main(event: {
   action?: string;
