@@ -7,6 +7,8 @@ import type { CloudError, CloudResponse } from '../../../typings/contract/common
 import { db } from '../../../cloudfunctions/_shared/db';
 import { DEMO_STAFF, demoId } from '../../../emulator/demo-data';
 import {
+  type BulkPromotersInput,
+  type FaultInput,
   type RecordedCall,
   type Stack,
   asCaller,
@@ -99,27 +101,18 @@ export function err(answer: CloudResponse<unknown>): CloudError {
 export function control(stack: Stack) {
   const c = wechatControl(stack);
   return {
-    bulk: (options: {
-      count: number;
-      roleId?: number;
-      retailId?: string;
-      authStatus?: 0 | 1 | 2;
-      declStatus?: 1 | 2;
-      prefix?: string;
-    }) =>
-      c.raw('POST', '/__control/promoters/bulk', options) as Promise<{
+    bulk: (options: BulkPromotersInput) =>
+      c.bulkPromoters(options) as Promise<{
         created: number;
         firstId: string;
-        lastId: string;
         firstOpenid: string;
         lastOpenid: string;
       }>,
-    bind: (openid: string, action: 'authorize' | 'revoke') =>
-      c.raw('POST', '/__control/bind', { openid, action }),
+    bind: (openid: string, action: 'authorize' | 'revoke') => c.bind(openid, action),
     calls: (path: string): Promise<RecordedCall[]> => c.calls(path),
-    clearCalls: () => c.raw('POST', '/__control/calls/clear', {}),
-    faults: (rules: Record<string, unknown>[]) => c.raw('POST', '/__control/faults', { rules }),
-    clearFaults: () => c.raw('DELETE', '/__control/faults'),
+    clearCalls: () => c.clearCalls(),
+    faults: (rules: FaultInput[]) => c.faults(rules),
+    clearFaults: () => c.clearFaults(),
     state: () =>
       c.raw('GET', '/__control/state') as Promise<{
         miniProgram: { promoters: Array<Record<string, unknown>>; roles: Array<Record<string, unknown>> };
