@@ -28,12 +28,25 @@ async function asAdmin(
   return answer.data;
 }
 
-/** Stores, managers, then a promoter sync from WeChat. Returns a one-line summary. */
+/**
+ * Stores, managers, then a promoter sync from WeChat. What a persisted database (DATA_FILE) already
+ * holds is left alone, so a restart seeds only what is missing. Returns a one-line summary.
+ */
 export async function seedDemoData(stack: SeedTarget): Promise<string> {
-  for (const store of DEMO_STORES) {
+  const stores = (await asAdmin(stack, 'admin', { action: 'store.list' })) as {
+    items: Array<{ storeId: string }>;
+  };
+  const haveStores = new Set(stores.items.map((s) => s.storeId));
+  const newStores = DEMO_STORES.filter((store) => !haveStores.has(store.storeId));
+  for (const store of newStores) {
     await asAdmin(stack, 'admin', { action: 'store.add', storeId: store.storeId, name: store.name });
   }
-  for (const manager of DEMO_STAFF.managers) {
+  const staff = (await asAdmin(stack, 'admin', { action: 'manager.list' })) as {
+    items: Array<{ openid: string }>;
+  };
+  const haveStaff = new Set(staff.items.map((s) => s.openid));
+  const newManagers = DEMO_STAFF.managers.filter((manager) => !haveStaff.has(manager.openid));
+  for (const manager of newManagers) {
     await asAdmin(stack, 'admin', {
       action: 'manager.add',
       openid: manager.openid,
@@ -42,6 +55,6 @@ export async function seedDemoData(stack: SeedTarget): Promise<string> {
       storeIds: [...manager.storeIds],
     });
   }
-  const sync = (await asAdmin(stack, 'promoter', { action: 'promoter.sync' })) as { total?: number };
-  return `${DEMO_STORES.length} stores, ${DEMO_STAFF.managers.length} managers, ${sync.total ?? '?'} promoters synced from WeChat`;
+  const sync = (await asAdmin(stack, 'promoter', { action: 'promoter.sync' })) as { total: number };
+  return `${newStores.length} stores and ${newManagers.length} managers added, ${sync.total} promoters synced from WeChat`;
 }
