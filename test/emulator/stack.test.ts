@@ -1,4 +1,6 @@
-/** The whole local backend: start, seed through the real functions, call over HTTP, stop. */
+/** The whole local backend: start, seed through the real functions, call over HTTP, stop; and npm start. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { DEMO_STAFF, DEMO_STORES, DEMO_APPS } from '../../emulator/demo-data';
 import { type Stack, startStack } from '../../emulator/stack';
 
@@ -100,4 +102,62 @@ describe('stack options', () => {
       await first.close();
     }
   });
+});
+
+describe('npm start (emulator/start.ts)', () => {
+  const root = path.resolve(__dirname, '../..');
+  const run = (env: Record<string, string>): ChildProcess =>
+    spawn(path.join(root, 'node_modules/.bin/tsx'), ['emulator/start.ts'], {
+      cwd: root,
+      env: { ...process.env, GATEWAY_PORT: '0', WECHAT_PORT: '0', CLOUDBASE_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const collect = (child: ChildProcess): { text: () => string } => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    return { text: () => out };
+  };
+  const exited = (child: ChildProcess): Promise<number | null> =>
+    new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+
+  it('builds, starts with demo data, prints URLs, identities and a curl example, and stops on SIGTERM', async () => {
+    const child = run({ SEED: '1' });
+    const output = collect(child);
+    const exit = exited(child);
+    const deadline = Date.now() + 50_000;
+    while (!output.text().includes('Ctrl+C stops.')) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`npm start did not come up:\n${output.text()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const text = output.text();
+    expect(text).toMatch(/Promoter Desk local backend is up in \d+\.\d s/);
+    expect(text).toContain(`HQ admin   ${ADMIN}`);
+    for (const manager of DEMO_STAFF.managers) expect(text).toContain(manager.openid);
+    const gatewayUrl = /gateway\s+(http:\/\/127\.0\.0\.1:\d+)\/functions/.exec(text)![1]!;
+    expect(text).toContain(
+      `curl -s ${gatewayUrl}/functions/promoter -d '{"openid":"${ADMIN}","data":{"action":"stats.summary"}}'`,
+    );
+    const res = await fetch(`${gatewayUrl}/functions/promoter`, {
+      method: 'POST',
+      body: JSON.stringify({ openid: ADMIN, data: { action: 'stats.summary' } }),
+    });
+    expect(((await res.json()) as { result: unknown }).result).toMatchObject({
+      ok: true,
+      data: { total: 6 },
+    });
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(output.text()).toContain('SIGTERM: stopping...');
+  }, 60_000);
+
+  it('refuses a bad port setting, naming the variable', async () => {
+    const child = run({ GATEWAY_PORT: 'abc' });
+    const output = collect(child);
+    expect(await exited(child)).toBe(1);
+    expect(output.text()).toContain(
+      'npm start failed: GATEWAY_PORT must be a port number 0..65535, got "abc"',
+    );
+  }, 30_000);
 });
