@@ -21,6 +21,21 @@ const str = (p: Params, field: string): string => {
 };
 const optionalTx = (p: Params): string | undefined =>
   typeof p.transactionId === 'string' && p.transactionId ? p.transactionId : undefined;
+/**
+ * The transaction of a query-shaped request. The cloud allows only single-record operations in a
+ * transaction (doc().get/update/set/remove and add; no where(), "事务中不支持批量操作"). The exact
+ * error the cloud answers is UNCONFIRMED; we answer INVALID_PARAM saying so.
+ */
+const singleRecordTx = (p: Params): string | undefined => {
+  const tx = optionalTx(p);
+  if (tx !== undefined && p.queryType !== 'DOC') {
+    throw new DbError(
+      'INVALID_PARAM',
+      '事务中只支持单记录操作（doc().get/update/set/remove 与 add），不支持 where 批量操作',
+    );
+  }
+  return tx;
+};
 const nonNegativeInt = (p: Params, field: string): number | undefined => {
   const value = p[field];
   if (value === undefined || value === null) return undefined;
@@ -52,7 +67,7 @@ export function databaseActions(db: Database): Record<string, (p: Params) => Pro
         limit,
         projection: objectParam(p, 'projection'),
       },
-      optionalTx(p),
+      singleRecordTx(p),
     );
     return { data: { list: list.map(stringifyDoc), offset, limit: limit ?? list.length } };
   };
@@ -78,7 +93,7 @@ export function databaseActions(db: Database): Record<string, (p: Params) => Pro
         objectParam(p, 'query'),
         parseWire(p.data),
         { multi: p.multi !== false, merge: p.merge !== false, upsert: p.upsert === true },
-        optionalTx(p),
+        singleRecordTx(p),
       );
       return {
         data: { updated: result.updated, ...(result.upsertId ? { upsert_id: result.upsertId } : {}) },
@@ -90,7 +105,7 @@ export function databaseActions(db: Database): Record<string, (p: Params) => Pro
         objectParam(p, 'query'),
         parseWire(p.data),
         { multi: false, merge: true, upsert: false },
-        optionalTx(p),
+        singleRecordTx(p),
       );
       return { data: { updated: result.updated, doc: result.docs[0] ? stringifyDoc(result.docs[0]) : null } };
     },
@@ -100,7 +115,7 @@ export function databaseActions(db: Database): Record<string, (p: Params) => Pro
           str(p, 'collectionName'),
           objectParam(p, 'query'),
           p.multi !== false,
-          optionalTx(p),
+          singleRecordTx(p),
         ),
       },
     }),

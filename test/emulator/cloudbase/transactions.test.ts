@@ -106,6 +106,27 @@ describe('runTransaction', () => {
   });
 });
 
+describe('what the cloud forbids in a transaction', () => {
+  it('refuses a where() read: single-record operations only', async () => {
+    await expect(
+      fx.db.runTransaction(async (t: Loose) => {
+        await t.collection('accounts').where({ balance: 100 }).get();
+      }),
+    ).rejects.toMatchObject({ errMsg: expect.stringContaining('事务中只支持单记录操作') });
+  });
+
+  it('a where() update or remove is not part of the transaction: the SDK sends it without the id', async () => {
+    // A trap worth knowing: it is applied at once and survives the rollback, in the real cloud too.
+    const t = await fx.db.startTransaction();
+    await t
+      .collection('accounts')
+      .where({ balance: 0 })
+      .update({ data: { balance: 1 } });
+    await t.rollback();
+    expect(balances()).toEqual({ a: 100, b: 1 });
+  });
+});
+
 describe('startTransaction', () => {
   it('commit applies the writes', async () => {
     const t = await fx.db.startTransaction();
