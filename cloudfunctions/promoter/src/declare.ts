@@ -36,6 +36,7 @@ import {
   type WechatPromoter,
 } from '../../_shared/wechat/promoter-api';
 import { knownStores, roleMap } from './lookups';
+import { COLLECTIONS, countWhere } from './store';
 
 const PHONE_RULE = '只能是数字，可带 + 号、空格或连字符';
 
@@ -168,7 +169,27 @@ export async function validateRows(
       valid.push(p);
     }
   }
-  return { valid, failed };
+  return { valid: await withinDeclaredCap(valid, failed), failed };
+}
+
+/**
+ * LIMITS.promoter.maxDeclared: wechat-api.md gives 50 000 declared and 100 000 bound (UNCONFIRMED
+ * which is current); we hold to the lower figure ourselves, counted in the read model. A stale
+ * mirror can undercount; WeChat's own 103005 then still stops the row.
+ */
+async function withinDeclaredCap(valid: ValidRow[], failed: RowFailure[]): Promise<ValidRow[]> {
+  if (valid.length === 0) return valid;
+  const max = LIMITS.promoter.maxDeclared;
+  const room = Math.max(0, max - (await declaredCount()));
+  for (const v of valid.slice(room)) {
+    failed.push(failure(v.index, 'QUOTA_EXCEEDED', `已声明的推广员已达 ${max} 人的上限，本行未提交`));
+  }
+  failed.sort((a, b) => a.index - b.index);
+  return valid.slice(0, room);
+}
+
+export async function declaredCount(): Promise<number> {
+  return countWhere(COLLECTIONS.promoters, { declStatus: 1 });
 }
 
 function toWechatRow(v: ValidRow): AddPromoterRow {

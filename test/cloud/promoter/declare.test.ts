@@ -4,6 +4,8 @@
  */
 import type { DeclareResult, Page, Promoter } from '../../../typings/contract/index';
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
+import * as store from '../../../cloudfunctions/promoter/src/store';
+import { LIMITS } from '../../../miniprogram/shared/field-rules';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
 const env = useStack();
@@ -233,4 +235,38 @@ test('a batch that stays busy after the retries fails as UPSTREAM_UNAVAILABLE; t
   expect(result.failed.map((f) => f.code)).toEqual(Array(10).fill('UPSTREAM_UNAVAILABLE'));
   expect(result.failed.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   expect(await addCalls()).toEqual([10, 10, 10, 5]);
+});
+
+test('the 50 000 declared cap is held before WeChat is asked (declare and redeclare)', async () => {
+  ok(await env.admin({ action: 'promoter.declare', promoters: rows(1, 'Capped') }));
+  const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list' })).items;
+  ok(await env.admin({ action: 'promoter.cancel', id: p.id }));
+  // The read model says two places are left (filling the stand-in DB with 50 000 rows is too slow).
+  const realCount = store.countWhere;
+  const count = jest.spyOn(store, 'countWhere').mockImplementation(async (collection, where) => {
+    const declaredQuery = JSON.stringify(where) === JSON.stringify({ declStatus: 1 });
+    return collection === 'promoters' && declaredQuery
+      ? LIMITS.promoter.maxDeclared - 2
+      : realCount(collection, where);
+  });
+  try {
+    await control(env.stack).clearCalls();
+    const result = ok(
+      await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(3, 'Over') }),
+    );
+    expect(result.declaredCount).toBe(2);
+    expect(result.failed).toEqual([
+      { index: 2, code: 'QUOTA_EXCEEDED', message: expect.stringContaining('50000') },
+    ]);
+    expect(await addCalls()).toEqual([2]);
+    count.mockImplementation(async (collection, where) =>
+      collection === 'promoters' && JSON.stringify(where) === JSON.stringify({ declStatus: 1 })
+        ? LIMITS.promoter.maxDeclared
+        : realCount(collection, where),
+    );
+    expect(err(await env.admin({ action: 'promoter.redeclare', id: p.id })).code).toBe('QUOTA_EXCEEDED');
+    expect(await control(env.stack).calls('/promoter/updatepromoter')).toHaveLength(0);
+  } finally {
+    count.mockRestore();
+  }
 });

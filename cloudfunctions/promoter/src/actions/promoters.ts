@@ -23,7 +23,7 @@ import {
   storeId,
 } from '../../../_shared/validation';
 import { type PromoterApi, type PromoterChange, promoterApi } from '../../../_shared/wechat/promoter-api';
-import { phoneOrEmpty, sendRows, validateRows } from '../declare';
+import { declaredCount, phoneOrEmpty, sendRows, validateRows } from '../declare';
 import { requireRole, requireStore } from '../lookups';
 import { pagedQuery } from '../paging';
 import {
@@ -244,8 +244,14 @@ const redeclarePromoter = defineAction({
   async run({ id }, ctx) {
     const api = promoterApi();
     const before = await loadPromoter(api, ctx, id);
-    if (before.declStatus === 1)
+    if (before.declStatus === 1) {
       throw new AppError('CONFLICT', '该推广员已是声明状态，无需重新声明', { field: 'id' });
+    }
+    if ((await declaredCount()) >= LIMITS.promoter.maxDeclared) {
+      throw new AppError('QUOTA_EXCEEDED', `已声明的推广员已达 ${LIMITS.promoter.maxDeclared} 人的上限`, {
+        field: 'id',
+      });
+    }
     return writePromoter(api, ctx, before, { declStatus: 1 });
   },
 });
