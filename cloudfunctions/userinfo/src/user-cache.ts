@@ -83,6 +83,7 @@ class CallBudget {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   spent = 0;
+  private exhausted = false;
 
   constructor(
     private readonly size: number,
@@ -90,22 +91,27 @@ class CallBudget {
   ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.spent >= this.budget) {
-      throw new AppError(
-        'INVALID_ARGUMENT',
-        `openids 中无法识别的 openid 过多，本次已查询 ${this.spent} 次仍未查完，请检查列表后重试（已查到的结果会缓存 10 分钟）`,
-        { field: 'openids' },
-      );
-    }
+    if (this.spent >= this.budget) this.exhausted = true;
+    if (this.exhausted) throw this.exhaustedError();
     this.spent++;
     if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running++;
     try {
+      // Queued tasks do not start once the request has given up: no WeChat call after the answer.
+      if (this.exhausted) throw this.exhaustedError();
       return await task();
     } finally {
       this.running--;
       this.waiting.shift()?.();
     }
+  }
+
+  private exhaustedError(): AppError {
+    return new AppError(
+      'INVALID_ARGUMENT',
+      `openids 中无法识别的 openid 过多，已查询 ${this.budget} 次仍未查完，请检查列表后重试（已查到的结果会缓存 10 分钟）`,
+      { field: 'openids' },
+    );
   }
 }
 
