@@ -1,8 +1,16 @@
 /** The whole local backend: start, seed through the real functions, call over HTTP, stop; and npm start. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { DEMO_STAFF, DEMO_STORES, DEMO_APPS } from '../../emulator/demo-data';
+import { DEMO_APPS, DEMO_PROMOTERS, DEMO_STAFF, DEMO_STORES } from '../../emulator/demo-data';
 import { type Stack, startStack } from '../../emulator/stack';
+import {
+  asCaller,
+  callFresh,
+  loadFreshFunction,
+  resetDatabase,
+  startTestStack,
+  wechatControl,
+} from '../cloud/harness';
 
 const ADMIN = DEMO_STAFF.admin.openid;
 type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
@@ -160,4 +168,63 @@ describe('npm start (emulator/start.ts)', () => {
       'npm start failed: GATEWAY_PORT must be a port number 0..65535, got "abc"',
     );
   }, 30_000);
+});
+
+describe('the cloud test harness against a live stack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack.close());
+
+  it('startTestStack: no seed, source functions, free ports', () => {
+    expect(stack.cloudbase.collections()).toEqual({});
+    expect(new URL(stack.gatewayUrl).port).not.toBe('9100');
+  });
+
+  it('wechatControl speaks the stand-in’s control API', async () => {
+    const control = wechatControl(stack);
+    expect(await control.reset({ seed: 'demo' })).toMatchObject({ ok: true, seed: 'demo' });
+    const promoter = DEMO_PROMOTERS.find((p) => p.authStatus === 0)!;
+    expect(await control.bind(promoter.openid, 'authorize')).toMatchObject({ promoter: { authStatus: 1 } });
+    expect(await control.bulkPromoters({ count: 3, retailId: 'SH-XUHUI' })).toMatchObject({ created: 3 });
+    await control.users([{ openid: 'oFollower0000000000000000000', subscribed: true }]);
+    const { offsetSeconds } = (await control.clock(3600)) as { offsetSeconds: number };
+    expect(offsetSeconds).toBe(3600);
+    expect(
+      await control.faults([{ kind: 'errcode', errcode: -1, path: '/cgi-bin/user/info' }]),
+    ).toMatchObject({
+      rules: [{ kind: 'errcode', errcode: -1 }],
+    });
+    expect(await control.clearFaults()).toMatchObject({ rules: [] });
+
+    const admin = asCaller(stack, ADMIN);
+    resetDatabase(stack);
+    expect(await admin('promoter', { action: 'promoter.sync' })).toMatchObject({
+      ok: true,
+      data: { total: 9 },
+    });
+    expect((await control.calls('/cgi-bin/stable_token')).length).toBe(1);
+    await control.clearCalls();
+    expect(await control.calls()).toEqual([]);
+    expect(await control.raw('GET', '/__control/limits')).toMatchObject({ maxDeclared: 50000 });
+    await expect(control.raw('POST', '/__control/limits', { maxDeclared: 'x' })).rejects.toThrow(/HTTP 400/);
+  });
+
+  it('resetDatabase empties the database', async () => {
+    await asCaller(stack, ADMIN)('admin', { action: 'store.add', storeId: 'GZ-1', name: '广州一店' });
+    expect(stack.cloudbase.collections().stores).toHaveLength(1);
+    resetDatabase(stack);
+    expect(stack.cloudbase.collections()).toEqual({});
+  });
+
+  it('loadFreshFunction gives a new module instance (a cold start)', async () => {
+    const first = loadFreshFunction('admin');
+    const second = loadFreshFunction('admin');
+    expect(first).not.toBe(second);
+    expect(await callFresh(first, { action: 'store.list' }, ADMIN)).toMatchObject({
+      ok: true,
+      data: { items: [] },
+    });
+  });
 });
