@@ -66,6 +66,10 @@ export interface DatabaseOptions {
   autoCreateCollections?: boolean;
   /** Called after every committed change (persistence hooks in here). */
   onChange?: () => void;
+  /** Default 30 s: an idle transaction is aborted after this. */
+  transactionIdleMs?: number;
+  /** Default 10 s: how long startTransaction waits for the lock before DATABASE_TRANSACTION_CONFLICT. */
+  transactionWaitMs?: number;
 }
 
 export class Database {
@@ -231,16 +235,20 @@ export class Database {
   // ---- transactions ----
 
   async startTransaction(): Promise<string> {
-    const deadline = Date.now() + TRANSACTION_WAIT_MS;
+    const deadline = Date.now() + (this.options.transactionWaitMs ?? TRANSACTION_WAIT_MS);
     while (this.lockHolder !== undefined) {
       const left = deadline - Date.now();
       if (left <= 0) throw new DbError('DATABASE_TRANSACTION_CONFLICT', 'database transaction conflict');
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.lockWaiters.push(() => {
+        const wake = (): void => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        const timer = setTimeout(() => {
+          this.lockWaiters = this.lockWaiters.filter((waiter) => waiter !== wake);
+          resolve();
+        }, left);
+        this.lockWaiters.push(wake);
       });
     }
     const id = `tx-${newDocumentId()}`;
@@ -334,7 +342,7 @@ export class Database {
   private idleTimer(id: string): NodeJS.Timeout {
     const timer = setTimeout(() => {
       if (this.transactions.delete(id)) this.release(id);
-    }, TRANSACTION_IDLE_MS);
+    }, this.options.transactionIdleMs ?? TRANSACTION_IDLE_MS);
     timer.unref();
     return timer;
   }
