@@ -76,6 +76,8 @@ export interface PromoterListParams extends PageParams {
   /** Window on the last auth-status change, seconds. */
   beginTime?: UnixSeconds;
   endTime?: UnixSeconds;
+  /** Pull-to-refresh: read the latest authorization changes from WeChat first, whatever their age. */
+  refresh?: boolean;
 }
 
 export interface PromoterUpdateParams {
@@ -289,7 +291,10 @@ export interface PromoterActions {
   'promoter.cancel': { params: { id: string }; result: Promoter };
   'promoter.redeclare': { params: { id: string }; result: Promoter };
   /** Re-reads every promoter from WeChat into the read model (admin). */
-  'promoter.sync': { params: Record<string, never>; result: { total: number; pages: number; syncedAt: UnixSeconds } };
+  'promoter.sync': {
+    params: Record<string, never>;
+    result: { total: number; pages: number; syncedAt: UnixSeconds };
+  };
 
   'invite.create': {
     params: { storeId: string; roleId: number; invitationType?: 0 | 1 | 2 };
@@ -313,13 +318,27 @@ export interface PromoterActions {
   'message.status': { params: { id: string }; result: MessageStatus };
   'message.clicks': { params: MessageClicksParams; result: { items: MessageClick[] } };
 
-  'stats.summary': { params: { storeId?: string }; result: StatsSummary };
+  /** `refresh` as in PromoterListParams. */
+  'stats.summary': { params: { storeId?: string; refresh?: boolean }; result: StatsSummary };
   'stats.relations': {
-    params: PageParams & { id: string; beginTime?: UnixSeconds; endTime?: UnixSeconds; scene?: number; path?: string };
+    params: PageParams & {
+      id: string;
+      beginTime?: UnixSeconds;
+      endTime?: UnixSeconds;
+      scene?: number;
+      path?: string;
+    };
     result: Page<Relation>;
   };
   'stats.orders': {
-    params: PageParams & { id: string; status?: 1 | 2; date?: string; mchId?: string; tradeNo?: string; outTradeNo?: string };
+    params: PageParams & {
+      id: string;
+      status?: 1 | 2;
+      date?: string;
+      mchId?: string;
+      tradeNo?: string;
+      outTradeNo?: string;
+    };
     result: Page<PromotionOrder>;
   };
 }

@@ -175,8 +175,15 @@ export async function incrementalSync(api: PromoterApi, now: number, since: numb
   await writeState({ lastIncrementalAt: now });
 }
 
-/** Makes the mirror fresh enough for a read (see the rules at the top of this file). */
-export async function ensureFresh(api: PromoterApi, now: number): Promise<void> {
+/**
+ * Makes the mirror fresh enough for a read (see the rules at the top of this file). `force` (a
+ * manager's pull-to-refresh) runs the incremental sync whatever its age.
+ */
+export async function ensureFresh(
+  api: PromoterApi,
+  now: number,
+  opts: { force?: boolean } = {},
+): Promise<void> {
   const state = await readState();
   const stale = (state.staleVersion ?? 0) > (state.syncedVersion ?? 0);
   if (state.lastFullSyncAt === undefined || stale || now - state.lastFullSyncAt > FULL_SYNC_MAX_AGE_S) {
@@ -184,7 +191,25 @@ export async function ensureFresh(api: PromoterApi, now: number): Promise<void> 
     return;
   }
   const lastIncremental = state.lastIncrementalAt ?? state.lastFullSyncAt;
-  if (now - lastIncremental > INCREMENTAL_MAX_AGE_S) await incrementalSync(api, now, lastIncremental);
+  if (opts.force || now - lastIncremental > INCREMENTAL_MAX_AGE_S) {
+    await incrementalSync(api, now, lastIncremental);
+  }
+}
+
+/**
+ * Re-reads one person's promoter rows from WeChat into the mirror (1 getpromoter call). For the
+ * views that must be exact: a promoter coming back from WeChat's bind mini program must see
+ * "bound" at once, not after the 15 s incremental window.
+ */
+export async function refreshByOpenid(
+  api: PromoterApi,
+  openid: string,
+  now: number,
+): Promise<Stored<PromoterDoc>[]> {
+  const { promoters } = await api.getAllPromoters({ openid });
+  const stored: Stored<PromoterDoc>[] = [];
+  for (const row of promoters) stored.push(await storeWechatRow(row, now));
+  return stored;
 }
 
 /** After a declare: the next read does a full sync to learn the new promoters' ids. */
@@ -204,10 +229,19 @@ export async function findPromoterByOpenid(openid: string): Promise<Stored<Promo
   return docs.find((d) => d.declStatus === 1) ?? docs[0] ?? null;
 }
 
-/** Puts one promoter row from WeChat into the mirror right away (after a write or a lookup). */
-export async function storeWechatRow(row: WechatPromoter, now: number): Promise<Stored<PromoterDoc>> {
+/**
+ * Puts one promoter row from WeChat into the mirror right away (after a write or a lookup).
+ * `unionid` when the row came from a need_unionid query (its `openid` field then holds the unionid,
+ * so the stored openid is kept).
+ */
+export async function storeWechatRow(
+  row: WechatPromoter,
+  now: number,
+  unionid?: string,
+): Promise<Stored<PromoterDoc>> {
   const current = await getPromoterDoc(row.id);
-  const doc = wechatToDoc(row, now, current?.unionid);
+  const source = unionid && current ? { ...row, openid: current.openid } : row;
+  const doc = wechatToDoc(source, now, unionid ?? current?.unionid);
   await putDoc(COLLECTIONS.promoters, row.id, doc);
   return { ...doc, _id: row.id };
 }

@@ -88,7 +88,8 @@ Page({
   },
 
   async onPullDownRefresh() {
-    await this.load(false);
+    // pull-down asks the cloud to read the latest authorizations from WeChat first
+    await this.load(false, true);
     wx.stopPullDownRefresh();
   },
 
@@ -96,7 +97,7 @@ Page({
     return this.load(true);
   },
 
-  async load(showSkeleton: boolean) {
+  async load(showSkeleton: boolean, refresh = false) {
     if (showSkeleton) this.setData({ state: 'loading', errorText: '' });
     let who: WhoAmI;
     try {
@@ -111,7 +112,10 @@ Page({
     }
     const role = who.role as StaffRole;
     try {
-      const [summary, scope] = await Promise.all([promoterService.summary(), scopeText(who)]);
+      const [summary, scope] = await Promise.all([
+        promoterService.summary(refresh ? { refresh } : {}),
+        scopeText(who),
+      ]);
       this.loadedOnce = true;
       this.setData({
         state: 'ready',

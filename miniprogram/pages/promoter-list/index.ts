@@ -100,7 +100,10 @@ Page({
   },
 
   async onPullDownRefresh() {
-    await Promise.all([this.loadCounts(), this.loadFirstPage(false)]);
+    // The list asks the cloud to read the latest authorizations from WeChat first (refresh); the
+    // counts come after, from the mirror that read just brought up to date.
+    await this.loadFirstPage(false, true);
+    await this.loadCounts();
     wx.stopPullDownRefresh();
   },
 
@@ -153,8 +156,9 @@ Page({
     }
   },
 
-  listParams(cursor?: string): PromoterListParams {
+  listParams(cursor?: string, refresh = false): PromoterListParams {
     const params: PromoterListParams = { limit: PAGE_SIZE };
+    if (refresh) params.refresh = true;
     const { activeTab, roleOptions, roleIndex, storeOptions, storeIndex, keyword } = this.data;
     if (activeTab !== 'all') params.status = activeTab;
     const roleId = roleOptions[roleIndex]?.value;
@@ -188,11 +192,11 @@ Page({
     };
   },
 
-  async loadFirstPage(showSkeleton: boolean) {
+  async loadFirstPage(showSkeleton: boolean, refresh = false) {
     const seq = ++this.requestSeq;
     if (showSkeleton) this.setData({ state: 'loading', errorText: '' });
     try {
-      const page = await promoterService.list(this.listParams());
+      const page = await promoterService.list(this.listParams(undefined, refresh));
       if (seq !== this.requestSeq) return; // a newer filter won
       this.nextCursor = page.nextCursor ?? '';
       const { activeTab, roleIndex, storeIndex, keyword } = this.data;

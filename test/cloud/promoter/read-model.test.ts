@@ -79,6 +79,44 @@ describe('sync', () => {
     expect((await listAll()).items[0].status).toBe('revoked');
   });
 
+  test('within the 15 s window a plain read keeps the mirror; refresh: true (pull-down) reads WeChat at once', async () => {
+    await declare('Puller');
+    expect((await listAll()).items[0].status).toBe('awaiting');
+    await control(env.stack).bind(oid('Puller'), 'authorize');
+    expect((await listAll()).items[0].status).toBe('awaiting');
+    await control(env.stack).clearCalls();
+    expect((await listAll(env.admin, { refresh: true })).items[0].status).toBe('bound');
+    expect(await getpromoterCalls()).toHaveLength(1);
+    const summary = ok(
+      await env.mgrSh<{ byStatus: Record<string, number> }>({ action: 'stats.summary', refresh: true }),
+    );
+    expect(summary.byStatus.bound).toBe(1);
+    expect(err(await env.admin({ action: 'promoter.list', refresh: 'yes' }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'refresh',
+    });
+  });
+
+  test('me.status reads the caller from WeChat: bound right after authorizing, in one getpromoter call', async () => {
+    await declare('Self-view');
+    await listAll();
+    const me = env.as(oid('Self-view'));
+    expect(ok(await me<{ promoter: Promoter; bind?: unknown }>({ action: 'me.status' }))).toMatchObject({
+      promoter: { status: 'awaiting' },
+      bind: { appId: 'wx97537671f13cd770' },
+    });
+    await control(env.stack).bind(oid('Self-view'), 'authorize');
+    await control(env.stack).clearCalls();
+    const after = ok(await me<{ promoter: Promoter; bind?: unknown }>({ action: 'me.status' }));
+    expect(after.promoter.status).toBe('bound');
+    expect(after.bind).toBeUndefined();
+    const calls = await getpromoterCalls();
+    expect(calls).toHaveLength(1);
+    expect(calls[0].body).toMatchObject({ openid: oid('Self-view') });
+    // the mirror learnt it too: the manager's list shows it without waiting for a sync
+    expect((await listAll()).items[0].status).toBe('bound');
+  });
+
   test('a mirror older than 10 minutes is re-read in full', async () => {
     await declare('Old');
     await listAll();
@@ -199,6 +237,16 @@ describe('promoter.get / update / cancel / redeclare', () => {
     expect(
       (await getpromoterCalls()).filter((c) => (c.body as { need_unionid?: number }).need_unionid === 1),
     ).toHaveLength(1);
+  });
+
+  test('get re-reads its row from WeChat (one call), so the detail is exact', async () => {
+    await env.admin({ action: 'promoter.get', id }); // unionid fetched
+    await control(env.stack).bind(oid('Edit-me'), 'authorize');
+    await control(env.stack).clearCalls();
+    const p = ok(await env.mgrSh<Promoter>({ action: 'promoter.get', id }));
+    expect(p).toMatchObject({ status: 'bound', openid: oid('Edit-me') });
+    expect(p.unionid).toMatch(/^u/);
+    expect(await getpromoterCalls()).toHaveLength(1);
   });
 
   test('get: unknown id NOT_FOUND; another store FORBIDDEN', async () => {

@@ -198,6 +198,10 @@ describe('home page', () => {
     await flush();
     expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
     expect(textOf(page)).toContain('推广员（共 7 人）');
+    expect(callFunction).toHaveBeenLastCalledWith({
+      name: 'promoter',
+      data: { action: 'stats.summary', refresh: true },
+    });
     await page.instance.onShow();
     expect(callFunction).toHaveBeenCalledTimes(3);
     expect(page.instance.data.state).toBe('ready');

@@ -230,7 +230,11 @@ describe('promoter list page', () => {
     await page.instance.onPullDownRefresh();
     expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
     expect(callFunction).toHaveBeenCalledTimes(6); // + summary + first page; lookups are kept
-    expect(listCalls(callFunction)[1]).toEqual({ action: 'promoter.list', limit: 20 });
+    // the list asks for a fresh read from WeChat, then the counts come from the refreshed mirror
+    expect(listCalls(callFunction)[1]).toEqual({ action: 'promoter.list', limit: 20, refresh: true });
+    const actions = callFunction.mock.calls.map(([c]: any) => c.data.action);
+    expect(actions.slice(-2)).toEqual(['promoter.list', 'stats.summary']);
+    expect(callFunction.mock.calls[5][0].data).toEqual({ action: 'stats.summary' });
   });
 
   it('keeps the rows and toasts when a refresh fails', async () => {

@@ -9,7 +9,7 @@ import { defineAction } from '../../../_shared/handler';
 import { noParams } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { allStoreIds } from '../lookups';
-import { docToPromoter, ensureFresh, findPromoterByOpenid } from '../read-model';
+import { docToPromoter, findPromoterByOpenid, refreshByOpenid } from '../read-model';
 import { latestJoinRequest } from './invites';
 
 /** WeChat's promoter authentication mini program (wechat-api.md §1.4 A). */
@@ -24,7 +24,9 @@ const status = defineAction({
   schema: noParams,
   async run(_params, ctx): Promise<MeStatus> {
     const openid = ctx.caller.openid;
-    await ensureFresh(promoterApi(), ctx.now());
+    // The caller's own rows straight from WeChat (1 call), not the mirror's 15 s window: this page is
+    // what they look at right after authorizing in WeChat's bind mini program.
+    await refreshByOpenid(promoterApi(), openid, ctx.now());
     const doc = await findPromoterByOpenid(openid);
     const promoter = doc ? docToPromoter(doc) : null;
     const out: MeStatus = { openid, promoter, joinRequest: await latestJoinRequest(openid) };

@@ -34,6 +34,7 @@ import {
   fullSync,
   getPromoterDoc,
   markStale,
+  storeWechatRow,
 } from '../read-model';
 import { COLLECTIONS, type Stored, type Where, cmd, containsText } from '../store';
 
@@ -111,6 +112,7 @@ const listPromoters = defineAction({
     keyword: v.optional(bytes(LIMITS.promoter.nameBytes, '关键词')),
     beginTime: v.optional(unixTime('开始时间')),
     endTime: v.optional(unixTime('结束时间')),
+    refresh: v.optional(v.boolean('refresh 应为 true 或 false')),
   }),
   async run(p, ctx) {
     const where: unknown[] = [storeScope(ctx, p.storeId)];
@@ -126,7 +128,7 @@ const listPromoters = defineAction({
     }
     if (p.beginTime !== undefined) where.push({ updateTime: _.gte(p.beginTime) });
     if (p.endTime !== undefined) where.push({ updateTime: _.lte(p.endTime) });
-    await ensureFresh(promoterApi(), ctx.now());
+    await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
     return pagedQuery<PromoterDoc, Promoter>({
       collection: COLLECTIONS.promoters,
       where: _.and(...where),
@@ -144,25 +146,28 @@ const getPromoter = defineAction({
   async run({ id }, ctx) {
     const api = promoterApi();
     const doc = await loadPromoter(api, ctx, id);
-    if (doc.unionid) return docToPromoter(doc);
-    // The unionid is fetched once, lazily: getpromoter by openid with need_unionid answers it in `openid`.
+    // A detail view must be exact, so its row is re-read from WeChat: one getpromoter call, which
+    // also fetches the unionid (need_unionid answers it in `openid`) the first time it is missing.
+    let fresh = doc;
     try {
-      const { promoters } = await api.getPromoterPage({ openid: doc.openid, needUnionid: true });
+      const needUnionid = !doc.unionid;
+      const { promoters } = await api.getPromoterPage({
+        openid: doc.openid,
+        ...(needUnionid ? { needUnionid } : {}),
+      });
       const row = promoters.find((r) => r.id === doc._id);
-      if (row && row.openid && row.openid !== doc.openid) {
-        await ctx.transaction(async (tx) => {
-          await tx
-            .collection<Stored<PromoterDoc>>(COLLECTIONS.promoters)
-            .doc(doc._id)
-            .update({ data: { unionid: row.openid } });
-        });
-        return docToPromoter({ ...doc, unionid: row.openid });
+      if (row) {
+        const unionid = needUnionid && row.openid && row.openid !== doc.openid ? row.openid : undefined;
+        fresh = await storeWechatRow(row, ctx.now(), unionid);
       }
     } catch (err) {
-      // The record itself is known; a missing unionid must not hide it.
-      log.warn('unionid_lookup_failed', { id, error: err });
+      // The mirror's record is still right as of the last sync; a failed refresh must not hide it.
+      log.warn('promoter_refresh_failed', { id, error: err });
     }
-    return docToPromoter(doc);
+    if (!canAccessStore(ctx.caller, fresh.storeId)) {
+      throw new AppError('FORBIDDEN', '该推广员不属于你负责的门店，不能查看或修改', { field: 'id' });
+    }
+    return docToPromoter(fresh);
   },
 });
 

@@ -90,10 +90,13 @@ const shareMaterial = defineAction({
  */
 const summary = defineAction({
   access: 'staff',
-  schema: params({ storeId: v.optional(storeId) }),
+  schema: params({
+    storeId: v.optional(storeId),
+    refresh: v.optional(v.boolean('refresh 应为 true 或 false')),
+  }),
   async run(p, ctx): Promise<StatsSummary> {
     const scope = storeScope(ctx, p.storeId);
-    await ensureFresh(promoterApi(), ctx.now());
+    await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
     const _ = cmd();
     const byStatus = {} as Record<PromoterStatus, number>;
     for (const status of PROMOTER_STATUSES) {
