@@ -79,7 +79,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   try {
     const apps = appsFromEnv();
-    const outsideWechat = opts.wechatBaseUrl ?? process.env.WX_API_BASE_URL?.trim();
+    const outsideWechat = (opts.wechatBaseUrl ?? process.env.WX_API_BASE_URL)?.trim() || undefined; // empty = unset
     const adminOpenids =
       opts.adminOpenids?.join(',') ?? (process.env.ADMIN_OPENIDS?.trim() || DEMO_STAFF.admin.openid);
 

@@ -15,10 +15,12 @@ export interface StackProcess {
 }
 
 export function startStackProcess(timeoutMs = 60_000): Promise<StackProcess> {
+  const env = { ...process.env };
+  delete env.WX_API_BASE_URL; // always the stand-in the stack starts
   const child: ChildProcess = spawn(
     path.join(ROOT, 'node_modules/.bin/tsx'),
     [path.join(__dirname, 'stack-server.ts')],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, WX_API_BASE_URL: '' } },
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env },
   );
   let output = '';
   return new Promise((resolve, reject) => {
@@ -122,4 +124,23 @@ export async function bindInWechat(
 ): Promise<void> {
   const { status, json } = await httpJson('POST', `${wechatUrl}/__control/bind`, { openid, action });
   if (status !== 200) throw new Error(`bind control failed: ${status} ${JSON.stringify(json)}`);
+}
+
+/**
+ * Waits until `check` passes (it throws or returns false until then): the pages' calls now cross
+ * real HTTP, so microtask flushes are not enough. Fails with the last error after `timeoutMs`.
+ */
+export async function waitFor(check: () => unknown, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      if ((await check()) !== false) return;
+      last = new Error('condition stayed false');
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw last;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

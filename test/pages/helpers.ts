@@ -26,7 +26,9 @@ function npmOverrides(): Record<string, string> {
           if (value.startsWith('.') || value.startsWith('/')) continue;
           const target = `/miniprogram_npm/${value}`;
           if (overrides[tag] && overrides[tag] !== target) {
-            throw new Error(`<${tag}> means both ${overrides[tag]} and ${target} (${full}); use one tag per component`);
+            throw new Error(
+              `<${tag}> means both ${overrides[tag]} and ${target} (${full}); use one tag per component`,
+            );
           }
           overrides[tag] = target;
         }
@@ -48,18 +50,29 @@ export function load(rel: string): string {
   const hit = loaded.get(rel);
   if (hit) return hit;
   overrides ??= npmOverrides();
-  const id = simulate.load(path.join(MP_ROOT, rel), {
-    rootPath: MP_ROOT,
-    usingComponents: overrides,
-  } as any);
+  // Each load registers every tdesign tag again, and under jest a second require() of the same
+  // tdesign file does not re-run Component() (G1): a fresh module registry per root lets a file
+  // open several pages (the flow tests do).
+  let id = '';
+  jest.isolateModules(() => {
+    id = simulate.load(path.join(MP_ROOT, rel), {
+      rootPath: MP_ROOT,
+      usingComponents: overrides,
+    } as any);
+  });
   loaded.set(rel, id);
   return id;
 }
 
-export type RenderedPage<T = any> = simulate.RootComponent<any, any, any> & { instance: T & Record<string, any> };
+export type RenderedPage<T = any> = simulate.RootComponent<any, any, any> & {
+  instance: T & Record<string, any>;
+};
 
 /** Render a page, attach it, and run onLoad(query) then onShow like the framework does. */
-export async function openPage<T = any>(rel: string, query: Record<string, string> = {}): Promise<RenderedPage<T>> {
+export async function openPage<T = any>(
+  rel: string,
+  query: Record<string, string> = {},
+): Promise<RenderedPage<T>> {
   const page = simulate.render(load(rel)) as RenderedPage<T>;
   page.attach(document.createElement('parent-wrapper'));
   (global as any).__testPages = [page.instance];

@@ -21,7 +21,8 @@ g.Page = (def: Record<string, unknown>) => {
     methods,
     lifetimes: {
       created(this: Record<string, unknown>) {
-        for (const [key, value] of Object.entries(fields)) this[key] = value === undefined ? value : JSON.parse(JSON.stringify(value));
+        for (const [key, value] of Object.entries(fields))
+          this[key] = value === undefined ? value : JSON.parse(JSON.stringify(value));
       },
     },
   });

@@ -37,7 +37,10 @@ export interface AuditEntry {
 
 export interface AdminActions {
   'manager.list': { params: Record<string, never>; result: { items: Staff[] } };
-  'manager.add': { params: { openid: string; name: string; role: StaffRole; storeIds: string[] }; result: Staff };
+  'manager.add': {
+    params: { openid: string; name: string; role: StaffRole; storeIds: string[] };
+    result: Staff;
+  };
   'manager.update': {
     params: { openid: string; name?: string; role?: StaffRole; storeIds?: string[] };
     result: Staff;
@@ -48,7 +51,8 @@ export interface AdminActions {
   'store.add': { params: { storeId: string; name: string }; result: Store };
   'store.update': { params: { storeId: string; name: string }; result: Store };
   'audit.list': {
-    params: PageParams & { action?: string; actor?: string; target?: string };
+    /** `auditAction` filters by the audited action (`action` is the dispatch name of every call). */
+    params: PageParams & { auditAction?: string; actor?: string; target?: string };
     result: Page<AuditEntry>;
   };
 }

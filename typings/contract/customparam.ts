@@ -17,6 +17,9 @@ export interface CustomParamActions {
   'openAccount.bind': { params: { openAccount: string }; result: OpenAccountInfo & { warning: string } };
   'customParam.get': { params: { unionid: string }; result: { unionid: string; value: string | null } };
   /** Overwrites any previous value (one per unionid). */
-  'customParam.set': { params: { unionid: string; value: string }; result: { unionid: string; value: string } };
+  'customParam.set': {
+    params: { unionid: string; value: string };
+    result: { unionid: string; value: string };
+  };
   'customParam.remove': { params: { unionid: string }; result: { unionid: string; removed: boolean } };
 }

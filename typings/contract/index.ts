@@ -28,4 +28,7 @@ export type ActionParams<F extends FunctionName, A extends ActionName<F>> =
 export type ActionResult<F extends FunctionName, A extends ActionName<F>> =
   Spec<F, A> extends { result: infer R } ? R : never;
 /** What `wx.cloud.callFunction({ name: F, data })` sends. */
-export type CloudRequest<F extends FunctionName, A extends ActionName<F>> = { action: A } & ActionParams<F, A>;
+export type CloudRequest<F extends FunctionName, A extends ActionName<F>> = { action: A } & ActionParams<
+  F,
+  A
+>;

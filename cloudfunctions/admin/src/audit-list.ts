@@ -1,9 +1,7 @@
 /**
  * audit.list: the audit log, newest first, cursor paging (cursor = the last entry's id), filters.
  *
- * The contract's `action` filter cannot arrive: every call is `{ action, ...params }`, so `action` is
- * always the dispatch name ('audit.list'). The filter is taken as `auditAction` instead (reported to
- * the lead as a contract fix to make).
+ * The audited-action filter is `auditAction`: `action` is the dispatch name of every call.
  */
 import * as v from 'valibot';
 import type { AuditEntry } from '../../../typings/contract/admin';

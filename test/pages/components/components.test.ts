@@ -1,13 +1,12 @@
 /** The shared view pieces, rendered with real tdesign inside a host component. */
 import simulate from 'miniprogram-simulate';
-import { flush } from '../helpers';
-import { loadIsolated } from './isolated';
+import { flush, load } from '../helpers';
 
 const components = {
-  'state-view': loadIsolated('components/state-view/index'),
-  'status-tag': loadIsolated('components/status-tag/index'),
-  'load-more': loadIsolated('components/load-more/index'),
-  'byte-field': loadIsolated('components/byte-field/index'),
+  'state-view': load('components/state-view/index'),
+  'status-tag': load('components/status-tag/index'),
+  'load-more': load('components/load-more/index'),
+  'byte-field': load('components/byte-field/index'),
 };
 
 function host(template: string, data: Record<string, unknown>) {
