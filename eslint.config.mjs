@@ -24,7 +24,17 @@ export default tseslint.config(
   },
   {
     files: ['miniprogram/**/*.ts'],
-    languageOptions: { globals: { wx: 'readonly', getApp: 'readonly', getCurrentPages: 'readonly', Page: 'readonly', Component: 'readonly', App: 'readonly', Behavior: 'readonly' } },
+    languageOptions: {
+      globals: {
+        wx: 'readonly',
+        getApp: 'readonly',
+        getCurrentPages: 'readonly',
+        Page: 'readonly',
+        Component: 'readonly',
+        App: 'readonly',
+        Behavior: 'readonly',
+      },
+    },
     rules: {
       // Mini program code must not reach node
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'http'] }],

@@ -5,7 +5,8 @@
  */
 
 /** A well-formed 28-character openid/unionid for a demo label. */
-export const demoId = (label: string, prefix = 'o'): string => `${prefix}${label}`.padEnd(28, '0').slice(0, 28);
+export const demoId = (label: string, prefix = 'o'): string =>
+  `${prefix}${label}`.padEnd(28, '0').slice(0, 28);
 
 export interface AppCredentials {
   appid: string;
@@ -44,7 +45,12 @@ export const DEMO_STORES = [
 ] as const;
 
 export const DEMO_STAFF = {
-  admin: { openid: demoId('Demo-admin'), name: '总部管理员', role: 'admin' as const, storeIds: [] as string[] },
+  admin: {
+    openid: demoId('Demo-admin'),
+    name: '总部管理员',
+    role: 'admin' as const,
+    storeIds: [] as string[],
+  },
   managers: [
     { openid: demoId('Demo-mgr-sh'), name: '王店长', role: 'manager' as const, storeIds: ['SH-XUHUI'] },
     { openid: demoId('Demo-mgr-bj'), name: '李店长', role: 'manager' as const, storeIds: ['BJ-CHAOYANG'] },
@@ -60,12 +66,66 @@ export const DEMO_ROLES = [
 
 /** Promoters in every state; authStatus 0/1/2, declStatus 1/2. */
 export const DEMO_PROMOTERS = [
-  { openid: demoId('Demo-p-zhang'), name: '张伟', phone: '13800000001', roleId: 1, storeId: 'SH-XUHUI', extraInfo: 'src=poster', authStatus: 1, declStatus: 1 },
-  { openid: demoId('Demo-p-li'), name: '李娜', phone: '13800000002', roleId: 2, storeId: 'SH-XUHUI', extraInfo: '', authStatus: 0, declStatus: 1 },
-  { openid: demoId('Demo-p-wang'), name: '王芳', phone: '13800000003', roleId: 3, storeId: 'SH-XUHUI', extraInfo: '', authStatus: 2, declStatus: 1 },
-  { openid: demoId('Demo-p-zhao'), name: '赵磊', phone: '13800000004', roleId: 1, storeId: 'SH-XUHUI', extraInfo: '', authStatus: 1, declStatus: 2 },
-  { openid: demoId('Demo-p-chen'), name: '陈静', phone: '13800000005', roleId: 1, storeId: 'BJ-CHAOYANG', extraInfo: 'vip', authStatus: 1, declStatus: 1 },
-  { openid: demoId('Demo-p-liu'), name: '刘洋', phone: '13800000006', roleId: 2, storeId: 'BJ-CHAOYANG', extraInfo: '', authStatus: 0, declStatus: 1 },
+  {
+    openid: demoId('Demo-p-zhang'),
+    name: '张伟',
+    phone: '13800000001',
+    roleId: 1,
+    storeId: 'SH-XUHUI',
+    extraInfo: 'src=poster',
+    authStatus: 1,
+    declStatus: 1,
+  },
+  {
+    openid: demoId('Demo-p-li'),
+    name: '李娜',
+    phone: '13800000002',
+    roleId: 2,
+    storeId: 'SH-XUHUI',
+    extraInfo: '',
+    authStatus: 0,
+    declStatus: 1,
+  },
+  {
+    openid: demoId('Demo-p-wang'),
+    name: '王芳',
+    phone: '13800000003',
+    roleId: 3,
+    storeId: 'SH-XUHUI',
+    extraInfo: '',
+    authStatus: 2,
+    declStatus: 1,
+  },
+  {
+    openid: demoId('Demo-p-zhao'),
+    name: '赵磊',
+    phone: '13800000004',
+    roleId: 1,
+    storeId: 'SH-XUHUI',
+    extraInfo: '',
+    authStatus: 1,
+    declStatus: 2,
+  },
+  {
+    openid: demoId('Demo-p-chen'),
+    name: '陈静',
+    phone: '13800000005',
+    roleId: 1,
+    storeId: 'BJ-CHAOYANG',
+    extraInfo: 'vip',
+    authStatus: 1,
+    declStatus: 1,
+  },
+  {
+    openid: demoId('Demo-p-liu'),
+    name: '刘洋',
+    phone: '13800000006',
+    roleId: 2,
+    storeId: 'BJ-CHAOYANG',
+    extraInfo: '',
+    authStatus: 0,
+    declStatus: 1,
+  },
 ] as const;
 
 /** Official Account users (their OA openids differ from mini program openids; unionids tie them). */

@@ -24,7 +24,8 @@ export async function buildFunctions(names = functionNames()): Promise<void> {
   for (const name of names) {
     const dir = path.join(functionsDir, name);
     for (const required of ['package.json', 'config.json']) {
-      if (!fs.existsSync(path.join(dir, required))) throw new Error(`cloudfunctions/${name}/${required} is missing`);
+      if (!fs.existsSync(path.join(dir, required)))
+        throw new Error(`cloudfunctions/${name}/${required} is missing`);
     }
     if (fs.existsSync(path.join(dir, 'index.ts'))) {
       throw new Error(`cloudfunctions/${name}/index.ts must not sit beside index.js; sources go in src/`);
@@ -44,7 +45,9 @@ export async function buildFunctions(names = functionNames()): Promise<void> {
       logLevel: 'warning',
     });
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-    console.log(`build:functions ${name} -> cloudfunctions/${name}/index.js (${(bytes / 1024).toFixed(1)} KiB, ${Date.now() - started} ms)`);
+    console.log(
+      `build:functions ${name} -> cloudfunctions/${name}/index.js (${(bytes / 1024).toFixed(1)} KiB, ${Date.now() - started} ms)`,
+    );
   }
 }
 

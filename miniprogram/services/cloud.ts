@@ -53,7 +53,12 @@ export class CloudCallError extends Error {
  */
 function userMessageOf(code: ClientErrorCode, message: string): string {
   const generic = USER_MESSAGES[code] ?? USER_MESSAGES.INTERNAL;
-  if (code === 'UPSTREAM_UNAVAILABLE' || code === 'INTERNAL' || code === 'NETWORK' || code === 'CONFIG_ERROR') {
+  if (
+    code === 'UPSTREAM_UNAVAILABLE' ||
+    code === 'INTERNAL' ||
+    code === 'NETWORK' ||
+    code === 'CONFIG_ERROR'
+  ) {
     return generic;
   }
   return message ? `${generic}：${message}` : generic;
@@ -75,7 +80,10 @@ export async function callCloud<F extends FunctionName, A extends ActionName<F>>
     const res = await wx.cloud.callFunction({ name, data: { action, ...(params as object) } });
     response = res.result as CloudResponse<ActionResult<F, A>> | undefined;
   } catch (err) {
-    throw new CloudCallError({ code: 'NETWORK', message: (err as { errMsg?: string })?.errMsg ?? String(err) });
+    throw new CloudCallError({
+      code: 'NETWORK',
+      message: (err as { errMsg?: string })?.errMsg ?? String(err),
+    });
   }
   if (!response || typeof response !== 'object' || !('ok' in response)) {
     throw new CloudCallError({ code: 'INTERNAL', message: '云函数返回格式错误' });

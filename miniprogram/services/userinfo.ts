@@ -6,5 +6,6 @@ const call = cloudFunction('userinfo');
 
 export const userinfoService = {
   get: (openid: string, lang?: OaLang) => call('user.get', lang ? { openid, lang } : { openid }),
-  batchGet: (openids: string[], lang?: OaLang) => call('user.batchGet', lang ? { openids, lang } : { openids }),
+  batchGet: (openids: string[], lang?: OaLang) =>
+    call('user.batchGet', lang ? { openids, lang } : { openids }),
 };

@@ -1,4 +1,6 @@
 /** The token manager with its clock injected: refresh ahead of expiry, and the DB doc it shares. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TokenManager, refreshAtFor, REFRESH_MARGIN_S } from '../../../cloudfunctions/_shared/wechat/token';
 import { type Stack, resetDatabase, startTestStack, wechatControl } from '../harness';
 
@@ -65,8 +67,14 @@ test('when the DB cannot be read the token still comes from WeChat', async () =>
     () => stack.wechatUrl,
     { settingNames: { appid: 'WX_APPID', secret: 'WX_APPSECRET' } },
   );
+  // A database that answers 503 to everything. (Not a closed port: @cloudbase/node-sdk clears its
+  // 3 s slow-request timer only when a response arrives, so a refused connection would log after
+  // the test file ended.)
+  const broken = http.createServer((_req, res) => res.writeHead(503).end());
+  await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
   const saved = process.env.TCB_CONTEXT_CNFG;
-  process.env.TCB_CONTEXT_CNFG = JSON.stringify({ URL: 'http://127.0.0.1:9/admin' });
+  const { port } = broken.address() as AddressInfo;
+  process.env.TCB_CONTEXT_CNFG = JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` });
   const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   try {
     await expect(manager.getToken()).resolves.toEqual(expect.any(String));
@@ -74,5 +82,6 @@ test('when the DB cannot be read the token still comes from WeChat', async () =>
   } finally {
     process.env.TCB_CONTEXT_CNFG = saved;
     spy.mockRestore();
+    await new Promise((resolve) => broken.close(resolve));
   }
 });
