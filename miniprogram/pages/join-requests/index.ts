@@ -8,7 +8,7 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
-import { appendNextPage, firstPageStatus, type MoreStatus } from './paging';
+import { appendNextPage, firstPageStatus, type MoreStatus } from '../../utils/paging';
 import { toast } from '../../utils/toast';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';

@@ -17,7 +17,7 @@ import { CloudCallError, errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
-import { appendNextPage, firstPageStatus, type MoreStatus } from '../join-requests/paging';
+import { appendNextPage, firstPageStatus, type MoreStatus } from '../../utils/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami, isStaff } from '../../utils/whoami';
 

@@ -9,7 +9,7 @@ import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
 import { LIMITS, PATTERNS, checkBytes } from '../../shared/field-rules';
 import { formatDate, formatTime } from '../../utils/format';
-import { appendNextPage, firstPageStatus, type MoreStatus } from '../join-requests/paging';
+import { appendNextPage, firstPageStatus, type MoreStatus } from '../../utils/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
 

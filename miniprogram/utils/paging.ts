@@ -3,7 +3,7 @@
  * promoters, the audit log): rows are appended by path (`list[n]`), so a long list is never sent to the
  * view again, and the <load-more> footer status follows the answer.
  */
-import type { Page } from '../../../typings/contract/index';
+import type { Page } from '../../typings/contract/index';
 
 export type MoreStatus = 'idle' | 'loading' | 'no-more' | 'error';
 
