@@ -2,12 +2,10 @@
  * Test harness for the cloud functions: the real functions (from source, under ts-jest) running
  * against the real wx-server-sdk, the CloudBase stand-in and the WeChat stand-in, all on loopback.
  *
- *   let stack: Stack;
- *   beforeAll(async () => { stack = await startTestStack(); });
- *   afterAll(() => stack.close());
- *   beforeEach(async () => { resetDatabase(stack); await wechatControl(stack).reset(); });
- *   const admin = asCaller(stack, DEMO_STAFF.admin.openid);
+ *   const env = useTestStack(); // one stack per file; empty database and WeChat state per test
+ *   const admin = env.as(DEMO_STAFF.admin.openid);
  *   const answer = await admin('admin', { action: 'store.add', storeId: 'SH-1', name: '上海一店' });
+ *   // env.stack is the running stack inside hooks and tests (not at module load).
  *
  * Identity: each call sets the caller in process.env right before main() runs (see
  * emulator/gateway/invoke.ts), so calls may run concurrently as long as handlers read
@@ -22,7 +20,7 @@ import type { FunctionName } from '../../typings/contract/index';
 import { type CloudFunctionModule, functionEntry, invokeFunction } from '../../emulator/gateway';
 import { type Stack, type StackOptions, startStack } from '../../emulator/stack';
 import type { CallRecord } from '../../emulator/wechat/call-log';
-import type { FaultKind } from '../../emulator/wechat/faults';
+import type { FaultRule } from '../../emulator/wechat/faults';
 
 export type { Stack } from '../../emulator/stack';
 export { invokeFunction } from '../../emulator/gateway';
@@ -32,10 +30,54 @@ export function startTestStack(overrides: StackOptions = {}): Promise<Stack> {
   return startStack({ seed: false, functions: 'source', ports: {}, quiet: true, ...overrides });
 }
 
+/** Calls a function as one caller: `(fn, data) => result` (the function's CloudResponse). */
+export type Caller = <T = unknown>(
+  fn: FunctionName,
+  data: { action: string } & Record<string, unknown>,
+) => Promise<T>;
+
 /** A caller bound to one openid: `(fn, data) => result` (the function's CloudResponse). */
-export function asCaller(stack: Stack, openid: string | undefined) {
+export function asCaller(stack: Stack, openid: string | undefined): Caller {
   return <T = unknown>(fn: FunctionName, data: { action: string } & Record<string, unknown>): Promise<T> =>
     stack.call(fn, data, openid) as Promise<T>;
+}
+
+/** What useTestStack gives a test file. */
+export interface TestStack {
+  /** The running stack; set in beforeAll, so read it inside hooks and tests only. */
+  readonly stack: Stack;
+  /** A caller bound to `openid`; may be made at module load, it finds the stack when called. */
+  as(openid: string | undefined): Caller;
+}
+
+/**
+ * The usual set-up of a file of cloud tests: one stack for the file (startTestStack with `overrides`,
+ * closed after it), and before each test an empty database and a reset WeChat stand-in. Hooks a file
+ * registers after this call run after these ones (e.g. a beforeEach that seeds data).
+ */
+export function useTestStack(overrides: StackOptions = {}): TestStack {
+  let running: Stack | undefined;
+  const current = (): Stack => {
+    if (!running) throw new Error('useTestStack: the stack is only there inside hooks and tests');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startTestStack(overrides);
+  });
+  afterAll(() => running?.close());
+  beforeEach(async () => {
+    resetDatabase(current());
+    await wechatControl(current()).reset();
+  });
+  return {
+    get stack() {
+      return current();
+    },
+    as:
+      (openid) =>
+      <T = unknown>(fn: FunctionName, data: { action: string } & Record<string, unknown>) =>
+        asCaller(current(), openid)<T>(fn, data),
+  };
 }
 
 /** Empties every collection (and drops any open transaction). */
@@ -59,18 +101,12 @@ export function callFresh(fn: CloudFunctionModule, data: object, openid?: string
 
 // ---- the WeChat stand-in's control API (emulator/wechat/README.md, "Control API") ----
 
-/** A fault rule as POST /__control/faults takes it (`next` calls, default 1, or a `rate`). */
-export interface FaultInput {
-  kind: FaultKind;
-  /** kind errcode: the WeChat errcode to answer (-1 busy, 45009 quota, ...). */
-  errcode?: number;
-  /** kind http: the HTTP status to answer (e.g. 503). */
-  status?: number;
-  /** Only calls to this endpoint, e.g. `/promoter/addpromoter`. */
-  path?: string;
-  next?: number;
-  rate?: number;
-}
+/**
+ * A fault rule as POST /__control/faults takes it: the stand-in's own rule without the fields it adds
+ * (`id`, `fired`). `errcode` for kind errcode (-1 busy, 45009 quota, ...), `status` for kind http,
+ * `path` narrows it to one endpoint (e.g. `/promoter/addpromoter`), `next` calls (default 1) or a `rate`.
+ */
+export type FaultInput = Omit<FaultRule, 'id' | 'fired'>;
 
 export interface BulkPromotersInput {
   /** 1..100000 */

@@ -6,16 +6,12 @@
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
 import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
 import type { FunctionName } from '../../../typings/contract/index';
-import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+import { useTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
 
 type AnyDoc = StoredDoc & Record<string, unknown>;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
+const env = useTestStack();
 
 const PROMOTER = demoId('Matrix-promoter');
 const SH_UNIONID = demoId('Matrix-u-sh', 'u');
@@ -58,13 +54,11 @@ const CASES: Array<[FunctionName, Record<string, unknown> & { action: string }, 
 ];
 
 beforeEach(async () => {
-  resetDatabase(stack);
-  const control = wechatControl(stack);
-  await control.reset();
+  const control = wechatControl(env.stack);
   await control.users([{ openid: FAN, subscribed: true }]);
-  await seedStaff(stack);
+  await seedStaff(env.stack);
   okData(
-    await asCaller(stack, ADMIN)('customparam', {
+    await env.as(ADMIN)('customparam', {
       action: 'openAccount.bind',
       openAccount: DEMO_OPEN_ACCOUNTS[0],
     }),
@@ -76,7 +70,7 @@ beforeEach(async () => {
   await control.raw('POST', '/__control/calls/clear');
 });
 
-const snapshot = () => JSON.stringify(stack.cloudbase.collections());
+const snapshot = () => JSON.stringify(env.stack.cloudbase.collections());
 
 test.each(CASES.map(([fn, data, allowed]) => [`${fn} ${data.action}`, fn, data, allowed] as const))(
   '%s',
@@ -84,14 +78,14 @@ test.each(CASES.map(([fn, data, allowed]) => [`${fn} ${data.action}`, fn, data, 
     // refused callers first: they must leave no trace
     for (const who of ALL.filter((w) => !allowed.includes(w))) {
       const before = snapshot();
-      const error = errorOf(await asCaller(stack, OPENIDS[who])(fn, data));
+      const error = errorOf(await env.as(OPENIDS[who])(fn, data));
       expect({ who, code: error.code }).toEqual({ who, code: 'FORBIDDEN' });
       expect(error.message).toMatch(/[\u4e00-\u9fff]/);
       expect(snapshot()).toBe(before);
-      expect(await wechatControl(stack).calls()).toHaveLength(0);
+      expect(await wechatControl(env.stack).calls()).toHaveLength(0);
     }
     for (const who of allowed) {
-      const answer = (await asCaller(stack, OPENIDS[who])(fn, data)) as { ok: boolean; error?: unknown };
+      const answer = (await env.as(OPENIDS[who])(fn, data)) as { ok: boolean; error?: unknown };
       expect({ who, ok: answer.ok, error: answer.error }).toEqual({ who, ok: true, error: undefined });
     }
   },
@@ -103,7 +97,7 @@ test('store.list is scoped: each manager sees only their own store', async () =>
     ['otherManager', 'BJ-CHAOYANG'],
   ] as const) {
     const { items } = okData<{ items: Array<{ storeId: string }> }>(
-      await asCaller(stack, OPENIDS[who])('admin', { action: 'store.list' }),
+      await env.as(OPENIDS[who])('admin', { action: 'store.list' }),
     );
     expect(items.map((s) => s.storeId)).toEqual([store]);
   }

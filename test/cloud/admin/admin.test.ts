@@ -1,22 +1,13 @@
 /** The admin function: staff, stores and the audit log, on the real SDK against the stand-ins. */
 import type { AuditEntry, Page, Staff, Store } from '../../../typings/contract/index';
 import { demoId } from '../../../emulator/demo-data';
-import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+import { useTestStack } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
 
-let stack: Stack;
-let admin: ReturnType<typeof asCaller>;
-beforeAll(async () => {
-  stack = await startTestStack();
-  admin = asCaller(stack, ADMIN);
-});
-afterAll(() => stack.close());
-beforeEach(async () => {
-  resetDatabase(stack);
-  await wechatControl(stack).reset();
-});
+const env = useTestStack();
+const admin = env.as(ADMIN);
 
-const auditLog = () => stack.cloudbase.collections().audit_log ?? [];
+const auditLog = () => env.stack.cloudbase.collections().audit_log ?? [];
 const NEW_MANAGER = demoId('New-mgr');
 
 describe('stores', () => {
@@ -42,8 +33,8 @@ describe('stores', () => {
 
     const again = errorOf(await admin('admin', { action: 'store.add', storeId: 'SH-1', name: '别的名字' }));
     expect(again).toMatchObject({ code: 'CONFLICT', field: 'storeId' });
-    expect(stack.cloudbase.collections().stores).toHaveLength(1);
-    expect(stack.cloudbase.collections().stores[0].name).toBe('上海一店');
+    expect(env.stack.cloudbase.collections().stores).toHaveLength(1);
+    expect(env.stack.cloudbase.collections().stores[0].name).toBe('上海一店');
     expect(auditLog()).toHaveLength(1);
   });
 
@@ -62,7 +53,7 @@ describe('stores', () => {
     expect(unknown).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'city' });
     const missing = errorOf(await admin('admin', { action: 'store.add', storeId: 'S1' }));
     expect(missing).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'name' });
-    expect(stack.cloudbase.collections().stores ?? []).toHaveLength(0);
+    expect(env.stack.cloudbase.collections().stores ?? []).toHaveLength(0);
     expect(auditLog()).toHaveLength(0);
   });
 
@@ -89,20 +80,18 @@ describe('stores', () => {
   });
 
   test('store.list: admins see all stores, managers only theirs', async () => {
-    await seedStaff(stack);
+    await seedStaff(env.stack);
     const all = okData<{ items: Store[] }>(await admin('admin', { action: 'store.list' }));
     expect(all.items.map((s) => s.storeId).sort()).toEqual(['BJ-CHAOYANG', 'SH-XUHUI']);
-    const sh = okData<{ items: Store[] }>(
-      await asCaller(stack, MANAGER_SH)('admin', { action: 'store.list' }),
-    );
+    const sh = okData<{ items: Store[] }>(await env.as(MANAGER_SH)('admin', { action: 'store.list' }));
     expect(sh.items.map((s) => s.storeId)).toEqual(['SH-XUHUI']);
-    const denied = errorOf(await asCaller(stack, STRANGER)('admin', { action: 'store.list' }));
+    const denied = errorOf(await env.as(STRANGER)('admin', { action: 'store.list' }));
     expect(denied.code).toBe('FORBIDDEN');
   });
 });
 
 describe('managers', () => {
-  beforeEach(() => seedStaff(stack));
+  beforeEach(() => seedStaff(env.stack));
 
   test('manager.list shows the builtIn admin first, then staff', async () => {
     const { items } = okData<{ items: Staff[] }>(await admin('admin', { action: 'manager.list' }));
@@ -167,7 +156,7 @@ describe('managers', () => {
       }),
     );
     expect(badStoreId).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'storeIds[1]' });
-    expect(stack.cloudbase.collections().staff).toHaveLength(2);
+    expect(env.stack.cloudbase.collections().staff).toHaveLength(2);
 
     const added = okData<Staff>(
       await admin('admin', {
@@ -233,7 +222,7 @@ describe('managers', () => {
     );
     expect(promoted).toMatchObject({ role: 'admin', storeIds: [] });
     // now an admin: may list managers
-    okData(await asCaller(stack, MANAGER_SH)('admin', { action: 'manager.list' }));
+    okData(await env.as(MANAGER_SH)('admin', { action: 'manager.list' }));
 
     const demoteWithoutStores = errorOf(
       await admin('admin', { action: 'manager.update', openid: MANAGER_SH, role: 'manager' }),
@@ -284,18 +273,16 @@ describe('managers', () => {
     expect(items[0]).toMatchObject({ openid: ADMIN, name: '总部张总', builtIn: true });
 
     okData(await admin('admin', { action: 'manager.update', openid: MANAGER_SH, role: 'admin' }));
-    const self = errorOf(
-      await asCaller(stack, MANAGER_SH)('admin', { action: 'manager.remove', openid: MANAGER_SH }),
-    );
+    const self = errorOf(await env.as(MANAGER_SH)('admin', { action: 'manager.remove', openid: MANAGER_SH }));
     expect(self).toMatchObject({ code: 'FORBIDDEN', field: 'openid' });
   });
 
   test('manager.remove deletes the staff record and audits before/after', async () => {
-    const before = stack.cloudbase.collections().staff.find((d) => d._id === MANAGER_BJ)!;
+    const before = env.stack.cloudbase.collections().staff.find((d) => d._id === MANAGER_BJ)!;
     expect(okData(await admin('admin', { action: 'manager.remove', openid: MANAGER_BJ }))).toEqual({
       openid: MANAGER_BJ,
     });
-    expect(stack.cloudbase.collections().staff.map((d) => d._id)).toEqual([MANAGER_SH]);
+    expect(env.stack.cloudbase.collections().staff.map((d) => d._id)).toEqual([MANAGER_SH]);
     expect(auditLog().at(-1)).toMatchObject({
       action: 'manager.remove',
       target: MANAGER_BJ,
@@ -303,9 +290,7 @@ describe('managers', () => {
       after: null,
     });
     // the removed manager is a stranger now
-    expect(errorOf(await asCaller(stack, MANAGER_BJ)('admin', { action: 'store.list' })).code).toBe(
-      'FORBIDDEN',
-    );
+    expect(errorOf(await env.as(MANAGER_BJ)('admin', { action: 'store.list' })).code).toBe('FORBIDDEN');
     expect(errorOf(await admin('admin', { action: 'manager.remove', openid: MANAGER_BJ }))).toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -361,7 +346,7 @@ test('an unknown action is INVALID_ARGUMENT naming `action`; a missing caller is
     code: 'INVALID_ARGUMENT',
     field: 'action',
   });
-  expect(errorOf(await asCaller(stack, undefined)('admin', { action: 'store.list' }))).toMatchObject({
+  expect(errorOf(await env.as(undefined)('admin', { action: 'store.list' }))).toMatchObject({
     code: 'FORBIDDEN',
   });
 });

@@ -10,21 +10,10 @@ import {
   officialAccountApp,
 } from '../../../cloudfunctions/_shared/config';
 import { AppError } from '../../../cloudfunctions/_shared/errors';
-import {
-  type Stack,
-  callFresh,
-  loadFreshFunction,
-  resetDatabase,
-  startTestStack,
-  wechatControl,
-} from '../harness';
+import { callFresh, loadFreshFunction, useTestStack, wechatControl } from '../harness';
 import { ADMIN, errorOf, okData } from './helpers';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
+const env = useTestStack();
 
 const FAN = demoId('Config-fan');
 const saved = new Map<string, string | undefined>();
@@ -35,9 +24,7 @@ function setEnv(name: string, value: string | undefined): void {
 }
 
 beforeEach(async () => {
-  resetDatabase(stack);
-  await wechatControl(stack).reset();
-  await wechatControl(stack).users([{ openid: FAN, subscribed: true }]);
+  await wechatControl(env.stack).users([{ openid: FAN, subscribed: true }]);
 });
 afterEach(() => {
   for (const [name, value] of saved) {
@@ -96,7 +83,7 @@ describe('through a function', () => {
     const error = errorOf(answer);
     expect(error.code).toBe('CONFIG_ERROR');
     expect(error.message).toContain('WX_OA_APPSECRET');
-    expect(await wechatControl(stack).calls()).toHaveLength(0);
+    expect(await wechatControl(env.stack).calls()).toHaveLength(0);
   });
 
   test('userinfo needs only the OA pair: it works with the mini program settings unset', async () => {

@@ -8,25 +8,10 @@ import { createHandler, defineAction } from '../../../cloudfunctions/_shared/han
 import { AppError } from '../../../cloudfunctions/_shared/errors';
 import { params, storeId } from '../../../cloudfunctions/_shared/validation';
 import type { StoredDoc } from '../../../cloudfunctions/_shared/db';
-import {
-  type Stack,
-  asCaller,
-  invokeFunction,
-  resetDatabase,
-  startTestStack,
-  wechatControl,
-} from '../harness';
+import { asCaller, invokeFunction, useTestStack } from '../harness';
 import { ADMIN, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from './helpers';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
-beforeEach(async () => {
-  resetDatabase(stack);
-  await wechatControl(stack).reset();
-});
+const env = useTestStack();
 
 type Note = StoredDoc & { text: string };
 
@@ -68,7 +53,7 @@ const call = (data: Record<string, unknown>, openid?: string) =>
   invokeFunction(testFunction, data, { openid });
 
 test('50 concurrent calls by alternating callers each see their own identity', async () => {
-  await seedStaff(stack);
+  await seedStaff(env.stack);
   const callers = Array.from({ length: 50 }, (_, i) => [ADMIN, MANAGER_SH, STRANGER][i % 3]);
   const answers = await Promise.all(
     callers.map((openid, i) => call({ action: 'whoami', delayMs: (i * 7) % 20 }, openid)),
@@ -81,7 +66,7 @@ test('50 concurrent calls by alternating callers each see their own identity', a
 });
 
 test('access levels: anyone, staff, admin', async () => {
-  await seedStaff(stack);
+  await seedStaff(env.stack);
   expect(okData(await call({ action: 'staffOnly' }, MANAGER_SH))).toEqual(['SH-XUHUI']);
   expect(errorOf(await call({ action: 'staffOnly' }, STRANGER)).code).toBe('FORBIDDEN');
   expect(errorOf(await call({ action: 'adminOnly' }, MANAGER_SH)).code).toBe('FORBIDDEN');
@@ -108,16 +93,16 @@ test('ctx.transaction: the change and its audit record commit together, or neith
   expect(errorOf(await call({ action: 'note', storeId: 'S-1', failAfterWrite: true }, ADMIN)).code).toBe(
     'CONFLICT',
   );
-  expect(stack.cloudbase.collections().notes ?? []).toHaveLength(0);
-  expect(stack.cloudbase.collections().audit_log ?? []).toHaveLength(0);
+  expect(env.stack.cloudbase.collections().notes ?? []).toHaveLength(0);
+  expect(env.stack.cloudbase.collections().audit_log ?? []).toHaveLength(0);
 
   expect(okData(await call({ action: 'note', storeId: 'S-1' }, ADMIN))).toBe('ok');
-  expect(stack.cloudbase.collections().notes).toHaveLength(1);
-  expect(stack.cloudbase.collections().audit_log).toMatchObject([
+  expect(env.stack.cloudbase.collections().notes).toHaveLength(1);
+  expect(env.stack.cloudbase.collections().audit_log).toMatchObject([
     { fn: 'admin', action: 'note', target: 'S-1', actor: { openid: ADMIN, role: 'admin' }, before: null },
   ]);
 });
 
 test('asCaller and invokeFunction agree (the real admin function answers through the same path)', async () => {
-  expect(okData(await asCaller(stack, ADMIN)('admin', { action: 'store.list' }))).toEqual({ items: [] });
+  expect(okData(await asCaller(env.stack, ADMIN)('admin', { action: 'store.list' }))).toEqual({ items: [] });
 });

@@ -4,7 +4,7 @@
  */
 import { demoId } from '../../../emulator/demo-data';
 import { redact, registerSecret } from '../../../cloudfunctions/_shared/log';
-import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+import { useTestStack, wechatControl } from '../harness';
 import { ADMIN, captureConsole } from './helpers';
 
 describe('redact', () => {
@@ -41,26 +41,19 @@ describe('redact', () => {
 });
 
 describe('whole flows', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(async () => {
-    resetDatabase(stack);
-    await wechatControl(stack).reset();
-  });
+  const env = useTestStack();
 
   test('responses and every log line are free of secrets and tokens, through fetches, expiry, retries and failures', async () => {
     const fan = demoId('Secret-fan');
-    const control = wechatControl(stack);
+    const control = wechatControl(env.stack);
     await control.users([{ openid: fan, subscribed: true }]);
-    const admin = asCaller(stack, ADMIN);
+    const admin = env.as(ADMIN);
     const saved = process.env.LOG_LEVEL;
     process.env.LOG_LEVEL = 'debug';
     const tokens = new Set<string>();
     const noteTokens = () => {
-      for (const doc of stack.cloudbase.collections().wx_tokens ?? []) tokens.add(String(doc.accessToken));
+      for (const doc of env.stack.cloudbase.collections().wx_tokens ?? [])
+        tokens.add(String(doc.accessToken));
     };
     const { result, output } = await captureConsole(async () => {
       const answers: unknown[] = [];
@@ -96,7 +89,7 @@ describe('whole flows', () => {
     const responses = JSON.stringify(result);
     expect(responses).toContain('UPSTREAM_UNAVAILABLE');
     expect(responses).toContain('48001');
-    const secrets = [stack.env.WX_APPSECRET, stack.env.WX_OA_APPSECRET, ...tokens];
+    const secrets = [env.stack.env.WX_APPSECRET, env.stack.env.WX_OA_APPSECRET, ...tokens];
     for (const secret of secrets) {
       expect(output).not.toContain(secret);
       expect(responses).not.toContain(secret);

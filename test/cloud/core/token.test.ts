@@ -2,19 +2,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenManager, refreshAtFor, REFRESH_MARGIN_S } from '../../../cloudfunctions/_shared/wechat/token';
-import { type Stack, resetDatabase, startTestStack, wechatControl } from '../harness';
+import { useTestStack, wechatControl } from '../harness';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
-beforeEach(async () => {
-  resetDatabase(stack);
-  await wechatControl(stack).reset();
-});
+const env = useTestStack();
 
-const fetches = async () => (await wechatControl(stack).calls('/cgi-bin/stable_token')).length;
+const fetches = async () => (await wechatControl(env.stack).calls('/cgi-bin/stable_token')).length;
 
 test('refreshAt keeps a margin of 300 s, or half the lifetime when WeChat grants less than 600 s', () => {
   expect(REFRESH_MARGIN_S).toBe(300);
@@ -25,16 +17,16 @@ test('refreshAt keeps a margin of 300 s, or half the lifetime when WeChat grants
 test('a token is used until 300 s before it expires, then fetched again (and the DB doc follows)', async () => {
   let nowMs = Date.UTC(2026, 10, 21, 8, 0, 0);
   const manager = new TokenManager(
-    { appid: stack.env.WX_OA_APPID, secret: stack.env.WX_OA_APPSECRET },
-    () => stack.wechatUrl,
+    { appid: env.stack.env.WX_OA_APPID, secret: env.stack.env.WX_OA_APPSECRET },
+    () => env.stack.wechatUrl,
     { settingNames: { appid: 'WX_OA_APPID', secret: 'WX_OA_APPSECRET' }, now: () => nowMs },
   );
   const first = await manager.getToken();
   expect(await fetches()).toBe(1);
-  const doc = stack.cloudbase.collections().wx_tokens[0];
+  const doc = env.stack.cloudbase.collections().wx_tokens[0];
   const fetchedAt = Math.floor(nowMs / 1000);
   expect(doc).toMatchObject({
-    _id: stack.env.WX_OA_APPID,
+    _id: env.stack.env.WX_OA_APPID,
     accessToken: first,
     refreshAt: fetchedAt + 7200 - 300,
   });
@@ -50,10 +42,10 @@ test('a token is used until 300 s before it expires, then fetched again (and the
 });
 
 test('a second manager (another instance) takes the token from the DB while it is fresh', async () => {
-  const app = { appid: stack.env.WX_APPID, secret: stack.env.WX_APPSECRET };
+  const app = { appid: env.stack.env.WX_APPID, secret: env.stack.env.WX_APPSECRET };
   const options = { settingNames: { appid: 'WX_APPID', secret: 'WX_APPSECRET' } };
-  const one = new TokenManager(app, () => stack.wechatUrl, options);
-  const two = new TokenManager(app, () => stack.wechatUrl, options);
+  const one = new TokenManager(app, () => env.stack.wechatUrl, options);
+  const two = new TokenManager(app, () => env.stack.wechatUrl, options);
   const [a, b] = await Promise.all([one.getToken(), one.getToken()]);
   expect(a).toBe(b);
   expect(await two.getToken()).toBe(a);
@@ -63,8 +55,8 @@ test('a second manager (another instance) takes the token from the DB while it i
 
 test('when the DB cannot be read the token still comes from WeChat', async () => {
   const manager = new TokenManager(
-    { appid: stack.env.WX_APPID, secret: stack.env.WX_APPSECRET },
-    () => stack.wechatUrl,
+    { appid: env.stack.env.WX_APPID, secret: env.stack.env.WX_APPSECRET },
+    () => env.stack.wechatUrl,
     { settingNames: { appid: 'WX_APPID', secret: 'WX_APPSECRET' } },
   );
   // A database that answers 503 to everything. (Not a closed port: @cloudbase/node-sdk clears its

@@ -6,37 +6,23 @@ import type { OaUser } from '../../../typings/contract/userinfo';
 import { demoId } from '../../../emulator/demo-data';
 import type * as ClientModule from '../../../cloudfunctions/_shared/wechat/client';
 import type * as ErrorsModule from '../../../cloudfunctions/_shared/errors';
-import {
-  type Stack,
-  callFresh,
-  loadFreshFunction,
-  resetDatabase,
-  startTestStack,
-  wechatControl,
-} from '../harness';
+import { callFresh, loadFreshFunction, useTestStack, wechatControl } from '../harness';
 import { ADMIN, okData } from './helpers';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
+const env = useTestStack();
 
 const USERS = Array.from({ length: 100 }, (_, i) => demoId(`Fan-${i}-x`));
 const STABLE = '/cgi-bin/stable_token';
 const INFO = '/cgi-bin/user/info';
 
 beforeEach(async () => {
-  resetDatabase(stack);
-  const control = wechatControl(stack);
-  await control.reset();
-  await control.users(USERS.map((openid) => ({ openid, subscribed: true })));
+  await wechatControl(env.stack).users(USERS.map((openid) => ({ openid, subscribed: true })));
 });
 
-const calls = async (path: string) => (await wechatControl(stack).calls(path)).length;
-const faults = (rules: Array<Record<string, unknown>>) => wechatControl(stack).faults(rules as never);
+const calls = async (path: string) => (await wechatControl(env.stack).calls(path)).length;
+const faults = (rules: Array<Record<string, unknown>>) => wechatControl(env.stack).faults(rules as never);
 const tokenDoc = () =>
-  (stack.cloudbase.collections().wx_tokens ?? [])[0] as Record<string, unknown> | undefined;
+  (env.stack.cloudbase.collections().wx_tokens ?? [])[0] as Record<string, unknown> | undefined;
 
 /** A cold instance of the core (own module registry: own memory cache, like a new function instance). */
 function freshCore(): { client: typeof ClientModule; errors: typeof ErrorsModule } {
@@ -60,9 +46,9 @@ describe('access_token', () => {
     );
     expect(await calls(STABLE)).toBe(1);
     expect(await calls(INFO)).toBe(100);
-    expect(tokenDoc()).toMatchObject({ _id: stack.env.WX_OA_APPID, accessToken: expect.any(String) });
+    expect(tokenDoc()).toMatchObject({ _id: env.stack.env.WX_OA_APPID, accessToken: expect.any(String) });
     // the body of the one stable_token call: normal mode, never force_refresh
-    const [fetch] = await wechatControl(stack).calls(STABLE);
+    const [fetch] = await wechatControl(env.stack).calls(STABLE);
     expect(fetch.body).toMatchObject({ grant_type: 'client_credential', force_refresh: false });
 
     const second = loadFreshFunction('userinfo');
@@ -77,7 +63,7 @@ describe('access_token', () => {
     await faults([{ kind: 'expire-tokens', path: INFO, next: 1 }]);
     okData(await callFresh(userinfo, { action: 'user.get', openid: USERS[1] }, ADMIN));
     expect(await calls(STABLE)).toBe(2);
-    const infoCalls = await wechatControl(stack).calls(INFO);
+    const infoCalls = await wechatControl(env.stack).calls(INFO);
     expect(infoCalls.map((c) => (c.answer as { errcode?: number }).errcode ?? 0)).toEqual([0, 42001, 0]);
     expect(tokenDoc()!.accessToken).not.toBe(firstToken);
   });
@@ -171,7 +157,7 @@ describe('retries and typed errors', () => {
     expect(cloudError.code).toBe('UPSTREAM_UNAVAILABLE');
     for (const text of [JSON.stringify(cloudError), String(down), JSON.stringify(down)]) {
       expect(text).not.toContain('access_token');
-      expect(text).not.toContain(stack.wechatUrl);
+      expect(text).not.toContain(env.stack.wechatUrl);
     }
   });
 

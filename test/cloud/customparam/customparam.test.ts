@@ -2,29 +2,20 @@
 import type { OpenAccountInfo } from '../../../typings/contract/customparam';
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
 import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
-import { type Stack, asCaller, resetDatabase, startTestStack, wechatControl } from '../harness';
+import { useTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
 
 type AnyDoc = StoredDoc & Record<string, unknown>;
 
-let stack: Stack;
-let admin: ReturnType<typeof asCaller>;
-beforeAll(async () => {
-  stack = await startTestStack();
-  admin = asCaller(stack, ADMIN);
-});
-afterAll(() => stack.close());
-beforeEach(async () => {
-  resetDatabase(stack);
-  await wechatControl(stack).reset();
-});
+const env = useTestStack();
+const admin = env.as(ADMIN);
 
 const [ACCOUNT_A, ACCOUNT_B] = DEMO_OPEN_ACCOUNTS;
 const BIND = '/union/promoter/open_account/bind';
 const ADD = '/union/promoter/open_account/add_customize_info';
 const DEL = '/union/promoter/open_account/del_customize_info';
-const calls = async (path: string) => (await wechatControl(stack).calls(path)).length;
-const rows = (name: string) => stack.cloudbase.collections()[name] ?? [];
+const calls = async (path: string) => (await wechatControl(env.stack).calls(path)).length;
+const rows = (name: string) => env.stack.cloudbase.collections()[name] ?? [];
 const YEAR = 365 * 86_400;
 
 describe('openAccount', () => {
@@ -109,7 +100,7 @@ describe('openAccount', () => {
       field: 'openAccount',
       errcode: 25505,
     });
-    await wechatControl(stack).faults([{ kind: 'errcode', errcode: -1, path: BIND, next: 1 } as never]);
+    await wechatControl(env.stack).faults([{ kind: 'errcode', errcode: -1, path: BIND, next: 1 } as never]);
     expect(
       errorOf(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A })),
     ).toMatchObject({
@@ -122,17 +113,17 @@ describe('openAccount', () => {
   });
 
   test('managers may read but not bind; strangers neither', async () => {
-    await seedStaff(stack);
-    okData(await asCaller(stack, MANAGER_SH)('customparam', { action: 'openAccount.get' }));
+    await seedStaff(env.stack);
+    okData(await env.as(MANAGER_SH)('customparam', { action: 'openAccount.get' }));
     expect(
       errorOf(
-        await asCaller(stack, MANAGER_SH)('customparam', {
+        await env.as(MANAGER_SH)('customparam', {
           action: 'openAccount.bind',
           openAccount: ACCOUNT_A,
         }),
       ).code,
     ).toBe('FORBIDDEN');
-    expect(errorOf(await asCaller(stack, STRANGER)('customparam', { action: 'openAccount.get' })).code).toBe(
+    expect(errorOf(await env.as(STRANGER)('customparam', { action: 'openAccount.get' })).code).toBe(
       'FORBIDDEN',
     );
     expect(await calls(BIND)).toBe(0);
@@ -144,7 +135,7 @@ describe('customParam', () => {
   const BJ_UNIONID = demoId('Union-bj', 'u');
 
   beforeEach(async () => {
-    await seedStaff(stack);
+    await seedStaff(env.stack);
     // the promoter read model the promoter function keeps: one promoter per store
     for (const [id, unionid, storeId] of [
       ['1', SH_UNIONID, 'SH-XUHUI'],
@@ -249,7 +240,7 @@ describe('customParam', () => {
     });
 
     test('a manager only for promoters of their own stores', async () => {
-      const sh = asCaller(stack, MANAGER_SH);
+      const sh = env.as(MANAGER_SH);
       okData(await sh('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'sh' }));
       expect(
         okData(await sh('customparam', { action: 'customParam.get', unionid: SH_UNIONID })),
@@ -264,18 +255,26 @@ describe('customParam', () => {
         expect(unknown.code).toBe('FORBIDDEN');
       }
       okData(
-        await asCaller(stack, MANAGER_BJ)('customparam', { action: 'customParam.get', unionid: BJ_UNIONID }),
+        await env.as(MANAGER_BJ)('customparam', {
+          action: 'customParam.get',
+          unionid: BJ_UNIONID,
+        }),
       );
       expect(
         errorOf(
-          await asCaller(stack, STRANGER)('customparam', { action: 'customParam.get', unionid: SH_UNIONID }),
+          await env.as(STRANGER)('customparam', {
+            action: 'customParam.get',
+            unionid: SH_UNIONID,
+          }),
         ).code,
       ).toBe('FORBIDDEN');
       expect(await calls(ADD)).toBe(1);
     });
 
     test('a WeChat failure on set writes no audit record', async () => {
-      await wechatControl(stack).faults([{ kind: 'errcode', errcode: 45009, path: ADD, next: 1 } as never]);
+      await wechatControl(env.stack).faults([
+        { kind: 'errcode', errcode: 45009, path: ADD, next: 1 } as never,
+      ]);
       const error = errorOf(
         await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'v' }),
       );

@@ -1,21 +1,10 @@
 /** The userinfo function: OA user info with UnionID, batches of 100, bisection on 40003, the cache. */
 import type { OaUser } from '../../../typings/contract/userinfo';
 import { demoId } from '../../../emulator/demo-data';
-import {
-  type Stack,
-  callFresh,
-  loadFreshFunction,
-  resetDatabase,
-  startTestStack,
-  wechatControl,
-} from '../harness';
+import { callFresh, loadFreshFunction, useTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(() => stack.close());
+const env = useTestStack();
 
 const FANS = Array.from({ length: 240 }, (_, i) => demoId(`Fan-${i}-x`));
 const GONE = demoId('Gone-fan');
@@ -23,10 +12,7 @@ const BATCH = '/cgi-bin/user/info/batchget';
 const INFO = '/cgi-bin/user/info';
 
 beforeEach(async () => {
-  resetDatabase(stack);
-  const control = wechatControl(stack);
-  await control.reset();
-  await control.users([
+  await wechatControl(env.stack).users([
     ...FANS.map((openid, i) => ({
       openid,
       subscribed: true,
@@ -38,7 +24,7 @@ beforeEach(async () => {
   ]);
 });
 
-const calls = async (path: string) => (await wechatControl(stack).calls(path)).length;
+const calls = async (path: string) => (await wechatControl(env.stack).calls(path)).length;
 
 describe('user.get', () => {
   test('a follower, a former follower and an unknown openid; a repeat costs no WeChat call', async () => {
@@ -80,11 +66,11 @@ describe('user.get', () => {
       code: 'INVALID_ARGUMENT',
       field: 'lang',
     });
-    expect(await wechatControl(stack).calls()).toHaveLength(0);
+    expect(await wechatControl(env.stack).calls()).toHaveLength(0);
   });
 
   test('staff only: a manager may, anyone else is FORBIDDEN', async () => {
-    await seedStaff(stack);
+    await seedStaff(env.stack);
     const fn = loadFreshFunction('userinfo');
     okData(await callFresh(fn, { action: 'user.get', openid: FANS[0] }, MANAGER_SH));
     expect(errorOf(await callFresh(fn, { action: 'user.get', openid: FANS[0] }, STRANGER)).code).toBe(
@@ -96,7 +82,9 @@ describe('user.get', () => {
   });
 
   test('WeChat errors arrive typed: 48001 (no permission) is UPSTREAM_ERROR with the errcode', async () => {
-    await wechatControl(stack).faults([{ kind: 'errcode', errcode: 48001, path: INFO, next: 1 } as never]);
+    await wechatControl(env.stack).faults([
+      { kind: 'errcode', errcode: 48001, path: INFO, next: 1 } as never,
+    ]);
     const error = errorOf(
       await callFresh(loadFreshFunction('userinfo'), { action: 'user.get', openid: FANS[0] }, ADMIN),
     );
@@ -130,7 +118,7 @@ describe('user.batchGet', () => {
     expect(users[0]).toMatchObject({ openid: FANS[0], remark: 'r0', unionid: expect.any(String) });
 
     // 204 distinct openids → 3 batches; each failing batch is bisected: bounded, far below one call per openid
-    const batchCalls = await wechatControl(stack).calls(BATCH);
+    const batchCalls = await wechatControl(env.stack).calls(BATCH);
     expect(batchCalls.every((c) => (c.body as { user_list: unknown[] }).user_list.length <= 100)).toBe(true);
     expect(batchCalls.length).toBeGreaterThan(3);
     expect(batchCalls.length).toBeLessThanOrEqual(3 + 3 * 2 * 7);
