@@ -11,11 +11,12 @@ import {
   type FaultInput,
   type RecordedCall,
   type Stack,
-  asCaller,
-  resetDatabase,
-  startTestStack,
+  useTestStack,
   wechatControl,
 } from '../harness';
+import { seedStaff } from '../core/helpers';
+
+export { seedStaff };
 
 export const SH = 'SH-XUHUI';
 export const BJ = 'BJ-CHAOYANG';
@@ -30,7 +31,7 @@ export type Call = <T = unknown>(
 ) => Promise<CloudResponse<T>>;
 
 export interface Env {
-  stack: Stack;
+  readonly stack: Stack;
   admin: Call;
   mgrSh: Call;
   mgrBj: Call;
@@ -38,51 +39,29 @@ export interface Env {
   as(openid: string): Call;
 }
 
-function callerFor(stack: Stack, openid: string): Call {
-  const call = asCaller(stack, openid);
-  return <T>(data: { action: string } & Record<string, unknown>) => call<CloudResponse<T>>('promoter', data);
-}
-
-/** Starts the stack once per file; call in a describe's top level. */
+/**
+ * The harness's useTestStack (one stack per file, empty database and WeChat state per test) plus the
+ * two stores and their managers before each test, and callers of the promoter function; call in a
+ * describe's top level (or the file's).
+ */
 export function useStack(): Env {
-  const env = {} as Env;
-  beforeAll(async () => {
-    env.stack = await startTestStack();
-    env.admin = callerFor(env.stack, ADMIN);
-    env.mgrSh = callerFor(env.stack, MGR_SH);
-    env.mgrBj = callerFor(env.stack, MGR_BJ);
-    env.stranger = callerFor(env.stack, STRANGER);
-    env.as = (openid) => callerFor(env.stack, openid);
-  });
-  afterAll(() => env.stack.close());
-  beforeEach(async () => {
-    resetDatabase(env.stack);
-    await wechatControl(env.stack).reset();
-    await seedStaff(env.stack);
-  });
-  return env;
-}
-
-/** Two stores and a manager for each, through the admin function as the built-in admin. */
-export async function seedStaff(stack: Stack): Promise<void> {
-  const admin = asCaller(stack, ADMIN);
-  for (const [storeId, name] of [
-    [SH, '上海徐汇店'],
-    [BJ, '北京朝阳店'],
-  ]) {
-    ok(await admin<CloudResponse<unknown>>('admin', { action: 'store.add', storeId, name }));
-  }
-  for (const m of DEMO_STAFF.managers) {
-    ok(
-      await admin<CloudResponse<unknown>>('admin', {
-        action: 'manager.add',
-        openid: m.openid,
-        name: m.name,
-        role: 'manager',
-        storeIds: m.storeIds,
-      }),
-    );
-  }
+  const base = useTestStack();
+  beforeEach(() => seedStaff(base.stack));
+  const promoterCaller = (openid: string): Call => {
+    const call = base.as(openid);
+    return <T>(data: { action: string } & Record<string, unknown>) =>
+      call<CloudResponse<T>>('promoter', data);
+  };
+  return {
+    get stack() {
+      return base.stack;
+    },
+    admin: promoterCaller(ADMIN),
+    mgrSh: promoterCaller(MGR_SH),
+    mgrBj: promoterCaller(MGR_BJ),
+    stranger: promoterCaller(STRANGER),
+    as: promoterCaller,
+  };
 }
 
 /** The data of a successful answer (fails the test with the error otherwise). */
