@@ -105,68 +105,46 @@ describe('managers', () => {
     });
   });
 
-  test('manager.add: stores must exist, managers need a store, admins none; an existing openid is CONFLICT', async () => {
-    const missingStore = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '赵店长',
-        role: 'manager',
-        storeIds: ['SH-XUHUI', 'NOPE'],
-      }),
-    );
-    expect(missingStore).toMatchObject({ code: 'NOT_FOUND', field: 'storeIds[1]' });
-    const noStore = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '赵店长',
-        role: 'manager',
-        storeIds: [],
-      }),
-    );
-    expect(noStore).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'storeIds' });
-    const adminWithStores = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '钱总',
-        role: 'admin',
-        storeIds: ['SH-XUHUI'],
-      }),
-    );
-    expect(adminWithStores).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'storeIds' });
-    const badRole = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '钱总',
-        role: 'owner',
-        storeIds: [],
-      }),
-    );
-    expect(badRole).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'role' });
-    const badStoreId = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '钱总',
-        role: 'manager',
-        storeIds: ['ok', 'bad id'],
-      }),
-    );
-    expect(badStoreId).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'storeIds[1]' });
-    expect(env.stack.cloudbase.collections().staff).toHaveLength(2);
+  /** manager.add of NEW_MANAGER as a manager of SH-XUHUI, with `fields` changed. */
+  const addManager = (fields: Record<string, unknown>) =>
+    admin('admin', {
+      action: 'manager.add',
+      openid: NEW_MANAGER,
+      name: '赵店长',
+      role: 'manager',
+      storeIds: ['SH-XUHUI'],
+      ...fields,
+    });
 
-    const added = okData<Staff>(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '赵店长',
-        role: 'manager',
-        storeIds: ['SH-XUHUI', 'SH-XUHUI'],
-      }),
-    );
+  test.each([
+    [
+      'a store that does not exist',
+      { storeIds: ['SH-XUHUI', 'NOPE'] },
+      { code: 'NOT_FOUND', field: 'storeIds[1]' },
+    ],
+    ['a manager without a store', { storeIds: [] }, { code: 'INVALID_ARGUMENT', field: 'storeIds' }],
+    [
+      'an admin with stores',
+      { name: '钱总', role: 'admin', storeIds: ['SH-XUHUI'] },
+      { code: 'INVALID_ARGUMENT', field: 'storeIds' },
+    ],
+    [
+      'an unknown role',
+      { name: '钱总', role: 'owner', storeIds: [] },
+      { code: 'INVALID_ARGUMENT', field: 'role' },
+    ],
+    [
+      'a malformed store id',
+      { name: '钱总', storeIds: ['ok', 'bad id'] },
+      { code: 'INVALID_ARGUMENT', field: 'storeIds[1]' },
+    ],
+  ])('manager.add refuses %s, naming the field, and adds nobody', async (_case, fields, expected) => {
+    expect(errorOf(await addManager(fields))).toMatchObject(expected);
+    expect(env.stack.cloudbase.collections().staff).toHaveLength(2);
+  });
+
+  test('manager.add keeps each store once and audits the add; an existing openid (staff or the builtIn admin) is CONFLICT', async () => {
+    const added = okData<Staff>(await addManager({ storeIds: ['SH-XUHUI', 'SH-XUHUI'] }));
     expect(added).toMatchObject({
       openid: NEW_MANAGER,
       role: 'manager',
@@ -181,25 +159,9 @@ describe('managers', () => {
       after: added,
     });
 
-    const dup = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: NEW_MANAGER,
-        name: '又一个',
-        role: 'manager',
-        storeIds: ['BJ-CHAOYANG'],
-      }),
-    );
+    const dup = errorOf(await addManager({ name: '又一个', storeIds: ['BJ-CHAOYANG'] }));
     expect(dup).toMatchObject({ code: 'CONFLICT', field: 'openid' });
-    const builtIn = errorOf(
-      await admin('admin', {
-        action: 'manager.add',
-        openid: ADMIN,
-        name: '总部',
-        role: 'admin',
-        storeIds: [],
-      }),
-    );
+    const builtIn = errorOf(await addManager({ openid: ADMIN, name: '总部', role: 'admin', storeIds: [] }));
     expect(builtIn).toMatchObject({ code: 'CONFLICT', field: 'openid' });
   });
 
