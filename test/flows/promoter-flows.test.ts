@@ -6,7 +6,7 @@
  */
 import type { Page, Promoter } from '../../typings/contract/index';
 import { DEMO_STAFF, demoId } from '../../emulator/demo-data';
-import { node, stubWx, tap, typeInto } from '../pages/app/fixtures';
+import { node, stubWx, tap, typeInto } from '../pages/kit';
 import { flush, openPage, resetApp, textOf } from '../pages/helpers';
 import {
   type Session,

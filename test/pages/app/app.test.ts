@@ -1,6 +1,6 @@
 /** app.ts: initialises wx.cloud and starts `me.whoami` once, for the pages to await. */
 import { fail, mockCloud, ok } from '../helpers';
-import { ADMIN } from './fixtures';
+import { ADMIN } from '../fixtures';
 
 type AppDefinition = { globalData: IAppOption['globalData']; onLaunch: () => void };
 

@@ -1,14 +1,5 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import {
-  node,
-  pick,
-  renderLoading,
-  routeCloud,
-  tap,
-  toastText,
-  typeInto,
-  type ActionHandler,
-} from '../roles/page-kit';
+import { cloudWith, node, pick, renderLoading, tap, toastText, typeInto, type ActionHandlers } from '../kit';
 
 const ADMIN = { openid: 'o-admin', role: 'admin', storeIds: [] };
 const MANAGER = { openid: 'o-mgr', role: 'manager', storeIds: ['SH-01'] };
@@ -23,13 +14,13 @@ const STORES = [
 const oid = (i: number) => `o${String(i).padStart(27, '0')}`;
 const uid = (i: number) => `u${String(i).padStart(27, '0')}`;
 
-const DEFAULTS: Record<string, ActionHandler> = {
+const DEFAULTS: ActionHandlers = {
   'promoter/role.list': () => ok({ items: ROLES }),
   'admin/store.list': () => ok({ items: STORES }),
   'promoter/promoter.declare': (d) =>
     ok({ declaredCount: d.promoters.length, alreadyDeclaredCount: 0, failed: [] }),
 };
-const cloud = (handlers: Record<string, ActionHandler> = {}) => routeCloud(DEFAULTS, handlers);
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 const declareCalls = (callFunction: jest.Mock) =>
   callFunction.mock.calls.map(([c]) => c).filter((c) => c.data.action === 'promoter.declare');
 
@@ -196,8 +187,7 @@ describe('declare page', () => {
 
   it('a network failure of the whole call keeps every row as typed, and retry sends them again', async () => {
     let round = 0;
-    const callFunction = routeCloud({
-      ...DEFAULTS,
+    const callFunction = cloud({
       'promoter/promoter.declare': (d) => {
         if (++round === 1) throw new Error('offline');
         return ok({ declaredCount: d.promoters.length, alreadyDeclaredCount: 0, failed: [] });
@@ -293,8 +283,7 @@ describe('declare page', () => {
     'a failed middle batch stops the run; the rest stay for retry',
     async () => {
       let round = 0;
-      routeCloud({
-        ...DEFAULTS,
+      cloud({
         'promoter/promoter.declare': (d) =>
           ++round === 2
             ? fail('UPSTREAM_UNAVAILABLE', 'busy')

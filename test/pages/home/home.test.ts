@@ -1,17 +1,6 @@
-import { fail, flush, openPage, resetApp, textOf } from '../helpers';
-import {
-  ADMIN,
-  GUEST,
-  MANAGER,
-  STORES,
-  SUMMARY,
-  cloudWith,
-  deferred,
-  ok,
-  tap,
-  stubWx,
-  renderPage,
-} from '../app/fixtures';
+import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
+import { ADMIN, GUEST, MANAGER, STORES, SUMMARY } from '../fixtures';
+import { cloudWith, deferred, renderPage, stubWx, tap } from '../kit';
 
 const summaryCall = { name: 'promoter', data: { action: 'stats.summary' } };
 const storesCall = { name: 'admin', data: { action: 'store.list' } };

@@ -1,25 +1,17 @@
-import { fail, flush, openPage, resetApp, textOf } from '../helpers';
-import { INVITE, MANAGER, ROLES, STORES, cloudWith, node, ok, stubWx, tap } from '../app/fixtures';
+import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
+import { INVITE, MANAGER, ROLES, STORES } from '../fixtures';
+import { cloudWith, pick, stubWx, tap, toastText, type ActionHandlers } from '../kit';
 
 const MATERIAL = { poster: 'UE9TVEVS', qrcode: 'UVJDT0RF', tag: '#小程序://推广员管理/inv7Hk2' };
 
-type Handlers = Parameters<typeof cloudWith>[0];
-
-function cloud(over: Handlers = {}) {
-  return cloudWith({
-    'admin/store.list': () => ok({ items: STORES }),
-    'promoter/role.list': () => ok({ items: ROLES }),
-    'promoter/invite.create': () => ok({ invite: INVITE, material: MATERIAL }),
-    ...over,
-  });
-}
+const DEFAULTS: ActionHandlers = {
+  'admin/store.list': () => ok({ items: STORES }),
+  'promoter/role.list': () => ok({ items: ROLES }),
+  'promoter/invite.create': () => ok({ invite: INVITE, material: MATERIAL }),
+};
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 
 const open = () => openPage('pages/invite/index');
-const pick = async (page: any, selector: string, value: number) => {
-  node(page, selector).dispatchEvent('change', { detail: { value } });
-  await flush();
-};
-const toastMessage = (page: any) => node(page, '#t-toast').data.message;
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(MANAGER) });
@@ -87,7 +79,7 @@ describe('invite page', () => {
     expect(written).toMatchObject({ data: 'UE9TVEVS', encoding: 'base64' });
     expect(written.filePath).toMatch(new RegExp(`^${wx.env.USER_DATA_PATH}/invite-poster-\\d+\\.png$`));
     expect((wx.saveImageToPhotosAlbum as jest.Mock).mock.calls[0][0].filePath).toBe(written.filePath);
-    expect(toastMessage(page)).toBe('已保存到相册');
+    expect(toastText(page)).toBe('已保存到相册');
     await tap(page, '.save-qrcode >>> .t-button');
     expect(writeFile.mock.calls[1][0].data).toBe('UVJDT0RF');
     await tap(page, '.copy-link >>> .t-button');
@@ -106,7 +98,7 @@ describe('invite page', () => {
     await tap(page, '.save-poster >>> .t-button');
     expect(wx.showModal).toHaveBeenCalledTimes(1);
     expect(wx.openSetting).not.toHaveBeenCalled();
-    expect(toastMessage(page) ?? '').not.toBe('已保存到相册');
+    expect(toastText(page) ?? '').not.toBe('已保存到相册');
   });
 
   it('says when saving failed for another reason, and when the user cancelled nothing is said', async () => {
@@ -123,7 +115,7 @@ describe('invite page', () => {
       o.fail({ errMsg: 'fail disk full' }),
     );
     await tap(page, '.save-poster >>> .t-button');
-    expect(toastMessage(page)).toBe('保存失败，请稍后重试');
+    expect(toastText(page)).toBe('保存失败，请稍后重试');
   });
 
   it('shows only the material WeChat returned', async () => {
@@ -140,7 +132,7 @@ describe('invite page', () => {
     cloud({ 'promoter/invite.create': () => fail('FORBIDDEN', '不能邀请到其他门店') });
     const page = await open();
     await tap(page, '.create >>> .t-button');
-    expect(toastMessage(page)).toBe('没有权限进行此操作：不能邀请到其他门店');
+    expect(toastText(page)).toBe('没有权限进行此操作：不能邀请到其他门店');
     expect(page.instance.data.invite).toBeNull();
     expect(page.instance.data.creating).toBe(false);
   });

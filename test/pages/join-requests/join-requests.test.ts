@@ -1,5 +1,5 @@
 import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
-import { renderLoading } from '../roles/page-kit';
+import { cloudWith, renderLoading, stubWx, tap, toastText, typeInto, type ActionHandlers } from '../kit';
 
 const REQ = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -15,36 +15,16 @@ const REQ = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 const ROLES = [{ roleId: 1, name: '导购', desc: '' }];
 
-type Handler = (data: Record<string, any>) => unknown;
-
-function cloud(handlers: Record<string, Handler> = {}) {
-  return mockCloud((name, data) => {
-    const handler = handlers[data.action];
-    if (handler) return handler(data);
-    if (name === 'promoter' && data.action === 'role.list') return ok({ items: ROLES });
-    if (name === 'promoter' && data.action === 'join.list')
-      return ok({ items: [REQ('a'), REQ('b')], total: 2 });
-    throw new Error(`unexpected call ${name} ${data.action}`);
-  });
-}
-
-const q = (page: any, selector: string) => {
-  const node = page.querySelector(selector);
-  if (!node) throw new Error(`no ${selector}`);
-  return node;
+const DEFAULTS: ActionHandlers = {
+  'promoter/role.list': () => ok({ items: ROLES }),
+  'promoter/join.list': () => ok({ items: [REQ('a'), REQ('b')], total: 2 }),
 };
-const tap = async (page: any, selector: string, index = 0) => {
-  const nodes = page.querySelectorAll(selector);
-  if (!nodes[index]) throw new Error(`no ${selector} #${index}`);
-  nodes[index].dispatchEvent('tap');
-  await flush();
-};
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 const confirmDialog = (page: any) => tap(page, '.dialog-confirm >>> .t-button');
-const toastText = (page: any) => (page.querySelector('#t-toast') as any).data.message;
 
 beforeEach(() => {
   resetApp({});
-  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+  stubWx('stopPullDownRefresh');
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -254,10 +234,7 @@ describe('join requests page', () => {
     const callFunction = cloud({ 'join.reject': (d) => ok({ done: d.ids, failed: [] }) });
     const page = await openPage('pages/join-requests/index');
     await tap(page, '.reject-one >>> .t-button', 0);
-    q(page, '.reason-input >>> .t-textarea__wrapper-inner').dispatchEvent('input', {
-      detail: { value: ' 资料不全 ' },
-    });
-    await flush();
+    await typeInto(page, '.reason-input >>> .t-textarea__wrapper-inner', ' 资料不全 ');
     expect(textOf(page)).toContain('14/200 字节');
     await confirmDialog(page);
     expect(callFunction).toHaveBeenLastCalledWith({
@@ -278,10 +255,7 @@ describe('join requests page', () => {
     const page = await openPage('pages/join-requests/index');
     await tap(page, '.request__check >>> .t-checkbox', 1);
     await tap(page, '.batch-reject >>> .t-button');
-    q(page, '.reason-input >>> .t-textarea__wrapper-inner').dispatchEvent('input', {
-      detail: { value: '长'.repeat(67) },
-    });
-    await flush();
+    await typeInto(page, '.reason-input >>> .t-textarea__wrapper-inner', '长'.repeat(67));
     await confirmDialog(page);
     expect(callFunction).toHaveBeenCalledTimes(2);
     expect(textOf(page)).toContain('原因最多 200 字节（一个汉字算 3 字节），当前 201 字节');

@@ -1,18 +1,17 @@
-import type { JoinRequest, MeStatus } from '../../../typings/contract/index';
-import { fail, flush, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
+import { GUEST, INVITE, promoter } from '../fixtures';
 import {
-  GUEST,
-  INVITE,
+  callOf,
   cloudWith,
   deferred,
-  node,
-  ok,
-  promoter,
+  renderPage,
   stubWx,
   tap,
+  toastText,
   typeInto,
-  renderPage,
-} from '../app/fixtures';
+  type ActionHandlers,
+} from '../kit';
+import type { JoinRequest, MeStatus } from '../../../typings/contract/index';
 import { tokenFromQuery } from '../../../miniprogram/utils/invite-token';
 
 const OPENID = GUEST.openid;
@@ -34,18 +33,12 @@ const REQUEST: JoinRequest = {
 };
 const DECLARED = promoter(7, { openid: OPENID, roleId: 2, authStatus: 0, status: 'awaiting' });
 
-const call = (action: string, params: Record<string, unknown> = {}) => ({
-  name: 'promoter',
-  data: { action, ...params },
-});
+const call = (action: string, params: Record<string, unknown> = {}) => callOf('promoter', action, params);
 
-type Handlers = Parameters<typeof cloudWith>[0];
-
-function cloud(status: MeStatus | (() => unknown), over: Handlers = {}) {
-  return cloudWith({
+function cloud(status: MeStatus | (() => unknown), handlers: ActionHandlers = {}) {
+  return cloudWith(handlers, {
     'promoter/me.status': () => (typeof status === 'function' ? status() : ok(status)),
     'promoter/invite.get': () => ok({ ...INVITE, expired: false }),
-    ...over,
   });
 }
 
@@ -125,7 +118,7 @@ describe('join page', () => {
     expect(callFunction).toHaveBeenLastCalledWith(call('me.status'));
     expect(page.instance.data.stage).toBe('requested');
     expect(textOf(page)).toContain('申请已提交请等待门店审核');
-    expect(node(page, '#t-toast').data.message).toBe('申请已提交');
+    expect(toastText(page)).toBe('申请已提交');
     expect(page.instance.data.steps.map((s: any) => s.state)).toEqual(['done', 'current', 'todo', 'todo']);
   });
 
@@ -170,12 +163,12 @@ describe('join page', () => {
     const open3 = (wx as any).openEmbeddedMiniProgram as jest.Mock;
     open3.mockImplementationOnce((o: any) => o.fail({ errMsg: 'openEmbeddedMiniProgram:fail cancel' }));
     await tap(page, '.authorize-btn >>> .t-button');
-    expect(node(page, '#t-toast').data.message ?? '').toBe('');
+    expect(toastText(page) ?? '').toBe('');
     open3.mockImplementationOnce((o: any) =>
       o.fail({ errMsg: 'openEmbeddedMiniProgram:fail appid not in list' }),
     );
     await tap(page, '.authorize-btn >>> .t-button');
-    expect(node(page, '#t-toast').data.message).toBe('无法打开授权页面，请稍后重试');
+    expect(toastText(page)).toBe('无法打开授权页面，请稍后重试');
   });
 
   it('offers to authorize again after revoking', async () => {

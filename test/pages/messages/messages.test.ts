@@ -1,5 +1,5 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { renderLoading, routeCloud, tap, toastText, typeInto, type ActionHandler } from '../roles/page-kit';
+import { cloudWith, renderLoading, stubWx, tap, toastText, typeInto, type ActionHandlers } from '../kit';
 
 const ADMIN = { openid: 'o-admin', role: 'admin', storeIds: [] };
 const ROLES = [
@@ -37,13 +37,13 @@ const PROMOTER = (id: string) => ({
   updateTime: NOW,
 });
 
-const DEFAULTS: Record<string, ActionHandler> = {
+const DEFAULTS: ActionHandlers = {
   'promoter/role.list': () => ok({ items: ROLES }),
   'admin/store.list': () => ok({ items: STORES }),
   'promoter/promoter.list': (d) => ok({ items: [], total: d.roleId ? 12 : d.storeId ? 7 : 120 }),
   'promoter/message.list': () => ok({ items: [RECORD('r1')], total: 1 }),
 };
-const cloud = (handlers: Record<string, ActionHandler> = {}) => routeCloud(DEFAULTS, handlers);
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 const callsOf = (callFunction: jest.Mock, action: string) =>
   callFunction.mock.calls.map(([c]) => c.data).filter((d) => d.action === action);
 
@@ -56,7 +56,7 @@ async function fillContent(page: any) {
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
   jest.spyOn(Date, 'now').mockReturnValue(NOW * 1000);
-  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+  stubWx('stopPullDownRefresh');
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -248,8 +248,7 @@ describe('messages page', () => {
   });
 
   it('a failed send keeps everything typed and says why', async () => {
-    const callFunction = routeCloud({
-      ...DEFAULTS,
+    const callFunction = cloud({
       'promoter/message.send': () => {
         throw new Error('offline');
       },

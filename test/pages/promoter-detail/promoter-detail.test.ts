@@ -1,19 +1,17 @@
-import { fail, flush, openPage, resetApp, textOf } from '../helpers';
+import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
+import { ADMIN, ROLES, STORES, UNIONID, promoter } from '../fixtures';
 import {
-  ADMIN,
-  ROLES,
-  STORES,
-  UNIONID,
+  callOf,
   cloudWith,
   deferred,
   node,
-  ok,
-  promoter,
+  renderLoading,
   stubWx,
   tap,
+  toastText,
   typeInto,
-  renderPage,
-} from '../app/fixtures';
+  type ActionHandlers,
+} from '../kit';
 
 const P = promoter(1, {
   name: '张伟',
@@ -23,28 +21,17 @@ const P = promoter(1, {
 });
 const WITH_UNIONID = { ...P, unionid: UNIONID };
 
-const call = (action: string, params: Record<string, unknown> = {}) => ({
-  name: 'promoter',
-  data: { action, ...params },
-});
-const customCall = (action: string, params: Record<string, unknown>) => ({
-  name: 'customparam',
-  data: { action, ...params },
-});
+const call = (action: string, params: Record<string, unknown> = {}) => callOf('promoter', action, params);
+const customCall = (action: string, params: Record<string, unknown>) => callOf('customparam', action, params);
 
-type Handlers = Parameters<typeof cloudWith>[0];
-
-function cloud(over: Handlers = {}) {
-  return cloudWith({
-    'promoter/promoter.get': () => ok(P),
-    'promoter/role.list': () => ok({ items: ROLES }),
-    'admin/store.list': () => ok({ items: STORES }),
-    ...over,
-  });
-}
+const DEFAULTS: ActionHandlers = {
+  'promoter/promoter.get': () => ok(P),
+  'promoter/role.list': () => ok({ items: ROLES }),
+  'admin/store.list': () => ok({ items: STORES }),
+};
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 
 const open = () => openPage('pages/promoter-detail/index', { id: 'p1' });
-const toastMessage = (page: any) => node(page, '#t-toast').data.message;
 /** t-dialog renders cancel then confirm; the external classes are not selectable in simulate. */
 async function dialogButton(page: any, which: 'cancel' | 'confirm') {
   const buttons = page.querySelectorAll('.cancel-dialog >>> .t-dialog__footer >>> .t-button');
@@ -103,9 +90,7 @@ describe('promoter detail page', () => {
         return second;
       },
     });
-    const page = renderPage('pages/promoter-detail/index');
-    const loading = page.instance.onLoad({ id: 'p1' });
-    await flush();
+    const { page, loaded: loading } = await renderLoading('pages/promoter-detail/index', { id: 'p1' });
     expect(page.querySelector('.detail-state >>> .state-view__loading')).toBeTruthy();
     get.resolve(fail('NOT_FOUND', '推广员 p1 不存在'));
     await loading;
@@ -132,7 +117,7 @@ describe('promoter detail page', () => {
       call('promoter.update', { id: 'p1', name: '张伟伟', roleId: 2, storeId: 'BJ-CHAOYANG' }),
     );
     expect(getApp<IAppOption>().globalData.promoterListDirty).toBe(true);
-    expect(toastMessage(page)).toBe('已保存');
+    expect(toastText(page)).toBe('已保存');
     expect(textOf(page)).toContain('门店北京朝阳店');
   });
 
@@ -157,7 +142,7 @@ describe('promoter detail page', () => {
     const page = await open();
     await tap(page, '.save >>> .t-button');
     expect(callFunction).toHaveBeenCalledTimes(3);
-    expect(toastMessage(page)).toBe('没有需要保存的修改');
+    expect(toastText(page)).toBe('没有需要保存的修改');
   });
 
   it('puts a cloud field error on the field', async () => {
@@ -206,7 +191,7 @@ describe('promoter detail page', () => {
     expect(textOf(page)).toContain('推广员已声明并完成授权（已绑定）后，才能生成推广素材');
     await tap(page, '.redeclare >>> .t-button');
     expect(callFunction).toHaveBeenLastCalledWith(call('promoter.redeclare', { id: 'p1' }));
-    expect(toastMessage(page)).toBe('已重新声明');
+    expect(toastText(page)).toBe('已重新声明');
     expect(page.querySelector('.cancel')).toBeTruthy();
   });
 
@@ -215,7 +200,7 @@ describe('promoter detail page', () => {
     const page = await open();
     await tap(page, '.cancel >>> .t-button');
     await dialogButton(page, 'confirm');
-    expect(toastMessage(page)).toBe('微信服务繁忙，请稍后重试');
+    expect(toastText(page)).toBe('微信服务繁忙，请稍后重试');
     expect(page.instance.data.p.status).toBe('bound');
     expect(getApp<IAppOption>().globalData.promoterListDirty).toBeUndefined();
   });
@@ -254,7 +239,7 @@ describe('promoter detail page', () => {
     expect((wx.saveImageToPhotosAlbum as jest.Mock).mock.calls[0][0].filePath).toBe(
       writeFile.mock.calls[0][0].filePath,
     );
-    expect(toastMessage(page)).toBe('已保存到相册');
+    expect(toastText(page)).toBe('已保存到相册');
   });
 
   it('offers the settings page when album access was refused', async () => {

@@ -1,42 +1,21 @@
-import { fail, flush, openPage, resetApp, textOf } from '../helpers';
-import {
-  ADMIN,
-  ROLES,
-  STORES,
-  SUMMARY,
-  cloudWith,
-  deferred,
-  node,
-  ok,
-  promoter,
-  tap,
-  stubWx,
-  renderPage,
-} from '../app/fixtures';
+import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
+import { ADMIN, ROLES, STORES, SUMMARY, promoter } from '../fixtures';
+import { callOf, cloudWith, deferred, node, renderLoading, stubWx, tap, type ActionHandlers } from '../kit';
 
 const PAGE_1 = Array.from({ length: 20 }, (_, i) => promoter(i + 1));
 const PAGE_2 = [promoter(21, { status: 'awaiting', authStatus: 0, roleId: 2, storeId: 'BJ-CHAOYANG' })];
 
-const call = (action: string, params: Record<string, unknown> = {}) => ({
-  name: 'promoter',
-  data: { action, ...params },
-});
+const call = (action: string, params: Record<string, unknown> = {}) => callOf('promoter', action, params);
 
-type Handlers = Parameters<typeof cloudWith>[0];
-
-/** Roles, stores, summary and a two-page list, unless `over` says otherwise. */
-function cloud(over: Handlers = {}) {
-  return cloudWith({
-    'promoter/role.list': () => ok({ items: ROLES }),
-    'admin/store.list': () => ok({ items: STORES }),
-    'promoter/stats.summary': () => ok(SUMMARY),
-    'promoter/promoter.list': (d) =>
-      d.cursor === 'c2'
-        ? ok({ items: PAGE_2, total: 21 })
-        : ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }),
-    ...over,
-  });
-}
+/** Roles, stores, summary and a two-page list, unless `handlers` say otherwise. */
+const DEFAULTS: ActionHandlers = {
+  'promoter/role.list': () => ok({ items: ROLES }),
+  'admin/store.list': () => ok({ items: STORES }),
+  'promoter/stats.summary': () => ok(SUMMARY),
+  'promoter/promoter.list': (d) =>
+    d.cursor === 'c2' ? ok({ items: PAGE_2, total: 21 }) : ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }),
+};
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 
 const listCalls = (callFunction: jest.Mock) =>
   callFunction.mock.calls.map((c) => c[0].data).filter((d) => d.action === 'promoter.list');
@@ -83,9 +62,7 @@ describe('promoter list page', () => {
   it('shows the skeleton while the first page loads', async () => {
     const list = deferred();
     cloud({ 'promoter/promoter.list': () => list.promise });
-    const page = renderPage('pages/promoter-list/index');
-    const loading = page.instance.onLoad({});
-    await flush();
+    const { page, loaded: loading } = await renderLoading('pages/promoter-list/index');
     expect(page.instance.data.state).toBe('loading');
     expect(page.querySelectorAll('.list-state >>> .state-view__skeleton').length).toBe(5);
     list.resolve(ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }));

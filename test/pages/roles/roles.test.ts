@@ -1,5 +1,5 @@
 import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
-import { renderLoading } from './page-kit';
+import { cloudWith, renderLoading, stubWx, tap, toastText, typeInto, type ActionHandlers } from '../kit';
 
 const ROLES = [
   { roleId: 1, name: '导购', desc: '门店导购' },
@@ -7,25 +7,13 @@ const ROLES = [
 ];
 const ADMIN = { openid: 'o-admin', role: 'admin', storeIds: [] };
 
-type Handler = (data: Record<string, any>) => unknown;
-
 /** role.list answers ROLES unless `handlers` says otherwise; anything unplanned fails the test. */
-function cloud(handlers: Record<string, Handler> = {}) {
-  return mockCloud((name, data) => {
-    const handler = handlers[data.action];
-    if (handler) return handler(data);
-    if (name === 'promoter' && data.action === 'role.list') return ok({ items: ROLES });
-    throw new Error(`unexpected call ${name} ${data.action}`);
-  });
-}
-
-const type = (page: any, selector: string, value: string) =>
-  page.querySelector(selector).dispatchEvent('input', { detail: { value } });
-const tap = (page: any, selector: string) => page.querySelector(selector).dispatchEvent('tap');
+const cloud = (handlers: ActionHandlers = {}) =>
+  cloudWith(handlers, { 'promoter/role.list': () => ok({ items: ROLES }) });
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
-  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+  stubWx('stopPullDownRefresh');
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -74,8 +62,7 @@ describe('roles page', () => {
     const page = await openPage('pages/roles/index');
     expect(page.instance.data.state).toBe('error');
     expect(textOf(page)).toContain('微信服务繁忙，请稍后重试');
-    tap(page, '.list-state >>> .state-view__retry >>> .t-button');
-    await flush();
+    await tap(page, '.list-state >>> .state-view__retry >>> .t-button');
     expect(callFunction).toHaveBeenCalledTimes(2);
     expect(page.instance.data.state).toBe('ready');
     expect(textOf(page)).toContain('店长');
@@ -100,8 +87,7 @@ describe('roles page', () => {
     expect(page.instance.data.canEdit).toBe(false);
     expect(page.querySelector('.form')).toBeFalsy();
     expect(textOf(page)).toContain('仅总部管理员可新增或修改角色');
-    tap(page, '.role-item >>> .t-cell');
-    await flush();
+    await tap(page, '.role-item >>> .t-cell');
     expect(page.instance.data.form.roleId).toBeNull();
   });
 
@@ -118,14 +104,12 @@ describe('roles page', () => {
   it('counts bytes live and adds a role, appending it to the list', async () => {
     const callFunction = cloud({ 'role.add': (d) => ok({ roleId: 3, name: d.name, desc: d.desc ?? '' }) });
     const page = await openPage('pages/roles/index');
-    type(page, '.name-input >>> .t-input__control', '推广达人');
-    type(page, '.desc-input >>> .t-textarea__wrapper-inner', 'ab');
-    await flush();
+    await typeInto(page, '.name-input >>> .t-input__control', '推广达人');
+    await typeInto(page, '.desc-input >>> .t-textarea__wrapper-inner', 'ab');
     expect(textOf(page)).toContain('12/50 字节');
     expect(textOf(page)).toContain('2/200 字节');
     const setData = jest.spyOn(page.instance, 'setData');
-    tap(page, '.save >>> .t-button');
-    await flush();
+    await tap(page, '.save >>> .t-button');
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'promoter',
       data: { action: 'role.add', name: '推广达人', desc: 'ab' },
@@ -137,23 +121,20 @@ describe('roles page', () => {
     expect(setData).not.toHaveBeenCalledWith(expect.objectContaining({ items: expect.anything() }));
     expect(textOf(page)).toContain('共 3 个角色');
     expect(page.instance.data.form).toEqual({ roleId: null, name: '', desc: '' });
-    expect((page.querySelector('#t-toast') as any).data.message).toBe('已新增角色「推广达人」');
+    expect(toastText(page)).toBe('已新增角色「推广达人」');
   });
 
   it('refuses an empty name or too many bytes before sending', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/roles/index');
-    tap(page, '.save >>> .t-button');
-    await flush();
+    await tap(page, '.save >>> .t-button');
     expect(textOf(page)).toContain('请填写角色名称');
-    type(page, '.name-input >>> .t-input__control', '角'.repeat(17));
-    type(page, '.desc-input >>> .t-textarea__wrapper-inner', '说'.repeat(67));
-    await flush();
+    await typeInto(page, '.name-input >>> .t-input__control', '角'.repeat(17));
+    await typeInto(page, '.desc-input >>> .t-textarea__wrapper-inner', '说'.repeat(67));
     expect(textOf(page)).toContain('51/50 字节');
     expect(textOf(page)).toContain('201/200 字节');
     expect(page.querySelector('.name-counter')!.dom!.className).toContain('byte-counter--over');
-    tap(page, '.save >>> .t-button');
-    await flush();
+    await tap(page, '.save >>> .t-button');
     expect(textOf(page)).toContain('角色名称最多 50 字节（一个汉字算 3 字节），当前 51 字节');
     expect(textOf(page)).toContain('角色说明最多 200 字节（一个汉字算 3 字节），当前 201 字节');
     expect(callFunction).toHaveBeenCalledTimes(1); // role.list only
@@ -162,9 +143,8 @@ describe('roles page', () => {
   it('shows a cloud field error next to the field and keeps the input', async () => {
     cloud({ 'role.add': () => fail('CONFLICT', '角色名称「导购」已存在', { field: 'name' }) });
     const page = await openPage('pages/roles/index');
-    type(page, '.name-input >>> .t-input__control', '导购');
-    tap(page, '.save >>> .t-button');
-    await flush();
+    await typeInto(page, '.name-input >>> .t-input__control', '导购');
+    await tap(page, '.save >>> .t-button');
     expect(page.instance.data.errors.name).toBe('操作冲突：记录已存在或状态已变化：角色名称「导购」已存在');
     expect(page.instance.data.form.name).toBe('导购');
     expect(page.instance.data.items).toHaveLength(2);
@@ -176,10 +156,9 @@ describe('roles page', () => {
       throw new Error('offline');
     });
     const page = await openPage('pages/roles/index');
-    type(page, '.name-input >>> .t-input__control', '新角色');
-    tap(page, '.save >>> .t-button');
-    await flush();
-    expect((page.querySelector('#t-toast') as any).data.message).toBe('网络异常，请检查网络后重试');
+    await typeInto(page, '.name-input >>> .t-input__control', '新角色');
+    await tap(page, '.save >>> .t-button');
+    expect(toastText(page)).toBe('网络异常，请检查网络后重试');
     expect(page.instance.data.form.name).toBe('新角色');
     expect(page.instance.data.saving).toBe(false);
   });
@@ -189,15 +168,13 @@ describe('roles page', () => {
       'role.update': (d) => ok({ roleId: d.roleId, name: d.name, desc: d.desc }),
     });
     const page = await openPage('pages/roles/index');
-    page.querySelectorAll('.role-item >>> .t-cell')[1].dispatchEvent('tap');
-    await flush();
+    await tap(page, '.role-item >>> .t-cell', 1);
     expect(textOf(page)).toContain('修改角色（编号 2）');
     expect(page.instance.data.form).toEqual({ roleId: 2, name: '店长', desc: '' });
     expect(textOf(page)).toContain('6/50 字节');
-    type(page, '.name-input >>> .t-input__control', '值班店长');
+    await typeInto(page, '.name-input >>> .t-input__control', '值班店长');
     const setData = jest.spyOn(page.instance, 'setData');
-    tap(page, '.save >>> .t-button');
-    await flush();
+    await tap(page, '.save >>> .t-button');
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'promoter',
       data: { action: 'role.update', roleId: 2, name: '值班店长', desc: '' },
@@ -212,10 +189,8 @@ describe('roles page', () => {
   it('cancels an edit', async () => {
     cloud();
     const page = await openPage('pages/roles/index');
-    tap(page, '.role-item >>> .t-cell');
-    await flush();
-    tap(page, '.cancel-edit >>> .t-button');
-    await flush();
+    await tap(page, '.role-item >>> .t-cell');
+    await tap(page, '.cancel-edit >>> .t-button');
     expect(page.instance.data.form).toEqual({ roleId: null, name: '', desc: '' });
   });
 

@@ -1,13 +1,14 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import {
+  cloudWith,
   node,
   renderLoading,
-  routeCloud,
+  stubWx,
   tap,
   toastText,
   typeInto,
-  type ActionHandler,
-} from '../roles/page-kit';
+  type ActionHandlers,
+} from '../kit';
 
 const ADMIN = { openid: 'o-admin', role: 'admin', storeIds: [] };
 const oid = (i: number) => `o${String(i).padStart(27, '0')}`;
@@ -53,18 +54,18 @@ const AUDIT = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const DEFAULTS: Record<string, ActionHandler> = {
+const DEFAULTS: ActionHandlers = {
   'customparam/openAccount.get': () => ok(ACCOUNT),
   'admin/store.list': () => ok({ items: STORES }),
   'admin/manager.list': () => ok({ items: STAFF }),
   'admin/audit.list': () => ok({ items: [AUDIT('a1')], total: 1 }),
 };
-const cloud = (handlers: Record<string, ActionHandler> = {}) => routeCloud(DEFAULTS, handlers);
+const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 const openTab = (page: any, index: number) => tap(page, '.settings-tabs >>> .t-tabs__item', index);
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
-  jest.spyOn(wx, 'stopPullDownRefresh').mockImplementation(() => undefined as any);
+  stubWx('stopPullDownRefresh');
 });
 afterEach(() => jest.restoreAllMocks());
 

@@ -1,0 +1,100 @@
+/**
+ * Drivers shared by every page test (and the flow tests): wx.cloud answering per action, taps, typing,
+ * pickers, toasts, wx stubs and rendering a page without its lifecycles. helpers.ts is the harness
+ * underneath (loading, openPage, mockCloud). Selectors cross into tdesign's virtual hosts with `>>>`,
+ * e.g. `.save >>> .t-button`.
+ */
+import simulate from 'miniprogram-simulate';
+import { flush, load, mockCloud } from './helpers';
+
+export type ActionHandler = (data: Record<string, any>) => unknown;
+export type ActionHandlers = Record<string, ActionHandler>;
+
+/**
+ * wx.cloud answering per `function/action` key ('promoter/role.list') or bare `action` ('role.list');
+ * `handlers` win over `fallback` (a test file's usual answers). An unplanned call throws, so the page
+ * sees a NETWORK error and the test notices. Returns the jest.fn to assert the exact calls.
+ */
+export function cloudWith(handlers: ActionHandlers, fallback: ActionHandlers = {}): jest.Mock {
+  return mockCloud((name, data) => {
+    const key = `${name}/${data.action}`;
+    const handler = handlers[key] ?? handlers[data.action] ?? fallback[key] ?? fallback[data.action];
+    if (!handler) throw new Error(`unexpected call ${key}`);
+    return handler(data);
+  });
+}
+
+/** The argument wx.cloud.callFunction gets for `action` of cloud function `name`. */
+export const callOf = (name: string, action: string, params: Record<string, unknown> = {}) => ({
+  name,
+  data: { action, ...params },
+});
+
+/** A call that never answers until `resolve` is called (for loading states). */
+export function deferred<T = unknown>() {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+type Queryable = { querySelectorAll: (selector: string) => any[] };
+
+/** The `index`th node at `selector`; throws when missing. */
+export function node(page: Queryable, selector: string, index = 0): any {
+  const found = page.querySelectorAll(selector)[index];
+  if (!found) throw new Error(`no element ${selector} #${index}`);
+  return found;
+}
+
+/** Tap, then let the handlers' promises and setData settle. */
+export async function tap(page: Queryable, selector: string, index = 0): Promise<void> {
+  node(page, selector, index).dispatchEvent('tap');
+  await flush();
+}
+
+/**
+ * Type into an input: a t-input's `.t-input__control`, a t-search's `.t-input__keyword`, a t-textarea's
+ * `.t-textarea__wrapper-inner`.
+ */
+export async function typeInto(page: Queryable, selector: string, value: string, index = 0): Promise<void> {
+  node(page, selector, index).dispatchEvent('input', { detail: { value } });
+  await flush();
+}
+
+/** Picks option `value` of a native <picker>. */
+export async function pick(page: Queryable, selector: string, value: number, index = 0): Promise<void> {
+  node(page, selector, index).dispatchEvent('change', { detail: { value } });
+  await flush();
+}
+
+/** What the page's t-toast says now. */
+export function toastText(page: Queryable): string {
+  return node(page, '#t-toast').data.message;
+}
+
+/**
+ * Replace wx APIs with jest.fn()s that do nothing (simulate's wx mock lacks some, such as
+ * openEmbeddedMiniProgram: those are assigned). Restored by jest.restoreAllMocks for spied ones.
+ */
+export function stubWx(...names: string[]): void {
+  const api = wx as unknown as Record<string, unknown>;
+  for (const name of names) {
+    if (typeof api[name] === 'function') jest.spyOn(api as any, name).mockImplementation(() => undefined);
+    else api[name] = jest.fn();
+  }
+}
+
+/** Render and attach a page without running its lifecycles (the test calls them, e.g. to watch loading). */
+export function renderPage(rel: string): any {
+  const page = simulate.render(load(rel)) as any;
+  page.attach(document.createElement('parent-wrapper'));
+  return page;
+}
+
+/** Renders a page and starts onLoad without waiting for it (to look at the loading state). */
+export async function renderLoading(rel: string, query: Record<string, string> = {}) {
+  const page = renderPage(rel);
+  const loaded: Promise<void> = Promise.resolve(page.instance.onLoad(query));
+  await flush();
+  return { page, loaded };
+}
