@@ -8,6 +8,10 @@ const item = (label: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** The promoter row getpromoter answers for the openid of `label`. */
+const rowOf = async (label: string) =>
+  (await wx.post('/promoter/getpromoter', { openid: oid(label) })).promoter_list[0];
+
 describe('addpromoter', () => {
   test('replays the official request example (2 items) and its duplicate answer', async () => {
     const example = [
@@ -245,8 +249,7 @@ describe('updatepromoter', () => {
   test('replays the official example: changes every field and cancels the declaration', async () => {
     const [id] = await wx.declare([item('Upd')]);
     await wx.post('/promoter/addrole', { name: '店员' });
-    const example = {
-      id,
+    const changes = {
       role_id: 2,
       retail_id: 'xxxxx',
       extra_info: 'xxxxx',
@@ -254,49 +257,37 @@ describe('updatepromoter', () => {
       name: 'xxxxx',
       phone: '139xxxxxxxx',
     };
+    const example = { id, ...changes };
     expect(await wx.post('/promoter/updatepromoter', example)).toEqual({ errcode: 0, errmsg: 'ok' });
-    const row = (await wx.post('/promoter/getpromoter', { openid: oid('Upd') })).promoter_list[0];
-    expect(row).toMatchObject({
-      role_id: 2,
-      retail_id: 'xxxxx',
-      extra_info: 'xxxxx',
-      decl_status: 2,
-      name: 'xxxxx',
-      phone: '139xxxxxxxx',
-    });
+    expect(await rowOf('Upd')).toMatchObject(changes);
   });
 
   test('decl_status 1 re-declares a cancelled promoter (UNCONFIRMED; allowed)', async () => {
     const [id] = await wx.declare([item('Again')]);
     await wx.post('/promoter/updatepromoter', { id, decl_status: 2 });
     expect((await wx.post('/promoter/updatepromoter', { id: Number(id), decl_status: '1' })).errcode).toBe(0);
-    expect(
-      (await wx.post('/promoter/getpromoter', { openid: oid('Again') })).promoter_list[0].decl_status,
-    ).toBe(1);
+    expect((await rowOf('Again')).decl_status).toBe(1);
   });
 
-  test('errors change nothing: unknown id 103006, unknown role 103006, too long 103002, bad status 103001', async () => {
+  test.each<[string, (id: string) => Record<string, unknown>, number]>([
+    ['an unknown id', () => ({ id: '999', name: 'x' }), 103006],
+    ['no id', () => ({ name: 'x' }), 103001],
+    ['an unknown role', (id) => ({ id, name: '新名', role_id: 5 }), 103006],
+    ['a phone over 20 bytes', (id) => ({ id, name: '新名', phone: '1'.repeat(21) }), 103002],
+    ['a retail_id over 20 bytes', (id) => ({ id, name: '新名', retail_id: ascii(21) }), 103002],
+    ['an extra_info over 80 bytes', (id) => ({ id, name: '新名', extra_info: ascii(81) }), 103002],
+    ['a name over 30 bytes', (id) => ({ id, name: chinese(11) }), 103002],
+    ['decl_status 3', (id) => ({ id, name: '新名', decl_status: 3 }), 103001],
+  ])('%s is errcode %i and changes nothing', async (_case, body, errcode) => {
     const [id] = await wx.declare([item('Keep', { name: '原名' })]);
-    expect((await wx.post('/promoter/updatepromoter', { id: '999', name: 'x' })).errcode).toBe(103006);
-    expect((await wx.post('/promoter/updatepromoter', { name: 'x' })).errcode).toBe(103001);
-    expect((await wx.post('/promoter/updatepromoter', { id, name: '新名', role_id: 5 })).errcode).toBe(
-      103006,
-    );
-    expect(
-      (await wx.post('/promoter/updatepromoter', { id, name: '新名', phone: '1'.repeat(21) })).errcode,
-    ).toBe(103002);
-    expect(
-      (await wx.post('/promoter/updatepromoter', { id, name: '新名', retail_id: ascii(21) })).errcode,
-    ).toBe(103002);
-    expect(
-      (await wx.post('/promoter/updatepromoter', { id, name: '新名', extra_info: ascii(81) })).errcode,
-    ).toBe(103002);
-    expect((await wx.post('/promoter/updatepromoter', { id, name: chinese(11) })).errcode).toBe(103002);
-    expect((await wx.post('/promoter/updatepromoter', { id, name: '新名', decl_status: 3 })).errcode).toBe(
-      103001,
-    );
-    const row = (await wx.post('/promoter/getpromoter', { openid: oid('Keep') })).promoter_list[0];
-    expect(row).toMatchObject({ name: '原名', phone: '', retail_id: '', role_id: 1, decl_status: 1 });
+    expect((await wx.post('/promoter/updatepromoter', body(id))).errcode).toBe(errcode);
+    expect(await rowOf('Keep')).toMatchObject({
+      name: '原名',
+      phone: '',
+      retail_id: '',
+      role_id: 1,
+      decl_status: 1,
+    });
   });
 
   test('re-declaring past the cap is 103005', async () => {
@@ -315,11 +306,11 @@ describe('binding through control (WeChat bind mini program)', () => {
     const now = await wx.now();
     const bound = await wx.ctl('POST', '/bind', { openid: oid('Binder'), action: 'authorize' });
     expect(bound.promoter).toMatchObject({ authStatus: 1, openid: oid('Binder') });
-    let row = (await wx.post('/promoter/getpromoter', { openid: oid('Binder') })).promoter_list[0];
+    let row = await rowOf('Binder');
     expect(row.auth_status).toBe(1);
     expect(Math.abs(row.update_time - now)).toBeLessThanOrEqual(1);
     await wx.ctl('POST', '/bind', { unionid: bound.promoter.unionid, action: 'revoke' });
-    row = (await wx.post('/promoter/getpromoter', { openid: oid('Binder') })).promoter_list[0];
+    row = await rowOf('Binder');
     expect(row.auth_status).toBe(2);
   });
 
