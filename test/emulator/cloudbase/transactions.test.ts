@@ -16,6 +16,13 @@ beforeEach(async () => {
 const setBalance = (target: Loose, id: string, balance: number): Promise<unknown> =>
   target.collection('accounts').doc(id).update({ data: { balance } });
 
+/** Adds `delta` to an account's balance through `target` (an atomic inc, no read first). */
+const addToBalance = (target: Loose, id: string, delta: number): Promise<unknown> =>
+  target
+    .collection('accounts')
+    .doc(id)
+    .update({ data: { balance: fx._.inc(delta) } });
+
 const balances = (): Record<string, number> =>
   Object.fromEntries((fx.emulator.collections().accounts ?? []).map((d) => [d._id, d.balance as number]));
 
@@ -23,14 +30,8 @@ describe('runTransaction', () => {
   it('commits every write together; reads inside see the transaction’s own writes, outside readers do not', async () => {
     let outsideDuring: number | undefined;
     const result = await fx.db.runTransaction(async (t: Loose) => {
-      await t
-        .collection('accounts')
-        .doc('a')
-        .update({ data: { balance: fx._.inc(-30) } });
-      await t
-        .collection('accounts')
-        .doc('b')
-        .update({ data: { balance: fx._.inc(30) } });
+      await addToBalance(t, 'a', -30);
+      await addToBalance(t, 'b', 30);
       await t.collection('log').add({ data: { _id: 'move-1', amount: 30 } });
       const inside = (await t.collection('accounts').doc('a').get()).data;
       outsideDuring = (await fx.db.collection('accounts').doc('a').get()).data.balance;
@@ -45,10 +46,7 @@ describe('runTransaction', () => {
   it('rolls everything back when the callback throws, and rethrows', async () => {
     await expect(
       fx.db.runTransaction(async (t: Loose) => {
-        await t
-          .collection('accounts')
-          .doc('a')
-          .update({ data: { balance: fx._.inc(-30) } });
+        await addToBalance(t, 'a', -30);
         await t.collection('accounts').doc('b').remove();
         await t.collection('log').add({ data: { amount: 30 } });
         throw new Error('余额不足');
@@ -77,20 +75,14 @@ describe('runTransaction', () => {
       order.push('first start');
       const a = (await t.collection('accounts').doc('a').get()).data;
       await new Promise((resolve) => setTimeout(resolve, 150));
-      await t
-        .collection('accounts')
-        .doc('a')
-        .update({ data: { balance: a.balance + 1 } });
+      await setBalance(t, 'a', a.balance + 1);
       order.push('first end');
     });
     await new Promise((resolve) => setTimeout(resolve, 30));
     const fast = fx.db.runTransaction(async (t: Loose) => {
       order.push('second start');
       const a = (await t.collection('accounts').doc('a').get()).data;
-      await t
-        .collection('accounts')
-        .doc('a')
-        .update({ data: { balance: a.balance + 1 } });
+      await setBalance(t, 'a', a.balance + 1);
     });
     await Promise.all([slow, fast]);
     expect(order).toEqual(['first start', 'first end', 'second start']);
