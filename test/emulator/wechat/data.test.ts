@@ -91,43 +91,29 @@ describe('getsharematerial', () => {
     expect(material.expired).toBe(true);
   });
 
+  /** The errcode getsharematerial answers for `body`. */
+  const shareErrcode = async (body: Record<string, unknown>): Promise<number> =>
+    (await wx.post('/promoter/getsharematerial', body)).errcode;
+
   test('env_version develop / trial only with share_type 1', async () => {
     const openid = await boundPromoter('Env');
     const base = { path: 'pages/index/index', openid };
-    expect(
-      (await wx.post('/promoter/getsharematerial', { ...base, share_type: 1, env_version: 'develop' }))
-        .errcode,
-    ).toBe(0);
-    expect(
-      (await wx.post('/promoter/getsharematerial', { ...base, share_type: 1, env_version: 'trial' })).errcode,
-    ).toBe(0);
-    expect((await wx.post('/promoter/getsharematerial', { ...base, env_version: 'trial' })).errcode).toBe(
-      103001,
-    );
-    expect(
-      (await wx.post('/promoter/getsharematerial', { ...base, share_type: 3, env_version: 'develop' }))
-        .errcode,
-    ).toBe(103001);
-    expect(
-      (await wx.post('/promoter/getsharematerial', { ...base, share_type: 1, env_version: 'beta' })).errcode,
-    ).toBe(103001);
+    expect(await shareErrcode({ ...base, share_type: 1, env_version: 'develop' })).toBe(0);
+    expect(await shareErrcode({ ...base, share_type: 1, env_version: 'trial' })).toBe(0);
+    expect(await shareErrcode({ ...base, env_version: 'trial' })).toBe(103001);
+    expect(await shareErrcode({ ...base, share_type: 3, env_version: 'develop' })).toBe(103001);
+    expect(await shareErrcode({ ...base, share_type: 1, env_version: 'beta' })).toBe(103001);
   });
 
   test('limits: title 20 bytes, extra_info 80 bytes (103002); path required (103001)', async () => {
     const openid = await boundPromoter('Limits');
     const base = { path: 'pages/index/index', openid };
-    expect((await wx.post('/promoter/getsharematerial', { ...base, title: `${chinese(6)}ab` })).errcode).toBe(
-      0,
-    );
-    expect((await wx.post('/promoter/getsharematerial', { ...base, title: chinese(7) })).errcode).toBe(
-      103002,
-    );
-    expect((await wx.post('/promoter/getsharematerial', { ...base, extra_info: ascii(80) })).errcode).toBe(0);
-    expect((await wx.post('/promoter/getsharematerial', { ...base, extra_info: ascii(81) })).errcode).toBe(
-      103002,
-    );
-    expect((await wx.post('/promoter/getsharematerial', { openid })).errcode).toBe(103001);
-    expect((await wx.post('/promoter/getsharematerial', { ...base, share_type: 4 })).errcode).toBe(103001);
+    expect(await shareErrcode({ ...base, title: `${chinese(6)}ab` })).toBe(0);
+    expect(await shareErrcode({ ...base, title: chinese(7) })).toBe(103002);
+    expect(await shareErrcode({ ...base, extra_info: ascii(80) })).toBe(0);
+    expect(await shareErrcode({ ...base, extra_info: ascii(81) })).toBe(103002);
+    expect(await shareErrcode({ openid })).toBe(103001);
+    expect(await shareErrcode({ ...base, share_type: 4 })).toBe(103001);
   });
 
   test('only a declared and authorized promoter (103014); malformed openid 103007', async () => {
@@ -139,13 +125,9 @@ describe('getsharematerial', () => {
     await wx.bind(oid('Revoked'));
     await wx.bind(oid('Revoked'), 'revoke');
     for (const label of ['Waiting', 'Gone', 'Revoked', 'Stranger']) {
-      const answer = await wx.post('/promoter/getsharematerial', {
-        path: 'pages/index/index',
-        openid: oid(label),
-      });
-      expect(answer.errcode).toBe(103014);
+      expect(await shareErrcode({ path: 'pages/index/index', openid: oid(label) })).toBe(103014);
     }
-    expect((await wx.post('/promoter/getsharematerial', { path: 'p', openid: 'x' })).errcode).toBe(103007);
+    expect(await shareErrcode({ path: 'p', openid: 'x' })).toBe(103007);
     expect((await wx.ctl('GET', '/state')).miniProgram.shareMaterials).toEqual([]);
   });
 });
