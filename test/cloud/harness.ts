@@ -85,6 +85,29 @@ export function resetDatabase(stack: Stack): void {
   stack.cloudbase.reset();
 }
 
+/** Sets (or, with undefined, deletes) one environment variable. */
+export type SetEnv = (name: string, value: string | undefined) => void;
+
+/**
+ * Lets the tests of a file or describe change environment variables: each variable a test changed
+ * through the returned setEnv gets its value from before the test back after it (or is deleted again).
+ */
+export function useEnvOverrides(): SetEnv {
+  const saved = new Map<string, string | undefined>();
+  const assign = (name: string, value: string | undefined): void => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  afterEach(() => {
+    for (const [name, value] of saved) assign(name, value);
+    saved.clear();
+  });
+  return (name, value) => {
+    if (!saved.has(name)) saved.set(name, process.env[name]);
+    assign(name, value);
+  };
+}
+
 /** A fresh copy of a function's module (a cold start). Jest only. */
 export function loadFreshFunction(name: FunctionName): CloudFunctionModule {
   let mod: CloudFunctionModule | undefined;

@@ -10,28 +10,16 @@ import {
   officialAccountApp,
 } from '../../../cloudfunctions/_shared/config';
 import { AppError } from '../../../cloudfunctions/_shared/errors';
-import { callFresh, loadFreshFunction, useTestStack, wechatControl } from '../harness';
+import { callFresh, loadFreshFunction, useEnvOverrides, useTestStack, wechatControl } from '../harness';
 import { ADMIN, errorOf, okData } from './helpers';
 
 const env = useTestStack();
 
 const FAN = demoId('Config-fan');
-const saved = new Map<string, string | undefined>();
-function setEnv(name: string, value: string | undefined): void {
-  if (!saved.has(name)) saved.set(name, process.env[name]);
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
+const setEnv = useEnvOverrides();
 
 beforeEach(async () => {
   await wechatControl(env.stack).users([{ openid: FAN, subscribed: true }]);
-});
-afterEach(() => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  saved.clear();
 });
 
 describe('config module', () => {

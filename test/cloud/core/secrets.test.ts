@@ -4,8 +4,10 @@
  */
 import { demoId } from '../../../emulator/demo-data';
 import { redact, registerSecret } from '../../../cloudfunctions/_shared/log';
-import { useTestStack, wechatControl } from '../harness';
+import { useEnvOverrides, useTestStack, wechatControl } from '../harness';
 import { ADMIN, captureConsole } from './helpers';
+
+const setEnv = useEnvOverrides();
 
 describe('redact', () => {
   test('scrubs tokens and secrets in URLs, JSON text, secret-named keys, registered values and errors', () => {
@@ -29,14 +31,8 @@ describe('redact', () => {
 
   test('the app secrets from the environment are redacted wherever they appear', () => {
     const secret = process.env.WX_OA_APPSECRET ?? 'demo-oa-secret-7b9d2e4f6a8c0e02';
-    const saved = process.env.WX_OA_APPSECRET;
-    process.env.WX_OA_APPSECRET = secret;
-    try {
-      expect(redact(`a message quoting ${secret}`)).toBe('a message quoting [REDACTED]');
-    } finally {
-      if (saved === undefined) delete process.env.WX_OA_APPSECRET;
-      else process.env.WX_OA_APPSECRET = saved;
-    }
+    setEnv('WX_OA_APPSECRET', secret);
+    expect(redact(`a message quoting ${secret}`)).toBe('a message quoting [REDACTED]');
   });
 });
 
@@ -48,8 +44,7 @@ describe('whole flows', () => {
     const control = wechatControl(env.stack);
     await control.users([{ openid: fan, subscribed: true }]);
     const admin = env.as(ADMIN);
-    const saved = process.env.LOG_LEVEL;
-    process.env.LOG_LEVEL = 'debug';
+    setEnv('LOG_LEVEL', 'debug');
     const tokens = new Set<string>();
     const noteTokens = () => {
       for (const doc of env.stack.cloudbase.collections().wx_tokens ?? [])
@@ -77,9 +72,6 @@ describe('whole flows', () => {
       answers.push(await admin('customparam', { action: 'openAccount.get' }));
       noteTokens();
       return answers;
-    }).finally(() => {
-      if (saved === undefined) delete process.env.LOG_LEVEL;
-      else process.env.LOG_LEVEL = saved;
     });
 
     expect(tokens.size).toBeGreaterThanOrEqual(3); // OA token, its replacement, the MP token

@@ -2,9 +2,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenManager, refreshAtFor, REFRESH_MARGIN_S } from '../../../cloudfunctions/_shared/wechat/token';
-import { useTestStack, wechatControl } from '../harness';
+import { useEnvOverrides, useTestStack, wechatControl } from '../harness';
 
 const env = useTestStack();
+const setEnv = useEnvOverrides();
 
 const fetches = async () => (await wechatControl(env.stack).calls('/cgi-bin/stable_token')).length;
 
@@ -64,15 +65,13 @@ test('when the DB cannot be read the token still comes from WeChat', async () =>
   // the test file ended.)
   const broken = http.createServer((_req, res) => res.writeHead(503).end());
   await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
-  const saved = process.env.TCB_CONTEXT_CNFG;
   const { port } = broken.address() as AddressInfo;
-  process.env.TCB_CONTEXT_CNFG = JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` });
+  setEnv('TCB_CONTEXT_CNFG', JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` }));
   const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   try {
     await expect(manager.getToken()).resolves.toEqual(expect.any(String));
     expect(spy.mock.calls.map((args) => String(args[0])).join('\n')).toContain('wx_token_read_db_failed');
   } finally {
-    process.env.TCB_CONTEXT_CNFG = saved;
     spy.mockRestore();
     await new Promise((resolve) => broken.close(resolve));
   }
