@@ -8,7 +8,7 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
-import { appendNextPage, firstPageStatus, type MoreStatus } from '../../utils/paging';
+import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast } from '../../utils/toast';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
@@ -107,24 +107,20 @@ Page({
     };
   },
 
-  async load() {
+  load() {
     const tab = this.data.tab;
-    this.nextCursor = undefined;
-    this.setData({ state: 'loading', selectedIds: [], summary: '', moreStatus: 'idle' });
-    try {
-      const page = await promoterService.listJoinRequests({ status: tab, limit: PAGE_SIZE });
-      if (tab !== this.data.tab) return; // the user switched tabs meanwhile
-      this.nextCursor = page.nextCursor;
-      this.setData({
-        items: page.items.map((r) => this.toView(r)),
-        total: page.total,
-        state: page.items.length ? 'ready' : 'empty',
-        moreStatus: firstPageStatus(page),
-      });
-    } catch (err) {
-      if (tab !== this.data.tab) return;
-      this.setData({ state: 'error', errorText: errorText(err) });
-    }
+    return loadFirstPage(this, {
+      list: 'items',
+      state: 'state',
+      error: 'errorText',
+      status: 'moreStatus',
+      setCursor: (cursor) => (this.nextCursor = cursor),
+      fetch: () => promoterService.listJoinRequests({ status: tab, limit: PAGE_SIZE }),
+      view: (r) => this.toView(r),
+      alsoReset: { selectedIds: [], summary: '' },
+      stillWanted: () => tab === this.data.tab, // the user switched tabs meanwhile
+      alsoSet: (page) => ({ total: page.total }),
+    });
   },
 
   loadMore() {

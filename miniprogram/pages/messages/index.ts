@@ -17,7 +17,7 @@ import { CloudCallError, errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
-import { appendNextPage, firstPageStatus, type MoreStatus } from '../../utils/paging';
+import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami, isStaff } from '../../utils/whoami';
 
@@ -355,20 +355,16 @@ Page({
     return `指定 ${audience.ids.length} 位推广员`;
   },
 
-  async loadSent() {
-    this.sentCursor = undefined;
-    this.setData({ sentState: 'loading', sentMore: 'idle' });
-    try {
-      const page = await promoterService.listMessages({ limit: LIMITS.page.defaultLimit });
-      this.sentCursor = page.nextCursor;
-      this.setData({
-        sent: page.items.map((m) => this.sentView(m)),
-        sentState: page.items.length ? 'ready' : 'empty',
-        sentMore: firstPageStatus(page),
-      });
-    } catch (err) {
-      this.setData({ sentState: 'error', sentError: errorText(err) });
-    }
+  loadSent() {
+    return loadFirstPage(this, {
+      list: 'sent',
+      state: 'sentState',
+      error: 'sentError',
+      status: 'sentMore',
+      setCursor: (cursor) => (this.sentCursor = cursor),
+      fetch: () => promoterService.listMessages({ limit: LIMITS.page.defaultLimit }),
+      view: (m) => this.sentView(m),
+    });
   },
 
   onSentRetry() {

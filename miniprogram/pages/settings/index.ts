@@ -9,7 +9,7 @@ import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
 import { LIMITS, PATTERNS, checkBytes } from '../../shared/field-rules';
 import { formatDate, formatTime } from '../../utils/format';
-import { appendNextPage, firstPageStatus, type MoreStatus } from '../../utils/paging';
+import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
 
@@ -400,20 +400,16 @@ Page({
     };
   },
 
-  async loadAudit() {
-    this.auditCursor = undefined;
-    this.setData({ auditState: 'loading', auditMore: 'idle' });
-    try {
-      const page = await adminService.listAudit({ limit: LIMITS.page.defaultLimit });
-      this.auditCursor = page.nextCursor;
-      this.setData({
-        audit: page.items.map((e) => this.auditView(e)),
-        auditState: page.items.length ? 'ready' : 'empty',
-        auditMore: firstPageStatus(page),
-      });
-    } catch (err) {
-      this.setData({ auditState: 'error', auditError: errorText(err) });
-    }
+  loadAudit() {
+    return loadFirstPage(this, {
+      list: 'audit',
+      state: 'auditState',
+      error: 'auditError',
+      status: 'auditMore',
+      setCursor: (cursor) => (this.auditCursor = cursor),
+      fetch: () => adminService.listAudit({ limit: LIMITS.page.defaultLimit }),
+      view: (e) => this.auditView(e),
+    });
   },
 
   loadMoreAudit() {
