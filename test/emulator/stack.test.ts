@@ -9,6 +9,8 @@ import {
   loadFreshFunction,
   resetDatabase,
   startTestStack,
+  useEnvOverrides,
+  useTestStack,
   wechatControl,
 } from '../cloud/harness';
 
@@ -226,5 +228,53 @@ describe('the cloud test harness against a live stack', () => {
       ok: true,
       data: { items: [] },
     });
+  });
+});
+
+describe('useTestStack', () => {
+  const env = useTestStack();
+  // made at module load, before the stack exists: it looks the stack up when called
+  const admin = env.as(ADMIN);
+
+  it('starts one stack for the describe; a caller made before it started reaches it', async () => {
+    expect(new URL(env.stack.gatewayUrl).port).not.toBe('9100');
+    expect(await admin('admin', { action: 'store.add', storeId: 'GZ-2', name: '广州二店' })).toMatchObject({
+      ok: true,
+    });
+    await wechatControl(env.stack).users([{ openid: 'oFollower0000000000000000001', subscribed: true }]);
+    expect(env.stack.cloudbase.collections().stores).toHaveLength(1);
+  });
+
+  it('gives the next test an empty database and a reset WeChat stand-in (runs after the test above)', async () => {
+    expect(env.stack.cloudbase.collections()).toEqual({});
+    const state = (await wechatControl(env.stack).raw('GET', '/__control/state')) as {
+      officialAccount: { users: unknown[] };
+    };
+    expect(state.officialAccount.users).toEqual([]);
+  });
+});
+
+describe('useEnvOverrides', () => {
+  const setEnv = useEnvOverrides();
+  const NAME = 'PROMOTER_DESK_HARNESS_PROBE';
+  const KEPT = 'PROMOTER_DESK_HARNESS_KEPT';
+  beforeAll(() => {
+    process.env[KEPT] = 'before';
+  });
+  afterAll(() => {
+    delete process.env[KEPT];
+  });
+
+  it('sets and deletes variables for the test', () => {
+    setEnv(NAME, 'set');
+    setEnv(NAME, 'set again');
+    setEnv(KEPT, undefined);
+    expect(process.env[NAME]).toBe('set again');
+    expect(KEPT in process.env).toBe(false);
+  });
+
+  it('puts the values from before the test back (runs after the test above)', () => {
+    expect(NAME in process.env).toBe(false);
+    expect(process.env[KEPT]).toBe('before');
   });
 });
