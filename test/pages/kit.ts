@@ -98,3 +98,22 @@ export async function renderLoading(rel: string, query: Record<string, string> =
   await flush();
   return { page, loaded };
 }
+
+/** Scrolls to the bottom; returns the spy on setData, which saw every change the next page made. */
+export async function reachBottom(page: any): Promise<jest.SpyInstance> {
+  const setData = jest.spyOn(page.instance, 'setData');
+  await page.instance.onReachBottom();
+  await flush();
+  return setData;
+}
+
+/** Row `list[index]` went in by path matching `row`, and the list itself was not sent to the view again. */
+export function expectAppendedByPath(
+  setData: jest.SpyInstance,
+  list: string,
+  index: number,
+  row: unknown,
+): void {
+  expect(setData).toHaveBeenCalledWith(expect.objectContaining({ [`${list}[${index}]`]: row }));
+  expect(setData).not.toHaveBeenCalledWith(expect.objectContaining({ [list]: expect.anything() }));
+}

@@ -1,5 +1,15 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { cloudWith, node, pick, renderLoading, tap, toastText, typeInto, type ActionHandlers } from '../kit';
+import {
+  cloudWith,
+  deferred,
+  node,
+  pick,
+  renderLoading,
+  tap,
+  toastText,
+  typeInto,
+  type ActionHandlers,
+} from '../kit';
 
 const ADMIN = { openid: 'o-admin', role: 'admin', storeIds: [] };
 const MANAGER = { openid: 'o-mgr', role: 'manager', storeIds: ['SH-01'] };
@@ -66,14 +76,13 @@ describe('declare page', () => {
 
   it('shows loading, then the error state, and retries', async () => {
     let calls = 0;
-    let answer: (v: unknown) => void = () => undefined;
+    const reply = deferred();
     cloud({
-      'role.list': () =>
-        ++calls === 1 ? new Promise((resolve) => (answer = resolve)) : ok({ items: ROLES }),
+      'role.list': () => (++calls === 1 ? reply.promise : ok({ items: ROLES })),
     });
     const { page, loaded } = await renderLoading('pages/declare/index');
     expect(page.querySelector('.page-state >>> .state-view__loading')).toBeTruthy();
-    answer(fail('INTERNAL', 'boom'));
+    reply.resolve(fail('INTERNAL', 'boom'));
     await loaded;
     await flush();
     expect(page.instance.data.state).toBe('error');

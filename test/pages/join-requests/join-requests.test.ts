@@ -1,5 +1,16 @@
 import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
-import { cloudWith, renderLoading, stubWx, tap, toastText, typeInto, type ActionHandlers } from '../kit';
+import {
+  cloudWith,
+  expectAppendedByPath,
+  reachBottom,
+  deferred,
+  renderLoading,
+  stubWx,
+  tap,
+  toastText,
+  typeInto,
+  type ActionHandlers,
+} from '../kit';
 
 const REQ = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -51,11 +62,11 @@ describe('join requests page', () => {
   });
 
   it('shows the loading state while join.list is out', async () => {
-    let answer: (v: unknown) => void = () => undefined;
-    cloud({ 'join.list': () => new Promise((resolve) => (answer = resolve)) });
+    const reply = deferred();
+    cloud({ 'join.list': () => reply.promise });
     const { page, loaded: loading } = await renderLoading('pages/join-requests/index');
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeTruthy();
-    answer(ok({ items: [REQ('a')], total: 1 }));
+    reply.resolve(ok({ items: [REQ('a')], total: 1 }));
     await loading;
     await flush();
     expect(page.instance.data.state).toBe('ready');
@@ -118,17 +129,12 @@ describe('join requests page', () => {
           : ok({ items: [REQ('a'), REQ('b')], total: 3, nextCursor: 'p2' }),
     });
     const page = await openPage('pages/join-requests/index');
-    const setData = jest.spyOn(page.instance, 'setData');
-    await page.instance.onReachBottom();
-    await flush();
+    const setData = await reachBottom(page);
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'promoter',
       data: { action: 'join.list', status: 'pending', cursor: 'p2', limit: 20 },
     });
-    expect(setData).toHaveBeenCalledWith(
-      expect.objectContaining({ 'items[2]': expect.objectContaining({ id: 'c' }) }),
-    );
-    expect(setData).not.toHaveBeenCalledWith(expect.objectContaining({ items: expect.anything() }));
+    expectAppendedByPath(setData, 'items', 2, expect.objectContaining({ id: 'c' }));
     expect(textOf(page)).toContain('申请人c');
     expect(textOf(page)).toContain('没有更多了');
     await page.instance.onReachBottom();

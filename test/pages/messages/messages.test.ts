@@ -1,5 +1,16 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { cloudWith, renderLoading, stubWx, tap, toastText, typeInto, type ActionHandlers } from '../kit';
+import {
+  cloudWith,
+  expectAppendedByPath,
+  reachBottom,
+  deferred,
+  renderLoading,
+  stubWx,
+  tap,
+  toastText,
+  typeInto,
+  type ActionHandlers,
+} from '../kit';
 
 const ADMIN = { openid: 'o-admin', role: 'admin', storeIds: [] };
 const ROLES = [
@@ -94,11 +105,11 @@ describe('messages page', () => {
 
   it('loading, error and retry', async () => {
     let calls = 0;
-    let answer: (v: unknown) => void = () => undefined;
-    cloud({ 'role.list': () => (++calls === 1 ? new Promise((r) => (answer = r)) : ok({ items: ROLES })) });
+    const reply = deferred();
+    cloud({ 'role.list': () => (++calls === 1 ? reply.promise : ok({ items: ROLES })) });
     const { page, loaded } = await renderLoading('pages/messages/index');
     expect(page.querySelector('.page-state >>> .state-view__loading')).toBeTruthy();
-    answer(fail('UPSTREAM_UNAVAILABLE', 'busy'));
+    reply.resolve(fail('UPSTREAM_UNAVAILABLE', 'busy'));
     await loaded;
     await flush();
     expect(textOf(page)).toContain('微信服务繁忙，请稍后重试');
@@ -346,16 +357,12 @@ describe('messages page', () => {
     await flush();
     expect(wx.stopPullDownRefresh).toHaveBeenCalled();
     expect(textOf(page)).toContain('双十一活动');
-    const setData = jest.spyOn(page.instance, 'setData');
-    await page.instance.onReachBottom();
-    await flush();
+    const setData = await reachBottom(page);
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'promoter',
       data: { action: 'message.list', cursor: 'n2', limit: 20 },
     });
-    expect(setData).toHaveBeenCalledWith(
-      expect.objectContaining({ 'sent[1]': expect.objectContaining({ title: '第二页' }) }),
-    );
+    expectAppendedByPath(setData, 'sent', 1, expect.objectContaining({ title: '第二页' }));
     expect(textOf(page)).toContain('没有更多了');
   });
 

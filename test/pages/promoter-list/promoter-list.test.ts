@@ -1,6 +1,16 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import { ADMIN, ROLES, STORES, SUMMARY, promoter } from '../fixtures';
-import { callOf, cloudWith, deferred, node, renderLoading, stubWx, tap, type ActionHandlers } from '../kit';
+import {
+  callOf,
+  cloudWith,
+  deferred,
+  node,
+  reachBottom,
+  renderLoading,
+  stubWx,
+  tap,
+  type ActionHandlers,
+} from '../kit';
 
 const PAGE_1 = Array.from({ length: 20 }, (_, i) => promoter(i + 1));
 const PAGE_2 = [promoter(21, { status: 'awaiting', authStatus: 0, roleId: 2, storeId: 'BJ-CHAOYANG' })];
@@ -74,9 +84,7 @@ describe('promoter list page', () => {
   it('appends the next page on reach-bottom through path setData only', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/promoter-list/index');
-    const setData = jest.spyOn(page.instance, 'setData');
-    await page.instance.onReachBottom();
-    await flush();
+    const setData = await reachBottom(page);
     expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, cursor: 'c2' }));
     const keys = setData.mock.calls.flatMap((c) => Object.keys(c[0] as object));
     expect(keys).toContain('items[20]');

@@ -1,5 +1,15 @@
 import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
-import { cloudWith, renderLoading, stubWx, tap, toastText, typeInto, type ActionHandlers } from '../kit';
+import {
+  cloudWith,
+  expectAppendedByPath,
+  deferred,
+  renderLoading,
+  stubWx,
+  tap,
+  toastText,
+  typeInto,
+  type ActionHandlers,
+} from '../kit';
 
 const ROLES = [
   { roleId: 1, name: '导购', desc: '门店导购' },
@@ -35,12 +45,12 @@ describe('roles page', () => {
   });
 
   it('shows the loading state until role.list answers', async () => {
-    let answer: (v: unknown) => void = () => undefined;
-    cloud({ 'role.list': () => new Promise((resolve) => (answer = resolve)) });
+    const reply = deferred();
+    cloud({ 'role.list': () => reply.promise });
     const { page, loaded: loading } = await renderLoading('pages/roles/index');
     expect(page.instance.data.state).toBe('loading');
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeTruthy();
-    answer(ok({ items: ROLES }));
+    reply.resolve(ok({ items: ROLES }));
     await loading;
     await flush();
     expect(page.instance.data.state).toBe('ready');
@@ -114,11 +124,7 @@ describe('roles page', () => {
       name: 'promoter',
       data: { action: 'role.add', name: '推广达人', desc: 'ab' },
     });
-    // appended by path, the list is not sent again
-    expect(setData).toHaveBeenCalledWith(
-      expect.objectContaining({ 'items[2]': { roleId: 3, name: '推广达人', desc: 'ab' } }),
-    );
-    expect(setData).not.toHaveBeenCalledWith(expect.objectContaining({ items: expect.anything() }));
+    expectAppendedByPath(setData, 'items', 2, { roleId: 3, name: '推广达人', desc: 'ab' });
     expect(textOf(page)).toContain('共 3 个角色');
     expect(page.instance.data.form).toEqual({ roleId: null, name: '', desc: '' });
     expect(toastText(page)).toBe('已新增角色「推广达人」');
@@ -179,9 +185,7 @@ describe('roles page', () => {
       name: 'promoter',
       data: { action: 'role.update', roleId: 2, name: '值班店长', desc: '' },
     });
-    expect(setData).toHaveBeenCalledWith(
-      expect.objectContaining({ 'items[1]': { roleId: 2, name: '值班店长', desc: '' } }),
-    );
+    expectAppendedByPath(setData, 'items', 1, { roleId: 2, name: '值班店长', desc: '' });
     expect(textOf(page)).toContain('值班店长');
     expect(textOf(page)).toContain('新增角色');
   });

@@ -1,6 +1,9 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import {
   cloudWith,
+  expectAppendedByPath,
+  reachBottom,
+  deferred,
   node,
   renderLoading,
   stubWx,
@@ -93,16 +96,16 @@ describe('settings page', () => {
 
   it('shows the loading state, then an error with retry for the account', async () => {
     let calls = 0;
-    let answer: (v: unknown) => void = () => undefined;
+    const reply = deferred();
     cloud({
       'openAccount.get': () =>
         ++calls === 1
-          ? new Promise((resolve) => (answer = resolve))
+          ? reply.promise
           : ok({ ...ACCOUNT, openAccount: null, rebindsInLastYear: 0, rebindsLeft: 2 }),
     });
     const { page, loaded } = await renderLoading('pages/settings/index');
     expect(page.querySelector('.account-state >>> .state-view__loading')).toBeTruthy();
-    answer(fail('CONFIG_ERROR', 'OPEN_APPID missing'));
+    reply.resolve(fail('CONFIG_ERROR', 'OPEN_APPID missing'));
     await loaded;
     await flush();
     expect(textOf(page)).toContain('服务配置不完整，请联系管理员');
@@ -397,16 +400,12 @@ describe('settings page', () => {
     expect(text).toContain(`操作人：总部管理员 ${oid(0)}`);
     expect(text).toContain('对象：SH-01');
     expect(text).toContain('{"name":"上海店"} → {"name":"上海旗舰店"}');
-    const setData = jest.spyOn(page.instance, 'setData');
-    await page.instance.onReachBottom();
-    await flush();
+    const setData = await reachBottom(page);
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'admin',
       data: { action: 'audit.list', cursor: 'c2', limit: 20 },
     });
-    expect(setData).toHaveBeenCalledWith(
-      expect.objectContaining({ 'audit[1]': expect.objectContaining({ id: 'a2' }) }),
-    );
+    expectAppendedByPath(setData, 'audit', 1, expect.objectContaining({ id: 'a2' }));
     text = textOf(page);
     expect(text).toContain('{"name":"王店长"} → （无）');
     expect(text).toContain('没有更多了');
