@@ -66,8 +66,7 @@ beforeEach(async () => {
   await collection<AnyDoc>('promoters').add({
     data: { _id: '7', id: '7', openid: PROMOTER, unionid: SH_UNIONID, roleId: 1, storeId: 'SH-XUHUI' },
   });
-  // (the harness's clearCalls sends DELETE; the stand-in takes POST /__control/calls/clear)
-  await control.raw('POST', '/__control/calls/clear');
+  await control.clearCalls();
 });
 
 const snapshot = () => JSON.stringify(env.stack.cloudbase.collections());

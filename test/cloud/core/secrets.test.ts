@@ -54,20 +54,20 @@ describe('whole flows', () => {
       const answers: unknown[] = [];
       answers.push(await admin('userinfo', { action: 'user.get', openid: fan }));
       noteTokens();
-      await control.faults([{ kind: 'expire-tokens', path: '/cgi-bin/user/info', next: 1 } as never]);
+      await control.faults([{ kind: 'expire-tokens', path: '/cgi-bin/user/info', next: 1 }]);
       answers.push(await admin('userinfo', { action: 'user.get', openid: demoId('Secret-other') }));
       noteTokens();
       await control.faults([
-        { kind: 'errcode', errcode: -1, path: '/union/promoter/open_account/get', next: 3 } as never,
+        { kind: 'errcode', errcode: -1, path: '/union/promoter/open_account/get', next: 3 },
       ]);
       answers.push(await admin('customparam', { action: 'openAccount.get' }));
       noteTokens();
       await control.faults([
-        { kind: 'http', status: 500, path: '/union/promoter/open_account/get', next: 3 } as never,
+        { kind: 'http', status: 500, path: '/union/promoter/open_account/get', next: 3 },
       ]);
       answers.push(await admin('customparam', { action: 'openAccount.get' }));
       await control.faults([
-        { kind: 'errcode', errcode: 48001, path: '/union/promoter/open_account/get', next: 1 } as never,
+        { kind: 'errcode', errcode: 48001, path: '/union/promoter/open_account/get', next: 1 },
       ]);
       answers.push(await admin('customparam', { action: 'openAccount.get' }));
       noteTokens();

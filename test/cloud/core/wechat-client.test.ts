@@ -6,7 +6,7 @@ import type { OaUser } from '../../../typings/contract/userinfo';
 import { demoId } from '../../../emulator/demo-data';
 import type * as ClientModule from '../../../cloudfunctions/_shared/wechat/client';
 import type * as ErrorsModule from '../../../cloudfunctions/_shared/errors';
-import { callFresh, loadFreshFunction, useTestStack, wechatControl } from '../harness';
+import { type FaultInput, callFresh, loadFreshFunction, useTestStack, wechatControl } from '../harness';
 import { ADMIN, okData } from './helpers';
 
 const env = useTestStack();
@@ -20,7 +20,7 @@ beforeEach(async () => {
 });
 
 const calls = async (path: string) => (await wechatControl(env.stack).calls(path)).length;
-const faults = (rules: Array<Record<string, unknown>>) => wechatControl(env.stack).faults(rules as never);
+const faults = (rules: FaultInput[]) => wechatControl(env.stack).faults(rules);
 const tokenDoc = () =>
   (env.stack.cloudbase.collections().wx_tokens ?? [])[0] as Record<string, unknown> | undefined;
 
@@ -116,7 +116,7 @@ describe('retries and typed errors', () => {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
 
-  test.each([
+  test.each<[string, FaultInput, number]>([
     ['errcode -1 (busy)', { kind: 'errcode', errcode: -1, next: 2 }, 3],
     ['errcode 45011 (too frequent)', { kind: 'errcode', errcode: 45011, next: 1 }, 2],
     ['HTTP 503', { kind: 'http', status: 503, next: 2 }, 3],

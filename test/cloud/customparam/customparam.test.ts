@@ -100,7 +100,7 @@ describe('openAccount', () => {
       field: 'openAccount',
       errcode: 25505,
     });
-    await wechatControl(env.stack).faults([{ kind: 'errcode', errcode: -1, path: BIND, next: 1 } as never]);
+    await wechatControl(env.stack).faults([{ kind: 'errcode', errcode: -1, path: BIND, next: 1 }]);
     expect(
       errorOf(await admin('customparam', { action: 'openAccount.bind', openAccount: ACCOUNT_A })),
     ).toMatchObject({
@@ -272,9 +272,7 @@ describe('customParam', () => {
     });
 
     test('a WeChat failure on set writes no audit record', async () => {
-      await wechatControl(env.stack).faults([
-        { kind: 'errcode', errcode: 45009, path: ADD, next: 1 } as never,
-      ]);
+      await wechatControl(env.stack).faults([{ kind: 'errcode', errcode: 45009, path: ADD, next: 1 }]);
       const error = errorOf(
         await admin('customparam', { action: 'customParam.set', unionid: SH_UNIONID, value: 'v' }),
       );

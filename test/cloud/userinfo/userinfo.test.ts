@@ -82,9 +82,7 @@ describe('user.get', () => {
   });
 
   test('WeChat errors arrive typed: 48001 (no permission) is UPSTREAM_ERROR with the errcode', async () => {
-    await wechatControl(env.stack).faults([
-      { kind: 'errcode', errcode: 48001, path: INFO, next: 1 } as never,
-    ]);
+    await wechatControl(env.stack).faults([{ kind: 'errcode', errcode: 48001, path: INFO, next: 1 }]);
     const error = errorOf(
       await callFresh(loadFreshFunction('userinfo'), { action: 'user.get', openid: FANS[0] }, ADMIN),
     );
