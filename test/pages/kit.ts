@@ -117,3 +117,9 @@ export function expectAppendedByPath(
   expect(setData).toHaveBeenCalledWith(expect.objectContaining({ [`${list}[${index}]`]: row }));
   expect(setData).not.toHaveBeenCalledWith(expect.objectContaining({ [list]: expect.anything() }));
 }
+
+/** A handler that answers `first` on its first call and `then(data)` on every later one (a retry). */
+export function firstThen(first: unknown, then: ActionHandler): ActionHandler {
+  let calls = 0;
+  return (data) => (++calls === 1 ? first : then(data));
+}

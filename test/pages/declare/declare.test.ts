@@ -1,6 +1,7 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import {
   cloudWith,
+  firstThen,
   deferred,
   node,
   pick,
@@ -75,11 +76,8 @@ describe('declare page', () => {
   });
 
   it('shows loading, then the error state, and retries', async () => {
-    let calls = 0;
     const reply = deferred();
-    cloud({
-      'role.list': () => (++calls === 1 ? reply.promise : ok({ items: ROLES })),
-    });
+    cloud({ 'role.list': firstThen(reply.promise, () => ok({ items: ROLES })) });
     const { page, loaded } = await renderLoading('pages/declare/index');
     expect(page.querySelector('.page-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(fail('INTERNAL', 'boom'));

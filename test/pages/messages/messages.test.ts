@@ -1,6 +1,7 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import {
   cloudWith,
+  firstThen,
   expectAppendedByPath,
   reachBottom,
   deferred,
@@ -104,9 +105,8 @@ describe('messages page', () => {
   });
 
   it('loading, error and retry', async () => {
-    let calls = 0;
     const reply = deferred();
-    cloud({ 'role.list': () => (++calls === 1 ? reply.promise : ok({ items: ROLES })) });
+    cloud({ 'role.list': firstThen(reply.promise, () => ok({ items: ROLES })) });
     const { page, loaded } = await renderLoading('pages/messages/index');
     expect(page.querySelector('.page-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(fail('UPSTREAM_UNAVAILABLE', 'busy'));

@@ -3,6 +3,7 @@ import { ADMIN, ROLES, STORES, UNIONID, promoter } from '../fixtures';
 import {
   callOf,
   cloudWith,
+  firstThen,
   deferred,
   node,
   renderLoading,
@@ -80,16 +81,7 @@ describe('promoter detail page', () => {
   it('shows the skeleton while loading, then the error with a retry', async () => {
     const get = deferred();
     let second: unknown = ok(P);
-    let first = true;
-    const callFunction = cloud({
-      'promoter/promoter.get': () => {
-        if (first) {
-          first = false;
-          return get.promise;
-        }
-        return second;
-      },
-    });
+    const callFunction = cloud({ 'promoter/promoter.get': firstThen(get.promise, () => second) });
     const { page, loaded: loading } = await renderLoading('pages/promoter-detail/index', { id: 'p1' });
     expect(page.querySelector('.detail-state >>> .state-view__loading')).toBeTruthy();
     get.resolve(fail('NOT_FOUND', '推广员 p1 不存在'));

@@ -1,6 +1,7 @@
 import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
 import {
   cloudWith,
+  firstThen,
   expectAppendedByPath,
   deferred,
   renderLoading,
@@ -65,9 +66,8 @@ describe('roles page', () => {
   });
 
   it('shows the error state and retries', async () => {
-    let calls = 0;
     const callFunction = cloud({
-      'role.list': () => (++calls === 1 ? fail('UPSTREAM_UNAVAILABLE', 'busy') : ok({ items: ROLES })),
+      'role.list': firstThen(fail('UPSTREAM_UNAVAILABLE', 'busy'), () => ok({ items: ROLES })),
     });
     const page = await openPage('pages/roles/index');
     expect(page.instance.data.state).toBe('error');

@@ -1,6 +1,7 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import {
   cloudWith,
+  firstThen,
   expectAppendedByPath,
   reachBottom,
   deferred,
@@ -95,13 +96,11 @@ describe('settings page', () => {
   });
 
   it('shows the loading state, then an error with retry for the account', async () => {
-    let calls = 0;
     const reply = deferred();
     cloud({
-      'openAccount.get': () =>
-        ++calls === 1
-          ? reply.promise
-          : ok({ ...ACCOUNT, openAccount: null, rebindsInLastYear: 0, rebindsLeft: 2 }),
+      'openAccount.get': firstThen(reply.promise, () =>
+        ok({ ...ACCOUNT, openAccount: null, rebindsInLastYear: 0, rebindsLeft: 2 }),
+      ),
     });
     const { page, loaded } = await renderLoading('pages/settings/index');
     expect(page.querySelector('.account-state >>> .state-view__loading')).toBeTruthy();
@@ -306,8 +305,7 @@ describe('settings page', () => {
   });
 
   it('managers tab: error state and retry', async () => {
-    let calls = 0;
-    cloud({ 'manager.list': () => (++calls === 1 ? fail('INTERNAL', 'x') : ok({ items: STAFF })) });
+    cloud({ 'manager.list': firstThen(fail('INTERNAL', 'x'), () => ok({ items: STAFF })) });
     const page = await openPage('pages/settings/index');
     await openTab(page, 1);
     expect(page.instance.data.managersState).toBe('error');
@@ -412,9 +410,8 @@ describe('settings page', () => {
   });
 
   it('audit tab: empty, error, and pull-down reloads the open tab', async () => {
-    let calls = 0;
     const callFunction = cloud({
-      'audit.list': () => (++calls === 1 ? fail('FORBIDDEN', '仅管理员') : ok({ items: [], total: 0 })),
+      'audit.list': firstThen(fail('FORBIDDEN', '仅管理员'), () => ok({ items: [], total: 0 })),
     });
     const page = await openPage('pages/settings/index');
     await openTab(page, 3);
