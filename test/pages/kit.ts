@@ -91,10 +91,13 @@ export function renderPage(rel: string): any {
   return page;
 }
 
-/** Renders a page and starts onLoad without waiting for it (to look at the loading state). */
+/**
+ * Renders a page and starts onLoad without waiting for it (to look at the loading state); `loaded`
+ * resolves once onLoad has finished and the view has settled.
+ */
 export async function renderLoading(rel: string, query: Record<string, string> = {}) {
   const page = renderPage(rel);
-  const loaded: Promise<void> = Promise.resolve(page.instance.onLoad(query));
+  const loaded: Promise<void> = Promise.resolve(page.instance.onLoad(query)).then(() => flush());
   await flush();
   return { page, loaded };
 }

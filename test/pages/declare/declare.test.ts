@@ -82,7 +82,6 @@ describe('declare page', () => {
     expect(page.querySelector('.page-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(fail('INTERNAL', 'boom'));
     await loaded;
-    await flush();
     expect(page.instance.data.state).toBe('error');
     expect(textOf(page)).toContain('服务出错了，请稍后重试');
     await tap(page, '.page-state >>> .state-view__retry >>> .t-button');

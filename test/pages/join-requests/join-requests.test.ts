@@ -69,7 +69,6 @@ describe('join requests page', () => {
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(ok({ items: [REQ('a')], total: 1 }));
     await loading;
-    await flush();
     expect(page.instance.data.state).toBe('ready');
   });
 

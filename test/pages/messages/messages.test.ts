@@ -111,7 +111,6 @@ describe('messages page', () => {
     expect(page.querySelector('.page-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(fail('UPSTREAM_UNAVAILABLE', 'busy'));
     await loaded;
-    await flush();
     expect(textOf(page)).toContain('微信服务繁忙，请稍后重试');
     await tap(page, '.page-state >>> .state-view__retry >>> .t-button');
     expect(page.instance.data.state).toBe('ready');

@@ -86,7 +86,6 @@ describe('promoter detail page', () => {
     expect(page.querySelector('.detail-state >>> .state-view__loading')).toBeTruthy();
     get.resolve(fail('NOT_FOUND', '推广员 p1 不存在'));
     await loading;
-    await flush();
     expect(page.instance.data.state).toBe('error');
     expect(textOf(page)).toContain('找不到该记录，可能已被删除：推广员 p1 不存在');
     second = ok(P);

@@ -77,7 +77,6 @@ describe('promoter list page', () => {
     expect(page.querySelectorAll('.list-state >>> .state-view__skeleton').length).toBe(5);
     list.resolve(ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }));
     await loading;
-    await flush();
     expect(page.instance.data.state).toBe('ready');
   });
 

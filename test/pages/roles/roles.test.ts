@@ -1,4 +1,4 @@
-import { fail, flush, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
+import { fail, mockCloud, ok, openPage, resetApp, textOf } from '../helpers';
 import {
   cloudWith,
   firstThen,
@@ -53,7 +53,6 @@ describe('roles page', () => {
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(ok({ items: ROLES }));
     await loading;
-    await flush();
     expect(page.instance.data.state).toBe('ready');
     expect(page.querySelector('.list-state >>> .state-view__loading')).toBeFalsy();
   });

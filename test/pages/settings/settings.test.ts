@@ -106,7 +106,6 @@ describe('settings page', () => {
     expect(page.querySelector('.account-state >>> .state-view__loading')).toBeTruthy();
     reply.resolve(fail('CONFIG_ERROR', 'OPEN_APPID missing'));
     await loaded;
-    await flush();
     expect(textOf(page)).toContain('服务配置不完整，请联系管理员');
     await tap(page, '.account-state >>> .state-view__retry >>> .t-button');
     expect(textOf(page)).toContain('尚未绑定开放平台账号');
