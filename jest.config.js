@@ -35,6 +35,7 @@ module.exports = {
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/pages/setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/pages/after-each.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
     },
     {
@@ -50,6 +51,7 @@ module.exports = {
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/test/flows/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/pages/setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/pages/after-each.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
     },
   ],

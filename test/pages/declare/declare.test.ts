@@ -54,7 +54,6 @@ const pasteCsv = async (page: any, text: string) => {
 };
 
 beforeEach(() => resetApp({ whoami: Promise.resolve(ADMIN) }));
-afterEach(() => jest.restoreAllMocks());
 
 /** Hundreds of rendered rows take a few seconds in jsdom when test files run side by side. */
 const BIG_LIST_TIMEOUT_MS = 30_000;

@@ -11,8 +11,6 @@ beforeEach(() => {
   stubWx('navigateTo', 'redirectTo', 'stopPullDownRefresh');
 });
 
-afterEach(() => jest.restoreAllMocks());
-
 describe('home page', () => {
   it('shows an admin the counts by status, pending requests and every quick action', async () => {
     const callFunction = cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });

@@ -18,8 +18,6 @@ beforeEach(() => {
   stubWx('setClipboardData', 'saveImageToPhotosAlbum', 'showModal', 'openSetting');
 });
 
-afterEach(() => jest.restoreAllMocks());
-
 describe('invite page', () => {
   it('first render: stores and roles to pick, no invite yet', async () => {
     const callFunction = cloud();

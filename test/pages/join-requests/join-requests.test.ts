@@ -38,7 +38,6 @@ beforeEach(() => {
   resetApp({});
   stubWx('stopPullDownRefresh');
 });
-afterEach(() => jest.restoreAllMocks());
 
 /** Hundreds of rendered rows take a few seconds in jsdom when test files run side by side. */
 const BIG_LIST_TIMEOUT_MS = 30_000;

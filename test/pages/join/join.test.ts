@@ -52,8 +52,6 @@ beforeEach(() => {
   stubWx('openEmbeddedMiniProgram');
 });
 
-afterEach(() => jest.restoreAllMocks());
-
 describe('join page', () => {
   it('shows the store and role of the invite and the form', async () => {
     const callFunction = cloud(NOTHING);

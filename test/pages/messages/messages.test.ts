@@ -70,7 +70,6 @@ beforeEach(() => {
   jest.spyOn(Date, 'now').mockReturnValue(NOW * 1000);
   stubWx('stopPullDownRefresh');
 });
-afterEach(() => jest.restoreAllMocks());
 
 describe('messages page', () => {
   it('first render: audience count for all bound promoters, today as the date, and the sent list', async () => {

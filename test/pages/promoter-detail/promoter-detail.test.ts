@@ -47,8 +47,6 @@ beforeEach(() => {
   stubWx('showModal', 'setClipboardData', 'saveImageToPhotosAlbum', 'openSetting');
 });
 
-afterEach(() => jest.restoreAllMocks());
-
 describe('promoter detail page', () => {
   it('first render: every field, the status and when it last changed', async () => {
     const callFunction = cloud();

@@ -35,8 +35,6 @@ beforeEach(() => {
   stubWx('navigateTo', 'stopPullDownRefresh', 'showToast');
 });
 
-afterEach(() => jest.restoreAllMocks());
-
 describe('promoter list page', () => {
   it('first render: lookups, counts and the first page, with names and status tags', async () => {
     const callFunction = cloud();

@@ -27,8 +27,6 @@ beforeEach(() => {
   stubWx('stopPullDownRefresh');
 });
 
-afterEach(() => jest.restoreAllMocks());
-
 describe('roles page', () => {
   it('renders the list', async () => {
     const callFunction = cloud();

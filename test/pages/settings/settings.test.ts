@@ -71,7 +71,6 @@ beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
   stubWx('stopPullDownRefresh');
 });
-afterEach(() => jest.restoreAllMocks());
 
 describe('settings page', () => {
   it('non-admins get a clear "admins only" state and no admin calls', async () => {
