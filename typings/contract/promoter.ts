@@ -36,6 +36,22 @@ export interface Promoter {
   updateTime: UnixSeconds;
 }
 
+/** One status change of a promoter as the read model observed it (collection `promoter_history`). */
+export interface PromoterStatusChange {
+  /** WeChat `update_time` when the auth status moved; otherwise when we saw or made the change. */
+  at: UnixSeconds;
+  status: PromoterStatus;
+  authStatus: AuthStatus;
+  declStatus: DeclStatus;
+  /** 'us' = a cancel / redeclare through this app; 'wechat' = learnt from WeChat (sync or refresh). */
+  source: 'wechat' | 'us';
+  /** The staff member's openid, when source is 'us'. */
+  by?: string;
+}
+
+/** promoter.get: the promoter and its status history, newest first, at most 50 entries. */
+export type PromoterDetail = Promoter & { history: PromoterStatusChange[] };
+
 /** One row to declare: exactly one of openid / unionid. */
 export interface DeclareRow {
   openid?: string;
@@ -286,7 +302,7 @@ export interface PromoterActions {
 
   'promoter.declare': { params: { promoters: DeclareRow[] }; result: DeclareResult };
   'promoter.list': { params: PromoterListParams; result: Page<Promoter> };
-  'promoter.get': { params: { id: string }; result: Promoter };
+  'promoter.get': { params: { id: string }; result: PromoterDetail };
   'promoter.update': { params: PromoterUpdateParams; result: Promoter };
   'promoter.cancel': { params: { id: string }; result: Promoter };
   'promoter.redeclare': { params: { id: string }; result: Promoter };

@@ -23,12 +23,17 @@
  *   instead of a flag, so a declare that lands during a sync is never lost.
  * - Writes (update, cancel, redeclare) call WeChat first; only when WeChat accepted do they update
  *   the mirror document and write the audit record, together. A failure leaves both untouched.
+ * - Status history (history.ts): wherever the mirror learns a status it did not have (a new
+ *   document, or a sync / refresh / write that changes authStatus or declStatus), one entry goes to
+ *   `promoter_history`. Unchanged documents write nothing, so a full sync of unchanged promoters
+ *   costs no extra writes; the entries of one sync go in as one batch insert (500 a call).
  */
 import type { Promoter } from '../../../typings/contract/promoter';
 import { promoterStatus } from '../../../miniprogram/shared/promoter-status';
 import type { PromoterApi, WechatPromoter } from '../../_shared/wechat/promoter-api';
 import type { Transaction } from '../../_shared/db';
 import { log } from '../../_shared/log';
+import { type HistoryDoc, historyEntry, recordHistory, recordHistoryIn, sameStatus } from './history';
 import { COLLECTIONS, findAll, getDoc, insertMany, putDoc, removeIds, type Stored, cmd } from './store';
 
 export const FULL_SYNC_MAX_AGE_S = 600;
@@ -102,6 +107,22 @@ function differs(a: PromoterDoc, b: PromoterDoc): boolean {
   return COMPARED.some((key) => a[key] !== b[key]);
 }
 
+/**
+ * The history entry for a WeChat row the mirror is about to store, or null when its statuses are
+ * the ones already known. `at` is WeChat's update_time when it moved (an auth-status change, or the
+ * declaration time of a new promoter), otherwise now: a declStatus change does not move update_time.
+ */
+function observedChange(
+  id: string,
+  current: PromoterDoc | null | undefined,
+  next: PromoterDoc,
+  now: number,
+): Stored<HistoryDoc> | null {
+  if (current && sameStatus(current, next)) return null;
+  const moved = next.updateTime > 0 && (!current || next.updateTime !== current.updateTime);
+  return historyEntry(id, next, moved ? next.updateTime : now, 'wechat');
+}
+
 async function readState(): Promise<SyncState> {
   return (await getDoc<SyncState>(COLLECTIONS.syncState, STATE_ID)) ?? {};
 }
@@ -120,12 +141,20 @@ function stripId<T extends object>(doc: T): T {
 /** Writes WeChat rows into the mirror: inserts new ids, rewrites changed ones, skips the rest. */
 async function upsertRows(rows: WechatPromoter[], now: number, existing: Map<string, Stored<PromoterDoc>>) {
   const inserts: Stored<PromoterDoc>[] = [];
+  const updates: Stored<PromoterDoc>[] = [];
+  const history: Stored<HistoryDoc>[] = [];
   for (const row of rows) {
     const current = existing.get(row.id);
     const next = wechatToDoc(row, now, current?.unionid);
     if (!current) inserts.push({ ...next, _id: row.id });
-    else if (differs(current, next)) await putDoc(COLLECTIONS.promoters, row.id, next);
+    else if (differs(current, next)) updates.push({ ...next, _id: row.id });
+    else continue;
+    const entry = observedChange(row.id, current, next, now);
+    if (entry) history.push(entry);
   }
+  // History first (see history.ts): a failed mirror write then repeats an entry instead of losing it.
+  await recordHistory(history);
+  for (const doc of updates) await putDoc(COLLECTIONS.promoters, doc._id, doc);
   if (inserts.length === 0) return;
   try {
     await insertMany(COLLECTIONS.promoters, inserts);
@@ -242,13 +271,16 @@ export async function storeWechatRow(
   const current = await getPromoterDoc(row.id);
   const source = unionid && current ? { ...row, openid: current.openid } : row;
   const doc = wechatToDoc(source, now, unionid ?? current?.unionid);
+  const entry = observedChange(row.id, current, doc, now);
+  if (entry) await recordHistory([entry]);
   await putDoc(COLLECTIONS.promoters, row.id, doc);
   return { ...doc, _id: row.id };
 }
 
 /**
  * The mirror document after a write WeChat accepted, written inside `tx` (the caller's transaction,
- * which also holds the audit record).
+ * which also holds the audit record), with a history entry (source 'us', by = the staff member's
+ * openid) when the declaration status changed.
  */
 export async function applyChange(
   tx: Transaction,
@@ -257,6 +289,7 @@ export async function applyChange(
     Pick<PromoterDoc, 'roleId' | 'storeId' | 'extraInfo' | 'name' | 'phone' | 'declStatus' | 'unionid'>
   >,
   now: number,
+  by: string,
 ): Promise<Stored<PromoterDoc>> {
   const after: Stored<PromoterDoc> = { ...before, ...change, syncedAt: now };
   after.status = promoterStatus(after.authStatus, after.declStatus);
@@ -264,5 +297,6 @@ export async function applyChange(
     .collection<Stored<PromoterDoc>>(COLLECTIONS.promoters)
     .doc(before._id)
     .update({ data: { ...change, status: after.status, syncedAt: now } });
+  if (!sameStatus(before, after)) await recordHistoryIn(tx, historyEntry(before._id, after, now, 'us', by));
   return after;
 }

@@ -7,9 +7,11 @@ import { type DbCommand, type StoredDoc, db, getById } from '../../_shared/db';
 
 export const COLLECTIONS = {
   promoters: 'promoters',
+  promoterHistory: 'promoter_history',
   syncState: 'sync_state',
   invites: 'invites',
   joinRequests: 'join_requests',
+  joinRequestClaims: 'join_request_claims',
   messages: 'messages',
   stores: 'stores',
 } as const;

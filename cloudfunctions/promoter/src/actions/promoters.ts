@@ -4,7 +4,7 @@
  * document and write the audit record in one transaction.
  */
 import * as v from 'valibot';
-import type { DeclareResult, Promoter } from '../../../../typings/contract/promoter';
+import type { DeclareResult, Promoter, PromoterDetail } from '../../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { PROMOTER_STATUSES, statusFilter } from '../../../../miniprogram/shared/promoter-status';
 import { canAccessStore, visibleStoreIds } from '../../../_shared/access';
@@ -25,6 +25,7 @@ import {
 import { type PromoterApi, type PromoterChange, promoterApi } from '../../../_shared/wechat/promoter-api';
 import { declaredCount, phoneOrEmpty, sendRows, validateRows } from '../declare';
 import { requireRole, requireStore } from '../lookups';
+import { readHistory } from '../history';
 import { pagedQuery } from '../paging';
 import {
   type PromoterDoc,
@@ -143,7 +144,7 @@ const listPromoters = defineAction({
 const getPromoter = defineAction({
   access: 'staff',
   schema: params({ id: promoterId }),
-  async run({ id }, ctx) {
+  async run({ id }, ctx): Promise<PromoterDetail> {
     const api = promoterApi();
     const doc = await loadPromoter(api, ctx, id);
     // A detail view must be exact, so its row is re-read from WeChat: one getpromoter call, which
@@ -167,7 +168,7 @@ const getPromoter = defineAction({
     if (!canAccessStore(ctx.caller, fresh.storeId)) {
       throw new AppError('FORBIDDEN', '该推广员不属于你负责的门店，不能查看或修改', { field: 'id' });
     }
-    return docToPromoter(fresh);
+    return { ...docToPromoter(fresh), history: await readHistory(fresh._id) };
   },
 });
 
@@ -185,7 +186,7 @@ async function writePromoter(
   const now = ctx.now();
   try {
     const after = await ctx.transaction(async (tx) => {
-      const next = await applyChange(tx, before, change, now);
+      const next = await applyChange(tx, before, change, now, ctx.caller.openid);
       await ctx.audit({ target: before._id, before: docToPromoter(before), after: docToPromoter(next) }, tx);
       return next;
     });
