@@ -149,29 +149,73 @@ const requestJoin = defineAction({
       inviteToken: p.inviteToken,
       updatedAt: now,
     };
-    // One pending request per person: a second request updates it.
-    const [pending] = await findSome<JoinDoc>(
+    // Requests stored before claims existed have none: the pending one found here is adopted (checked
+    // again inside the transaction). Requests written since always have their claim.
+    const [unclaimed] = await findSome<JoinDoc>(
       COLLECTIONS.joinRequests,
       { openid, status: 'pending' },
       { limit: 1 },
     );
-    if (pending) {
-      await ctx.transaction(async (tx) => {
-        await tx
-          .collection<Stored<JoinDoc>>(COLLECTIONS.joinRequests)
-          .doc(pending._id)
-          .update({ data: fields });
-      });
-      return toJoinRequest({ ...pending, ...fields });
-    }
-    const id = randomId(12);
-    const doc: JoinDoc = { openid, status: 'pending', createdAt: now, ...fields };
-    await ctx.transaction(async (tx) => {
-      await tx.collection<Stored<JoinDoc>>(COLLECTIONS.joinRequests).doc(id).set({ data: doc });
-    });
-    return toJoinRequest({ ...doc, _id: id });
+    return savePendingRequest(ctx, openid, fields, now, unclaimed?._id);
   },
 });
+
+/** The claim on a person's one pending request (collection `join_request_claims`, _id = openid). */
+interface ClaimDoc {
+  pendingId: string;
+  updatedAt: number;
+}
+
+/** What runTransaction rejects with once a commit conflict outlasts its own retries. */
+function isTransactionConflict(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { code?: unknown }).code === 'DATABASE_TRANSACTION_CONFLICT'
+  );
+}
+
+/**
+ * One pending request per person, also when two requests arrive at the same moment. A transaction in
+ * the cloud database reads and writes single documents by _id only (no where()), so "this person's
+ * pending request" is a claim document whose _id is the openid, read and written in the same
+ * transaction as the request it points to. Two first requests both write the claim: one commits, the
+ * other fails with DATABASE_TRANSACTION_CONFLICT and runTransaction runs it again (up to 3 times), now
+ * finding the claim and updating that request. Decisions remove the claim in their own transactions; a
+ * claim pointing at a request that is no longer pending is stale and simply replaced.
+ */
+async function savePendingRequest(
+  ctx: ActionContext,
+  openid: string,
+  fields: Omit<JoinDoc, 'openid' | 'status' | 'createdAt'>,
+  now: number,
+  unclaimedId: string | undefined,
+): Promise<JoinRequest> {
+  try {
+    return await ctx.transaction(async (tx) => {
+      const requests = tx.collection<Stored<JoinDoc>>(COLLECTIONS.joinRequests);
+      const claims = tx.collection<Stored<ClaimDoc>>(COLLECTIONS.joinRequestClaims);
+      const claim = (await claims.doc(openid).get()).data;
+      for (const id of new Set([claim?.pendingId, unclaimedId])) {
+        if (id === undefined) continue;
+        const pending = (await requests.doc(id).get()).data;
+        if (!pending || pending.status !== 'pending' || pending.openid !== openid) continue;
+        await requests.doc(id).update({ data: fields });
+        if (claim?.pendingId !== id)
+          await claims.doc(openid).set({ data: { pendingId: id, updatedAt: now } });
+        return toJoinRequest({ ...pending, ...fields });
+      }
+      const id = randomId(12);
+      const doc: JoinDoc = { openid, status: 'pending', createdAt: now, ...fields };
+      await requests.doc(id).set({ data: doc });
+      await claims.doc(openid).set({ data: { pendingId: id, updatedAt: now } });
+      return toJoinRequest({ ...doc, _id: id });
+    });
+  } catch (err) {
+    if (!isTransactionConflict(err)) throw err;
+    throw new AppError('CONFLICT', '你的入驻申请正在同时提交多次，请稍后重试');
+  }
+}
 
 /** join_requests limited to the caller's stores (or one store, checked). */
 function joinScope(ctx: ActionContext, storeIdParam?: string): Record<string, unknown> {
@@ -249,6 +293,10 @@ async function recordDecision(
       .collection<Stored<JoinDoc>>(COLLECTIONS.joinRequests)
       .doc(request._id)
       .update({ data: decision });
+    // The person may ask again: their claim goes with the decision (if it still points here).
+    const claims = tx.collection<Stored<ClaimDoc>>(COLLECTIONS.joinRequestClaims);
+    const claim = (await claims.doc(request.openid).get()).data;
+    if (claim?.pendingId === request._id) await claims.doc(request.openid).remove();
     const after = toJoinRequest({ ...request, ...decision });
     await ctx.audit({ target: `join:${request._id}`, before: toJoinRequest(request), after }, tx);
   });
