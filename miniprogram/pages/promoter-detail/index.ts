@@ -1,11 +1,19 @@
 /**
- * Promoter detail (?id=): every field and the last status change; edit role, store, name, phone and
+ * Promoter detail (?id=): every field, the last status change and the status history (newest first,
+ * who made each change: the store or the promoter in WeChat); edit role, store, name, phone and
  * promoter parameter with byte counters (the cloud's rules, shared/field-rules.ts); cancel the
  * declaration behind a t-dialog, or declare again; share material (link, path, QR code) with its
  * expiry; the union custom parameter of the promoter's unionid. A change marks the list dirty so it
  * refreshes when the user goes back.
  */
-import type { AuthStatus, DeclStatus, Promoter, PromoterUpdateParams } from '../../../typings/contract/index';
+import type {
+  AuthStatus,
+  DeclStatus,
+  Promoter,
+  PromoterStatus,
+  PromoterStatusChange,
+  PromoterUpdateParams,
+} from '../../../typings/contract/index';
 import { adminService } from '../../services/admin';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
@@ -31,11 +39,31 @@ interface PromoterView extends Promoter {
   updateTimeText: string;
 }
 
+interface HistoryRow {
+  key: string;
+  status: PromoterStatus;
+  timeText: string;
+  sourceText: string;
+}
+
 type EditField = 'name' | 'phone' | 'extraInfo';
 type ShareField = 'path' | 'title' | 'extraInfo';
 
 const AUTH_TEXT: Record<AuthStatus, string> = { 0: '未授权', 1: '已授权', 2: '已解除授权' };
 const DECL_TEXT: Record<DeclStatus, string> = { 1: '已声明', 2: '已取消声明' };
+const SOURCE_TEXT: Record<PromoterStatusChange['source'], string> = {
+  us: '门店操作',
+  wechat: '推广员在微信中操作',
+};
+
+function historyRow(change: PromoterStatusChange, index: number): HistoryRow {
+  return {
+    key: `${change.at}-${index}`,
+    status: change.status,
+    timeText: formatTime(change.at) || '—',
+    sourceText: SOURCE_TEXT[change.source] ?? change.source,
+  };
+}
 
 const LIMITS_VIEW = {
   name: LIMITS.promoter.nameBytes,
@@ -76,6 +104,7 @@ Page({
     errorText: '',
     limits: LIMITS_VIEW,
     p: null as PromoterView | null,
+    history: [] as HistoryRow[],
     roleOptions: [] as Option<number>[],
     storeOptions: [NO_STORE] as Option<string>[],
     form: { name: '', phone: '', extraInfo: '', roleIndex: 0, storeIndex: 0 },
@@ -134,7 +163,7 @@ Page({
       storeOptions: [NO_STORE, ...storeItems.map((s) => ({ value: s.storeId, label: s.name }))],
     });
     this.show(promoter.value);
-    this.setData({ state: 'ready' });
+    this.setData({ state: 'ready', history: promoter.value.history.map(historyRow) });
     await this.loadCustomParam();
   },
 
@@ -262,7 +291,18 @@ Page({
     if (this.data.busy) return;
     this.setData({ busy: true });
     try {
-      this.show(await action());
+      const saved = await action();
+      this.show(saved);
+      // The cloud recorded this change (source 'us') with its own clock; show it at once instead of
+      // re-reading the whole promoter. The next load shows the stored entry.
+      const change: PromoterStatusChange = {
+        at: Math.floor(Date.now() / 1000),
+        status: saved.status,
+        authStatus: saved.authStatus,
+        declStatus: saved.declStatus,
+        source: 'us',
+      };
+      this.setData({ history: [historyRow(change, this.data.history.length), ...this.data.history] });
       this.markListDirty();
       toast(this, done);
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { Promoter, PromoterStatusChange } from '../../../typings/contract/index';
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import { ADMIN, ROLES, STORES, UNIONID, promoter } from '../fixtures';
 import {
@@ -21,12 +22,23 @@ const P = promoter(1, {
   updateTime: 1_763_700_000,
 });
 const WITH_UNIONID = { ...P, unionid: UNIONID };
+/** declared → cancelled by the store → declared again by the store → authorized in WeChat */
+const HISTORY: PromoterStatusChange[] = [
+  { at: 1_763_700_000, status: 'bound', authStatus: 1, declStatus: 1, source: 'wechat' },
+  { at: 1_763_600_000, status: 'awaiting', authStatus: 0, declStatus: 1, source: 'us', by: ADMIN.openid },
+  { at: 1_763_500_000, status: 'cancelled', authStatus: 0, declStatus: 2, source: 'us', by: ADMIN.openid },
+  { at: 1_763_400_000, status: 'awaiting', authStatus: 0, declStatus: 1, source: 'wechat' },
+];
+/** What promoter.get answers: the promoter and its history. */
+const detail = (p: Promoter, history: PromoterStatusChange[] = HISTORY) => ({ ...p, history });
+const historyRows = (page: any): string[] =>
+  page.querySelectorAll('.history__row').map((row: any) => textOf(row));
 
 const call = (action: string, params: Record<string, unknown> = {}) => callOf('promoter', action, params);
 const customCall = (action: string, params: Record<string, unknown>) => callOf('customparam', action, params);
 
 const DEFAULTS: ActionHandlers = {
-  'promoter/promoter.get': () => ok(P),
+  'promoter/promoter.get': () => ok(detail(P)),
   'promoter/role.list': () => ok({ items: ROLES }),
   'admin/store.list': () => ok({ items: STORES }),
 };
@@ -76,9 +88,41 @@ describe('promoter detail page', () => {
     expect(text).toContain('还没有这位推广员的 unionid');
   });
 
+  it('shows the status history newest first, with who made each change', async () => {
+    const page = await open();
+    expect(textOf(page)).toContain('状态记录');
+    expect(historyRows(page)).toEqual([
+      '已绑定2025-11-21 12:40推广员在微信中操作',
+      '待授权2025-11-20 08:53门店操作',
+      '已取消声明2025-11-19 05:06门店操作',
+      '待授权2025-11-18 01:20推广员在微信中操作',
+    ]);
+    expect(page.querySelector('.history-empty')).toBeFalsy();
+    expect(textOf(page)).not.toContain('暂无状态变化记录');
+  });
+
+  it('says so when there is no status change recorded yet', async () => {
+    cloud({ 'promoter/promoter.get': () => ok(detail(P, [])) });
+    const page = await open();
+    expect(historyRows(page)).toEqual([]);
+    expect(node(page, '.history-empty').dom.textContent).toBe('暂无状态变化记录');
+  });
+
+  it("puts a cancel done here on top of the history as the store's change", async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(1_763_800_000_000);
+    cloud({ 'promoter/promoter.cancel': () => ok({ ...P, declStatus: 2, status: 'cancelled' }) });
+    const page = await open();
+    await tap(page, '.cancel >>> .t-button');
+    await dialogButton(page, 'confirm');
+    const rows = historyRows(page);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toBe('已取消声明2025-11-22 16:26门店操作');
+    expect(rows[1]).toBe('已绑定2025-11-21 12:40推广员在微信中操作');
+  });
+
   it('shows the skeleton while loading, then the error with a retry', async () => {
     const get = deferred();
-    let second: unknown = ok(P);
+    let second: unknown = ok(detail(P));
     const callFunction = cloud({ 'promoter/promoter.get': firstThen(get.promise, () => second) });
     const { page, loaded: loading } = await renderLoading('pages/promoter-detail/index', { id: 'p1' });
     expect(page.querySelector('.detail-state >>> .state-view__loading')).toBeTruthy();
@@ -86,7 +130,7 @@ describe('promoter detail page', () => {
     await loading;
     expect(page.instance.data.state).toBe('error');
     expect(textOf(page)).toContain('找不到该记录，可能已被删除：推广员 p1 不存在');
-    second = ok(P);
+    second = ok(detail(P));
     await tap(page, '.detail-state >>> .state-view__retry >>> .t-button');
     expect(page.instance.data.state).toBe('ready');
     expect(callFunction.mock.calls.filter((c) => c[0].data.action === 'promoter.get')).toHaveLength(2);
@@ -173,7 +217,7 @@ describe('promoter detail page', () => {
   it('declares a cancelled promoter again', async () => {
     const cancelled = { ...P, declStatus: 2 as const, status: 'cancelled' as const };
     const callFunction = cloud({
-      'promoter/promoter.get': () => ok(cancelled),
+      'promoter/promoter.get': () => ok(detail(cancelled, HISTORY.slice(2))),
       'promoter/promoter.redeclare': () => ok(P),
     });
     const page = await open();
@@ -252,7 +296,7 @@ describe('promoter detail page', () => {
   it('shows, sets and removes the union custom parameter of the unionid', async () => {
     let value: string | null = 'store-sh';
     const callFunction = cloud({
-      'promoter/promoter.get': () => ok(WITH_UNIONID),
+      'promoter/promoter.get': () => ok(detail(WITH_UNIONID)),
       'customparam/customParam.get': () => ok({ unionid: UNIONID, value }),
       'customparam/customParam.set': (d) => {
         value = d.value;
@@ -286,7 +330,7 @@ describe('promoter detail page', () => {
   it('keeps the page when only the custom parameter fails, with its own retry', async () => {
     let answer: unknown = fail('UPSTREAM_ERROR', '开放平台账号未绑定');
     const callFunction = cloud({
-      'promoter/promoter.get': () => ok(WITH_UNIONID),
+      'promoter/promoter.get': () => ok(detail(WITH_UNIONID)),
       'customparam/customParam.get': () => answer,
     });
     const page = await open();
