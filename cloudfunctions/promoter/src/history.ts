@@ -11,6 +11,9 @@
  *   whose statuses equal the next older one's).
  * - Writes through this app (cancel, redeclare) add their entry inside the transaction that changes
  *   the mirror and writes the audit record.
+ * - Deployment: the collection must exist (created in the console like the others), and promoter.get
+ *   reads `{ promoterId }` ordered by `at` desc, so it wants an index on (promoterId asc, at desc).
+ * - Entries of a promoter WeChat no longer has are kept (the history outlives the mirror document).
  */
 import type { PromoterStatusChange } from '../../../typings/contract/promoter';
 import { promoterStatus } from '../../../miniprogram/shared/promoter-status';

@@ -109,8 +109,10 @@ function differs(a: PromoterDoc, b: PromoterDoc): boolean {
 
 /**
  * The history entry for a WeChat row the mirror is about to store, or null when its statuses are
- * the ones already known. `at` is WeChat's update_time when it moved (an auth-status change, or the
- * declaration time of a new promoter), otherwise now: a declStatus change does not move update_time.
+ * the ones already known. `at` is WeChat's update_time when it moved (an auth-status change, or, for
+ * a promoter seen for the first time, whatever WeChat holds), otherwise now: a declStatus change does
+ * not move update_time. What update_time is before any authorization is UNCONFIRMED (wechat-api.md
+ * only says "last auth-status change"); 0 or missing is taken as "unknown" and gives now.
  */
 function observedChange(
   id: string,
