@@ -422,23 +422,29 @@ describe('one pending request per person under concurrency', () => {
     expect(claimOf(GUEST)).toMatchObject({ pendingId: 'rival-request' });
   });
 
-  test('a commit conflict that outlasts the database retries is a retryable CONFLICT, nothing written', async () => {
+  test('a conflict on every attempt (beyond the database retries) is a retryable CONFLICT, nothing written', async () => {
     const { invite: inv } = await invite();
-    // what runTransaction rejects with once its own retries on DATABASE_TRANSACTION_CONFLICT are spent
-    const conflict = Object.assign(new Error('database transaction conflict'), {
-      code: 'DATABASE_TRANSACTION_CONFLICT',
-    });
-    const spy = jest.spyOn(db(), 'runTransaction').mockRejectedValueOnce(conflict);
+    const database = db();
+    const runTransaction = database.runTransaction.bind(database);
+    let attempts = 0;
+    // Another writer changes the claim before every commit, so each attempt's commit is refused.
+    const spy = jest.spyOn(database, 'runTransaction').mockImplementation((work, retries) =>
+      runTransaction(async (tx) => {
+        const result = await work(tx);
+        attempts += 1;
+        await putClaim(`rival-${attempts}`, inv.createdAt);
+        return result;
+      }, retries),
+    );
     try {
       const e = err(await ask(GUEST, inv.token));
       expect(e.code).toBe('CONFLICT');
       expect(e.message).toContain('请稍后重试');
-      expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
     }
+    expect(attempts).toBe(4); // the first try and the SDK's 3 retries
     expect(requestsOf(GUEST)).toHaveLength(0);
-    expect(claimOf(GUEST)).toBeUndefined();
     const retried = ok(await ask(GUEST, inv.token));
     expect(claimOf(GUEST)).toMatchObject({ pendingId: retried.id });
   });
