@@ -460,6 +460,38 @@ describe('one pending request per person under concurrency', () => {
   });
 });
 
+describe('deciding under concurrency', () => {
+  test('two rejects of one request at the same moment: one is done, the other CONFLICT; one audit record', async () => {
+    const { invite: inv } = await invite();
+    const request = requestJoin(GUEST, inv.token);
+    const { id } = await request;
+    const [a, b] = await Promise.all([
+      env.mgrSh<BatchResult>({ action: 'join.reject', ids: [id], reason: '名额已满' }),
+      env.admin<BatchResult>({ action: 'join.reject', ids: [id] }),
+    ]);
+    const results = [ok(a), ok(b)];
+    expect(results.flatMap((r) => r.done)).toEqual([id]);
+    expect(results.flatMap((r) => r.failed)).toEqual([
+      { id, code: 'CONFLICT', message: expect.stringContaining('已被他人处理') },
+    ]);
+    expect(audits('join.reject')).toHaveLength(1);
+  });
+
+  test('me.status shows the new pending request even when a rejected one has the same createdAt second', async () => {
+    const { invite: inv } = await invite();
+    const first = await requestJoin(GUEST, inv.token, '周游');
+    ok(await env.mgrSh<BatchResult>({ action: 'join.reject', ids: [first.id] }));
+    const second = await requestJoin(GUEST, inv.token, '周游游');
+    // the same second on purpose: the rejected one must not win the tie
+    await db()
+      .collection('join_requests')
+      .doc(second.id)
+      .update({ data: { createdAt: first.createdAt } });
+    const status = ok(await env.as(GUEST)<MeStatus>({ action: 'me.status' }));
+    expect(status.joinRequest).toMatchObject({ id: second.id, status: 'pending', name: '周游游' });
+  });
+});
+
 describe('me', () => {
   test('whoami: admin (all stores), manager (their stores), promoter, guest', async () => {
     expect(ok(await env.admin<WhoAmI>({ action: 'me.whoami' }))).toMatchObject({

@@ -289,10 +289,14 @@ async function recordDecision(
   const now = ctx.now();
   const decision = { status, decidedAt: now, decidedBy: ctx.caller.openid, updatedAt: now, ...extra };
   await ctx.transaction(async (tx) => {
-    await tx
-      .collection<Stored<JoinDoc>>(COLLECTIONS.joinRequests)
-      .doc(request._id)
-      .update({ data: decision });
+    const requests = tx.collection<Stored<JoinDoc>>(COLLECTIONS.joinRequests);
+    // Checked again inside the transaction: an approve and a reject of the same request at the same
+    // moment must not both go through.
+    const current = (await requests.doc(request._id).get()).data;
+    if (!current || current.status !== 'pending') {
+      throw new AppError('CONFLICT', `申请 ${request._id} 已被他人处理，请刷新后查看`);
+    }
+    await requests.doc(request._id).update({ data: decision });
     // The person may ask again: their claim goes with the decision (if it still points here).
     const claims = tx.collection<Stored<ClaimDoc>>(COLLECTIONS.joinRequestClaims);
     const claim = (await claims.doc(request.openid).get()).data;
@@ -367,14 +371,25 @@ const rejectJoins = defineAction({
     const { ok, failed } = await decidable(ctx, ids);
     const done: string[] = [];
     for (const request of ok) {
-      await recordDecision(ctx, request, 'rejected', reason !== undefined ? { reason } : {});
-      done.push(request._id);
+      try {
+        await recordDecision(ctx, request, 'rejected', reason !== undefined ? { reason } : {});
+        done.push(request._id);
+      } catch (err) {
+        const e = toCloudError(err);
+        failed.push({ id: request._id, code: e.code, message: e.message });
+      }
     }
     return { done, failed };
   },
 });
 
 export async function latestJoinRequest(openid: string): Promise<JoinRequest | null> {
+  // The claimed pending request first: a rejected one and a new one can share a createdAt second.
+  const claim = await getDoc<ClaimDoc>(COLLECTIONS.joinRequestClaims, openid);
+  if (claim) {
+    const pending = await getDoc<JoinDoc>(COLLECTIONS.joinRequests, claim.pendingId);
+    if (pending && pending.status === 'pending' && pending.openid === openid) return toJoinRequest(pending);
+  }
   const [doc] = await findSome<JoinDoc>(
     COLLECTIONS.joinRequests,
     { openid },
