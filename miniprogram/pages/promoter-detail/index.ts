@@ -51,17 +51,21 @@ type ShareField = 'path' | 'title' | 'extraInfo';
 
 const AUTH_TEXT: Record<AuthStatus, string> = { 0: '未授权', 1: '已授权', 2: '已解除授权' };
 const DECL_TEXT: Record<DeclStatus, string> = { 1: '已声明', 2: '已取消声明' };
-const SOURCE_TEXT: Record<PromoterStatusChange['source'], string> = {
-  us: '门店操作',
-  wechat: '推广员在微信中操作',
-};
+/**
+ * Who made a change: ours are the store's; of what came from WeChat, only authorizing and revoking are
+ * the promoter's own doing, the rest (a declaration first seen by a sync) is just what WeChat reported.
+ */
+function sourceText(change: PromoterStatusChange): string {
+  if (change.source === 'us') return '门店操作';
+  return change.status === 'bound' || change.status === 'revoked' ? '推广员在微信中操作' : '同步自微信';
+}
 
 function historyRow(change: PromoterStatusChange, index: number): HistoryRow {
   return {
     key: `${change.at}-${index}`,
     status: change.status,
     timeText: formatTime(change.at) || '—',
-    sourceText: SOURCE_TEXT[change.source] ?? change.source,
+    sourceText: sourceText(change),
   };
 }
 

@@ -95,7 +95,7 @@ describe('promoter detail page', () => {
       '已绑定2025-11-21 12:40推广员在微信中操作',
       '待授权2025-11-20 08:53门店操作',
       '已取消声明2025-11-19 05:06门店操作',
-      '待授权2025-11-18 01:20推广员在微信中操作',
+      '待授权2025-11-18 01:20同步自微信',
     ]);
     expect(page.querySelector('.history-empty')).toBeFalsy();
     expect(textOf(page)).not.toContain('暂无状态变化记录');
