@@ -6,8 +6,10 @@
  *   than LIMITS.declare.maxRows rows) fails the whole call, in the action's schema.
  * - Rows go 10 to an addpromoter call (25 rows → 10, 10, 5).
  * - Per-row failures from fail_list map to our codes; 103003 (already exists) is looked up with
- *   getpromoter: the same role, store and declared → counted as already declared; otherwise CONFLICT
- *   saying where the person is declared.
+ *   getpromoter: the same role, store and declared → counted as already declared; a declaration we
+ *   cancelled earlier → declared again with this row (updatepromoter decl_status 1 with its role, store
+ *   and fields: a person who left and comes back through an invite just gets approved); declared
+ *   elsewhere → CONFLICT saying where.
  * - A batch that fails as a whole (after the client's retries) fails only its own rows; the other
  *   batches still go, so nothing a user entered is lost.
  */
@@ -69,7 +71,15 @@ export interface ValidRow {
 }
 
 export type RowOutcome =
-  | { index: number; declared: true; already: boolean; row: DeclareRow; identity: string }
+  | {
+      index: number;
+      declared: true;
+      already: boolean;
+      /** A cancelled declaration made live again (updatepromoter), rather than a new one. */
+      redeclaredId?: string;
+      row: DeclareRow;
+      identity: string;
+    }
   | { index: number; declared: false; failure: RowFailure };
 
 function failure(
@@ -204,7 +214,7 @@ function toWechatRow(v: ValidRow): AddPromoterRow {
 
 function describeDeclaration(p: WechatPromoter): string {
   const store = p.storeId ? `门店 ${p.storeId}` : '未分配门店';
-  const state = p.declStatus === 2 ? '，已取消声明（可在推广员详情中重新声明）' : '';
+  const state = p.declStatus === 2 ? '，已取消声明' : '';
   return `${store}、角色 ${p.roleId}${state}`;
 }
 
@@ -234,6 +244,32 @@ async function outcomeOfFailure(
         existing.roleId === v.row.roleId &&
         existing.storeId === (v.row.storeId ?? '');
       if (same) return { index: v.index, declared: true, already: true, row: v.row, identity: v.identity };
+      if (existing && existing.declStatus === 2) {
+        // Re-activating with decl_status 1 is UNCONFIRMED in WeChat's docs (wechat-api.md §1.3); if
+        // WeChat refuses, the row fails with its answer and nothing else changed.
+        try {
+          const r = v.row;
+          await api.updatePromoter(existing.id, {
+            declStatus: 1,
+            roleId: r.roleId,
+            storeId: r.storeId ?? '',
+            ...(r.extraInfo !== undefined ? { extraInfo: r.extraInfo } : {}),
+            ...(r.name !== undefined ? { name: r.name } : {}),
+            ...(r.phone !== undefined ? { phone: r.phone } : {}),
+          });
+        } catch (err) {
+          const e = toCloudError(err);
+          return failed(e.code, `该用户曾被取消声明，重新声明失败：${e.message}`, idField);
+        }
+        return {
+          index: v.index,
+          declared: true,
+          already: false,
+          redeclaredId: existing.id,
+          row: v.row,
+          identity: v.identity,
+        };
+      }
       const where = existing ? describeDeclaration(existing) : '微信未返回其声明信息';
       return failed('CONFLICT', `该用户已被声明为推广员（${where}）`, idField);
     }

@@ -115,15 +115,43 @@ test('103003 with the same role and store counts as already declared; a differen
   expect(lookups.some((c) => (c.body as { openid?: string }).openid === oid('Dup-1'))).toBe(true);
 });
 
-test('a cancelled promoter declared again is CONFLICT pointing at redeclare', async () => {
+test('a cancelled promoter declared again is declared again, with the new row (store, role, fields)', async () => {
   ok(await env.admin({ action: 'promoter.declare', promoters: rows(1, 'Gone') }));
   const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list' })).items;
   ok(await env.admin({ action: 'promoter.cancel', id: p.id }));
-  const result = ok(
-    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(1, 'Gone') }),
+  await control(env.stack).clearCalls();
+  const back = [{ openid: oid('Gone-0'), roleId: 1, storeId: BJ, name: '回来了', phone: '13600000000' }];
+  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: back }));
+  expect(result).toEqual({ declaredCount: 1, alreadyDeclaredCount: 0, failed: [] });
+  const updates = await control(env.stack).calls('/promoter/updatepromoter');
+  expect(updates.map((c) => c.body)).toEqual([
+    { id: p.id, decl_status: 1, role_id: 1, retail_id: BJ, name: '回来了', phone: '13600000000' },
+  ]);
+  const [again] = ok(
+    await env.admin<Page<Promoter>>({ action: 'promoter.list', openid: oid('Gone-0') }),
+  ).items;
+  expect(again).toMatchObject({ id: p.id, declStatus: 1, storeId: BJ, name: '回来了', status: 'awaiting' });
+  const audit = (env.stack.cloudbase.collections()[AUDIT_COLLECTION] ?? []).filter(
+    (a) => a.action === 'promoter.declare',
   );
-  expect(result.failed[0].code).toBe('CONFLICT');
-  expect(result.failed[0].message).toContain('已取消声明');
+  expect(audit.at(-1)).toMatchObject({ after: { declared: [{ index: 0, redeclaredId: p.id }] } });
+});
+
+test("a cancelled promoter whose redeclare WeChat refuses: the row fails with WeChat's answer", async () => {
+  ok(await env.admin({ action: 'promoter.declare', promoters: rows(1, 'Stuck') }));
+  const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list' })).items;
+  ok(await env.admin({ action: 'promoter.cancel', id: p.id }));
+  await control(env.stack).faults([
+    { kind: 'errcode', errcode: 48001, path: '/promoter/updatepromoter', next: 1 },
+  ]);
+  const result = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(1, 'Stuck') }),
+  );
+  expect(result.declaredCount).toBe(0);
+  expect(result.failed[0]).toMatchObject({ index: 0, code: 'UPSTREAM_ERROR', field: 'promoters[0].openid' });
+  expect(result.failed[0].message).toContain('曾被取消声明');
+  const [still] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list', refresh: true })).items;
+  expect(still.declStatus).toBe(2);
 });
 
 test('a whole batch that fails leaves the other batches declared; its rows come back failed', async () => {

@@ -555,3 +555,20 @@ test('the whole flow: invite → join request → approve → bind in WeChat →
   expect(bound.promoter?.status).toBe('bound');
   expect(bound.bind).toBeUndefined();
 });
+
+test('someone whose declaration was cancelled comes back through an invite and is approved again', async () => {
+  const { invite: first } = await invite();
+  const request = await requestJoin(GUEST, first.token);
+  ok(await env.mgrSh<BatchResult>({ action: 'join.approve', ids: [request.id] }));
+  const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list', openid: GUEST })).items;
+  ok(await env.mgrSh({ action: 'promoter.cancel', id: p.id }));
+
+  // They ask again, this time through an invite of the other store with role 1.
+  const { invite: second } = await invite(env.admin, BJ);
+  const again = await requestJoin(GUEST, second.token, '周游', '13700000000');
+  const decided = ok(await env.admin<BatchResult>({ action: 'join.approve', ids: [again.id] }));
+  expect(decided).toEqual({ done: [again.id], failed: [] });
+  const status = ok(await env.as(GUEST)<MeStatus>({ action: 'me.status' }));
+  expect(status.promoter).toMatchObject({ id: p.id, storeId: BJ, declStatus: 1, status: 'awaiting' });
+  expect(status.joinRequest).toMatchObject({ id: again.id, status: 'approved', promoterId: p.id });
+});

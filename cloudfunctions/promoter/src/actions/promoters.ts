@@ -86,7 +86,12 @@ const declare = defineAction({
         target: 'promoters',
         before: null,
         after: {
-          declared: declared.map((o) => ({ index: o.index, ...o.row, alreadyDeclared: o.already })),
+          declared: declared.map((o) => ({
+            index: o.index,
+            ...o.row,
+            alreadyDeclared: o.already,
+            ...(o.redeclaredId ? { redeclaredId: o.redeclaredId } : {}),
+          })),
         },
       });
     }
