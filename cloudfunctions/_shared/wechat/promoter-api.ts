@@ -25,6 +25,8 @@ export const ERRCODE_DUPLICATE = 103003;
 export const ERRCODE_UNAUTHORIZED_PROMOTER = 103014;
 /** getpromoter returns at most this many rows a page (wechat-api.md §1.3). */
 export const PROMOTER_PAGE_SIZE = 2000;
+/** getrelation / getorder answer at most 1000 rows a pull (wechat-api.md §1.6). */
+export const DATA_PULL_SIZE = 1000;
 /** 50 000 declared / 2 000 a page = 25 pages; anything far beyond means the cursor is not moving. */
 const MAX_PROMOTER_PAGES = 60;
 

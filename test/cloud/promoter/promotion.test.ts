@@ -119,7 +119,7 @@ describe('stats.summary', () => {
 });
 
 describe('stats.relations / stats.orders', () => {
-  test('WeChat pages pass through: start_id is our cursor; 103006 is an empty page', async () => {
+  test('pages of `limit` rows (default 20) across WeChat pulls of ≤ 1000; 103006 is an empty page', async () => {
     const p = await declared();
     const id = p['绑定'].id;
     const empty = ok(await env.mgrSh<Page<Relation>>({ action: 'stats.relations', id }));
@@ -132,8 +132,9 @@ describe('stats.relations / stats.orders', () => {
         path: 'pages/index/index',
       })),
     });
+    await control(env.stack).clearCalls();
     const first = ok(await env.mgrSh<Page<Relation>>({ action: 'stats.relations', id }));
-    expect(first.items).toHaveLength(1000);
+    expect(first.items).toHaveLength(20);
     expect(first.total).toBe(1001);
     expect(first.items[0]).toMatchObject({
       promoterOpenid: oid('S-bound'),
@@ -141,18 +142,31 @@ describe('stats.relations / stats.orders', () => {
       scene: 1007,
       storeId: SH,
     });
-    const second = ok(
-      await env.mgrSh<Page<Relation>>({ action: 'stats.relations', id, cursor: first.nextCursor }),
-    );
-    expect(second.items).toHaveLength(1);
-    const third = ok(
-      await env.mgrSh<Page<Relation>>({ action: 'stats.relations', id, cursor: second.nextCursor }),
-    );
-    expect(third).toEqual({ items: [], total: 0 });
+    // walk the rest 100 at a time: every visitor once, in order, and the pages end
+    const seen = first.items.map((r) => r.openid);
+    let cursor = first.nextCursor;
+    let pages = 1;
+    while (cursor) {
+      const page = ok(await env.mgrSh<Page<Relation>>({ action: 'stats.relations', id, cursor, limit: 100 }));
+      seen.push(...page.items.map((r) => r.openid));
+      cursor = page.nextCursor;
+      pages++;
+    }
+    expect(seen).toEqual(Array.from({ length: 1001 }, (_, i) => oid(`Visitor-${i}`)));
+    // 20, then 100 × 9 (to 920), 80 (to the pull's end at 1000), 1; no empty page after the short pull
+    expect(pages).toBe(12);
     const starts = (await control(env.stack).calls('/promoter/getrelation')).map(
       (c) => (c.body as { start_id?: string }).start_id,
     );
-    expect(starts).toEqual([undefined, undefined, first.nextCursor, second.nextCursor]);
+    // one WeChat call per page; the first 11 from the first pull, the last from WeChat's next start_id
+    expect(starts).toHaveLength(12);
+    expect(new Set(starts.slice(0, 11))).toEqual(new Set([undefined]));
+    expect(starts[11]).toEqual(expect.any(String));
+    expect(err(await env.mgrSh({ action: 'stats.relations', id, cursor: 'not-a-cursor' }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'cursor',
+    });
+    expect(err(await env.mgrSh({ action: 'stats.relations', id, limit: 101 })).field).toBe('limit');
   });
 
   test("orders: filters are sent in WeChat's shapes (date as yyyyMMdd); store-checked", async () => {

@@ -2,7 +2,7 @@
  * share.material and the promotion data (stats.summary, stats.relations, stats.orders).
  */
 import * as v from 'valibot';
-import type { PromoterStatus } from '../../../../typings/contract/common';
+import type { Page, PromoterStatus } from '../../../../typings/contract/common';
 import type {
   PromotionOrder,
   Relation,
@@ -19,6 +19,8 @@ import { AppError, WechatApiError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
 import { bytes, integer, pageParams, params, storeId } from '../../../_shared/validation';
 import {
+  DATA_PULL_SIZE,
+  type DataPage,
   ERRCODE_EMPTY,
   ERRCODE_UNAUTHORIZED_PROMOTER,
   promoterApi,
@@ -126,11 +128,57 @@ const summary = defineAction({
 });
 
 /**
- * WeChat pages these itself (≤ 1000 rows, start_id): our cursor IS WeChat's start_id and a page is
- * WeChat's page as is, so `limit` does not apply here (documented in the report).
+ * WeChat pages relations and orders itself (≤ 1000 rows a pull, start_id). Our pages are `limit` rows
+ * (default 20), so our cursor holds WeChat's start_id of the pull plus how far into it we are; each of
+ * our pages costs one WeChat call. The cursor is opaque to the pages (base64url JSON).
  */
-function nextCursor(rows: number, given: string | undefined, next: string | undefined): string | undefined {
-  return rows > 0 && next !== undefined && next !== given ? next : undefined;
+interface DataCursor {
+  /** WeChat start_id of the pull this page comes from (absent: the first pull). */
+  s?: string;
+  /** rows of that pull already served */
+  o: number;
+}
+
+function encodeCursor(cursor: DataCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): DataCursor {
+  if (cursor === undefined) return { o: 0 };
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<DataCursor>;
+    const offsetOk = Number.isInteger(parsed.o) && (parsed.o as number) >= 0;
+    if (offsetOk && (parsed.s === undefined || typeof parsed.s === 'string')) {
+      return parsed.s === undefined ? { o: parsed.o as number } : { s: parsed.s, o: parsed.o as number };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new AppError('INVALID_ARGUMENT', '分页游标无效，请从第一页重新加载（cursor）', { field: 'cursor' });
+}
+
+/** One of our pages out of WeChat's pulls. */
+async function slicePulls<T>(
+  pull: (startId: string | undefined) => Promise<DataPage<T>>,
+  cursorParam: string | undefined,
+  limitParam: number | undefined,
+): Promise<Page<T>> {
+  const limit = limitParam ?? LIMITS.page.defaultLimit;
+  const at = decodeCursor(cursorParam);
+  const page = await pull(at.s);
+  const end = at.o + limit;
+  const items = page.rows.slice(at.o, end);
+  let next: DataCursor | undefined;
+  if (end < page.rows.length) next = at.s === undefined ? { o: end } : { s: at.s, o: end };
+  // A short pull is WeChat's last (it may still answer a start_id): no empty page after it.
+  else if (
+    page.rows.length >= DATA_PULL_SIZE &&
+    page.nextStartId !== undefined &&
+    page.nextStartId !== at.s
+  ) {
+    next = { s: page.nextStartId, o: 0 };
+  }
+  return { items, total: page.totalCount, ...(next ? { nextCursor: encodeCursor(next) } : {}) };
 }
 
 const relations = defineAction({
@@ -146,17 +194,19 @@ const relations = defineAction({
   async run(p, ctx) {
     const api = promoterApi();
     const doc = await loadPromoter(api, ctx, p.id);
-    const page = await api.getRelations({
-      openid: doc.openid,
-      beginTime: p.beginTime,
-      endTime: p.endTime,
-      scene: p.scene,
-      path: p.path,
-      startId: p.cursor,
-    });
-    const items: Relation[] = page.rows;
-    const cursor = nextCursor(items.length, p.cursor, page.nextStartId);
-    return { items, total: page.totalCount, ...(cursor ? { nextCursor: cursor } : {}) };
+    return slicePulls<Relation>(
+      (startId) =>
+        api.getRelations({
+          openid: doc.openid,
+          beginTime: p.beginTime,
+          endTime: p.endTime,
+          scene: p.scene,
+          path: p.path,
+          startId,
+        }),
+      p.cursor,
+      p.limit,
+    );
   },
 });
 
@@ -176,19 +226,21 @@ const orders = defineAction({
   async run(p, ctx) {
     const api = promoterApi();
     const doc = await loadPromoter(api, ctx, p.id);
-    const page = await api.getOrders({
-      openid: doc.openid,
-      status: p.status,
-      // WeChat wants yyyyMMdd (wechat-api.md §1.6)
-      date: p.date?.replace(/-/g, ''),
-      mchId: p.mchId,
-      tradeNo: p.tradeNo,
-      outTradeNo: p.outTradeNo,
-      startId: p.cursor,
-    });
-    const items: PromotionOrder[] = page.rows;
-    const cursor = nextCursor(items.length, p.cursor, page.nextStartId);
-    return { items, total: page.totalCount, ...(cursor ? { nextCursor: cursor } : {}) };
+    return slicePulls<PromotionOrder>(
+      (startId) =>
+        api.getOrders({
+          openid: doc.openid,
+          status: p.status,
+          // WeChat wants yyyyMMdd (wechat-api.md §1.6)
+          date: p.date?.replace(/-/g, ''),
+          mchId: p.mchId,
+          tradeNo: p.tradeNo,
+          outTradeNo: p.outTradeNo,
+          startId,
+        }),
+      p.cursor,
+      p.limit,
+    );
   },
 });
 
