@@ -277,12 +277,12 @@ describe('one pending request per person under concurrency', () => {
   const ask = (openid: string, token: string, name = '周游') =>
     env.as(openid)<JoinRequest>({ action: 'join.request', inviteToken: token, name, phone: '13712345678' });
 
-  /** The guest's first request, decided by the manager: the decision takes the claim with it. */
+  /** The guest's first request, decided by the manager: the decision releases the claim. */
   async function decidedRequest(action: 'join.approve' | 'join.reject') {
     const { invite: inv } = await invite();
     const first = ok(await ask(GUEST, inv.token));
     expect(ok(await env.mgrSh<BatchResult>({ action, ids: [first.id] })).done).toEqual([first.id]);
-    expect(claimOf(GUEST)).toBeUndefined();
+    expect(claimOf(GUEST)).toMatchObject({ pendingId: null, seq: 1 });
     return { inv, first };
   }
 
@@ -351,11 +351,6 @@ describe('one pending request per person under concurrency', () => {
 
   test('after a rejection a request creates a new pending one; again at once, still one', async () => {
     const { inv, first } = await decidedRequest('join.reject');
-    // a minute later, so me.status (newest createdAt first) is not decided by the ids' tie-break
-    await db()
-      .collection<{ _id: string; createdAt: number }>('join_requests')
-      .doc(first.id)
-      .update({ data: { createdAt: first.createdAt - 60 } });
     const again = (await Promise.all([ask(GUEST, inv.token), ask(GUEST, inv.token)])).map(ok);
     expect(again[0].id).not.toBe(first.id);
     expect(again[1].id).toBe(again[0].id);
@@ -369,14 +364,39 @@ describe('one pending request per person under concurrency', () => {
         [again[0].id, 'pending'],
       ].sort(),
     );
-    expect(claimOf(GUEST)).toMatchObject({ pendingId: again[0].id });
+    expect(claimOf(GUEST)).toMatchObject({ pendingId: again[0].id, seq: 2 });
     expect(ok(await env.as(GUEST)<MeStatus>({ action: 'me.status' })).joinRequest?.id).toBe(again[0].id);
     // the decision's audit record is as before: one, for the rejected request
     expect(audits('join.reject')).toHaveLength(1);
     expect(audits('join.reject')[0]).toMatchObject({ target: `join:${first.id}` });
   });
 
-  test('after approval the claim is gone and a new request is CONFLICT (already a promoter)', async () => {
+  test('requests decided within one second: the newest is the one numbered last, whatever the ids', async () => {
+    // Every request and decision in the same second, as on a fast machine: only seq can tell them apart.
+    const second = Math.floor(Date.now() / 1000);
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(second * 1000);
+    try {
+      const { invite: inv } = await invite();
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const r = ok(await ask(GUEST, inv.token));
+        ids.push(r.id);
+        ok(await env.mgrSh<BatchResult>({ action: 'join.reject', ids: [r.id] }));
+        const status = ok(await env.as(GUEST)<MeStatus>({ action: 'me.status' }));
+        expect(status.joinRequest).toMatchObject({ id: r.id, status: 'rejected', createdAt: second });
+      }
+      expect(new Set(ids).size).toBe(4);
+      expect(
+        requestsOf(GUEST)
+          .map((d) => d.seq)
+          .sort(),
+      ).toEqual([1, 2, 3, 4]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  test('after approval the claim is released and a new request is CONFLICT (already a promoter)', async () => {
     const { inv } = await decidedRequest('join.approve');
     const answers = await Promise.all([ask(GUEST, inv.token), ask(GUEST, inv.token)]);
     for (const answer of answers) expect(err(answer).code).toBe('CONFLICT');

@@ -21,7 +21,11 @@ export const JOIN_PATH = '/pages/join/index';
 const DAY_S = 86_400;
 
 type InviteDoc = Omit<Invite, 'token'>;
-type JoinDoc = Omit<JoinRequest, 'id'> & { updatedAt: number };
+/**
+ * `seq` numbers one person's requests 1, 2, 3… (from their claim document, in the request's own
+ * transaction), so "their latest request" never depends on two requests' createdAt seconds.
+ */
+type JoinDoc = Omit<JoinRequest, 'id'> & { updatedAt: number; seq?: number };
 
 const inviteToken = v.pipe(
   bytes(64, '邀请码'),
@@ -160,9 +164,13 @@ const requestJoin = defineAction({
   },
 });
 
-/** The claim on a person's one pending request (collection `join_request_claims`, _id = openid). */
+/**
+ * The claim on a person's one pending request (collection `join_request_claims`, _id = openid).
+ * `pendingId` is null once that request is decided; `seq` is the number of their newest request.
+ */
 interface ClaimDoc {
-  pendingId: string;
+  pendingId: string | null;
+  seq?: number;
   updatedAt: number;
 }
 
@@ -197,18 +205,21 @@ async function savePendingRequest(
       const claims = tx.collection<Stored<ClaimDoc>>(COLLECTIONS.joinRequestClaims);
       const claim = (await claims.doc(openid).get()).data;
       for (const id of new Set([claim?.pendingId, unclaimedId])) {
-        if (id === undefined) continue;
+        if (!id) continue;
         const pending = (await requests.doc(id).get()).data;
         if (!pending || pending.status !== 'pending' || pending.openid !== openid) continue;
         await requests.doc(id).update({ data: fields });
-        if (claim?.pendingId !== id)
-          await claims.doc(openid).set({ data: { pendingId: id, updatedAt: now } });
+        if (claim?.pendingId !== id) {
+          const seq = Math.max(claim?.seq ?? 0, pending.seq ?? 0);
+          await claims.doc(openid).set({ data: { pendingId: id, seq, updatedAt: now } });
+        }
         return toJoinRequest({ ...pending, ...fields });
       }
       const id = randomId(12);
-      const doc: JoinDoc = { openid, status: 'pending', createdAt: now, ...fields };
+      const seq = (claim?.seq ?? 0) + 1;
+      const doc: JoinDoc = { openid, status: 'pending', createdAt: now, seq, ...fields };
       await requests.doc(id).set({ data: doc });
-      await claims.doc(openid).set({ data: { pendingId: id, updatedAt: now } });
+      await claims.doc(openid).set({ data: { pendingId: id, seq, updatedAt: now } });
       return toJoinRequest({ ...doc, _id: id });
     });
   } catch (err) {
@@ -297,10 +308,13 @@ async function recordDecision(
       throw new AppError('CONFLICT', `申请 ${request._id} 已被他人处理，请刷新后查看`);
     }
     await requests.doc(request._id).update({ data: decision });
-    // The person may ask again: their claim goes with the decision (if it still points here).
+    // The person may ask again: the decision releases their claim (if it still points here) and
+    // keeps its seq, so their next request is numbered after this one.
     const claims = tx.collection<Stored<ClaimDoc>>(COLLECTIONS.joinRequestClaims);
     const claim = (await claims.doc(request.openid).get()).data;
-    if (claim?.pendingId === request._id) await claims.doc(request.openid).remove();
+    if (claim?.pendingId === request._id) {
+      await claims.doc(request.openid).update({ data: { pendingId: null, updatedAt: now } });
+    }
     const after = toJoinRequest({ ...request, ...decision });
     await ctx.audit({ target: `join:${request._id}`, before: toJoinRequest(request), after }, tx);
   });
@@ -384,9 +398,10 @@ const rejectJoins = defineAction({
 });
 
 export async function latestJoinRequest(openid: string): Promise<JoinRequest | null> {
-  // The claimed pending request first: a rejected one and a new one can share a createdAt second.
+  // The claimed pending request first, then the highest seq: two requests can share a createdAt
+  // second. Requests stored before seq existed have none and sort after every numbered one.
   const claim = await getDoc<ClaimDoc>(COLLECTIONS.joinRequestClaims, openid);
-  if (claim) {
+  if (claim?.pendingId) {
     const pending = await getDoc<JoinDoc>(COLLECTIONS.joinRequests, claim.pendingId);
     if (pending && pending.status === 'pending' && pending.openid === openid) return toJoinRequest(pending);
   }
@@ -395,6 +410,7 @@ export async function latestJoinRequest(openid: string): Promise<JoinRequest | n
     { openid },
     {
       orderBy: [
+        { field: 'seq', direction: 'desc' },
         { field: 'createdAt', direction: 'desc' },
         { field: '_id', direction: 'asc' },
       ],
