@@ -46,6 +46,8 @@ export const LIMITS = {
     pathBytes: 200,
   },
   invite: { validDays: 30 },
+  /** Our own rule: a staff invite is for one person, so it is single-use and short-lived. */
+  staffInvite: { validDays: 7, maxOpen: 100 },
   page: { defaultLimit: 20, maxLimit: 100 },
   batch: { maxIds: 50 },
 } as const;

@@ -2,6 +2,13 @@
 import { createHandler } from '../../_shared/handler';
 import { auditList } from './audit-list';
 import { managerAdd, managerList, managerRemove, managerUpdate } from './managers';
+import {
+  managerAccept,
+  managerInvite,
+  managerInviteInfo,
+  managerInviteRevoke,
+  managerInvites,
+} from './staff-invites';
 import { storeAdd, storeList, storeUpdate } from './stores';
 
 export const main = createHandler('admin', {
@@ -9,6 +16,11 @@ export const main = createHandler('admin', {
   'manager.add': managerAdd,
   'manager.update': managerUpdate,
   'manager.remove': managerRemove,
+  'manager.invite': managerInvite,
+  'manager.invites': managerInvites,
+  'manager.inviteRevoke': managerInviteRevoke,
+  'manager.inviteInfo': managerInviteInfo,
+  'manager.accept': managerAccept,
   'store.list': storeList,
   'store.add': storeAdd,
   'store.update': storeUpdate,
