@@ -3,7 +3,14 @@
  * LIMITS.openAccount.rebindsPerYear a year, so it sits behind a confirm with the count left), managers
  * and the stores they run, stores, and the audit log. Each tab loads when first opened.
  */
-import type { AuditEntry, OpenAccountInfo, Staff, StaffRole, Store } from '../../../typings/contract/index';
+import type {
+  AuditEntry,
+  OpenAccountInfo,
+  Staff,
+  StaffInvite,
+  StaffRole,
+  Store,
+} from '../../../typings/contract/index';
 import { adminService } from '../../services/admin';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
@@ -19,6 +26,12 @@ type Tab = 'account' | 'managers' | 'stores' | 'audit';
 interface StaffView extends Staff {
   roleLabel: string;
   storesText: string;
+}
+
+interface InviteView extends StaffInvite {
+  roleLabel: string;
+  storesText: string;
+  expiresText: string;
 }
 
 interface AuditView extends AuditEntry {
@@ -73,6 +86,11 @@ Page({
     managerErrors: { ...NO_ERRORS },
     savingManager: false,
     removeTarget: null as StaffView | null,
+    /** 高级: add someone by openid instead of an invite card. */
+    advanced: false,
+    invites: [] as InviteView[],
+    invitingManager: false,
+    revokeTarget: null as InviteView | null,
 
     storesState: 'loading' as ViewState,
     storesError: '',
@@ -214,12 +232,17 @@ Page({
     this.setData({ managersState: 'loading' });
     try {
       // stores too: the list names them and the form offers them
-      const [stores, { items }] = await Promise.all([adminService.listStores(), adminService.listManagers()]);
+      const [stores, { items }, invites] = await Promise.all([
+        adminService.listStores(),
+        adminService.listManagers(),
+        adminService.listManagerInvites(),
+      ]);
       this.loadedTabs.stores = true;
       this.setData({ stores: stores.items, storesState: stores.items.length ? 'ready' : 'empty' });
       this.setData({
         managers: items.map((s) => this.staffView(s)),
         managersState: items.length ? 'ready' : 'empty',
+        invites: invites.items.map((i) => this.inviteView(i)),
       });
     } catch (err) {
       this.setData({ managersState: 'error', managersError: errorText(err) });
@@ -258,13 +281,19 @@ Page({
     this.setData({ managerForm: { ...EMPTY_MANAGER }, managerErrors: { ...NO_ERRORS } });
   },
 
-  async onSaveManager() {
+  onToggleAdvanced() {
+    this.setData({ advanced: !this.data.advanced, 'managerErrors.openid': '' });
+  },
+
+  /** The form's name, role and stores, checked; the openid too when it is typed. Null: errors shown. */
+  checkedManagerForm(withOpenid: boolean) {
     const form = this.data.managerForm;
     const openid = form.openid.trim();
     const name = form.name.trim();
     const storeIds = form.role === 'admin' ? [] : form.storeIds;
     const errors = { ...NO_ERRORS };
-    if (!PATTERNS.openid.test(openid)) errors.openid = 'openid 格式不正确：应为 28 位字母、数字、- 或 _';
+    if (withOpenid && !PATTERNS.openid.test(openid))
+      errors.openid = 'openid 格式不正确：应为 28 位字母、数字、- 或 _';
     if (!name) errors.name = '请填写姓名';
     else errors.name = checkBytes('姓名', name, LIMITS.staff.nameBytes) ?? '';
     if (form.role === 'manager' && !storeIds.length) errors.storeIds = '店长至少要负责一家门店';
@@ -272,8 +301,24 @@ Page({
       errors.storeIds = `一位店长最多负责 ${LIMITS.staff.maxStores} 家门店`;
     if (errors.openid || errors.name || errors.storeIds) {
       this.setData({ managerErrors: errors });
-      return;
+      return null;
     }
+    return { form, openid, name, storeIds };
+  },
+
+  /** A cloud error on one of the form's fields goes next to it; anything else is a toast. */
+  showManagerError(err: unknown) {
+    // `storeIds[2]` names one store of the list: the error goes under the list
+    const field = err instanceof CloudCallError ? err.field?.replace(/\[\d+\]$/, '') : undefined;
+    if (field === 'openid' || field === 'name' || field === 'storeIds') {
+      this.setData({ [`managerErrors.${field}`]: (err as CloudCallError).userMessage });
+    } else toastError(this, err);
+  },
+
+  async onSaveManager() {
+    const checked = this.checkedManagerForm(!this.data.managerForm.editing);
+    if (!checked) return;
+    const { form, openid, name, storeIds } = checked;
     this.setData({ savingManager: true });
     try {
       const params = { openid, name, role: form.role, storeIds };
@@ -289,12 +334,71 @@ Page({
       });
       toast(this, form.editing ? `已保存 ${saved.name}` : `已添加 ${saved.name}`);
     } catch (err) {
-      const field = err instanceof CloudCallError ? err.field : undefined;
-      if (field === 'openid' || field === 'name' || field === 'storeIds') {
-        this.setData({ [`managerErrors.${field}`]: (err as CloudCallError).userMessage });
-      } else toastError(this, err);
+      this.showManagerError(err);
     } finally {
       this.setData({ savingManager: false });
+    }
+  },
+
+  // ---- Staff invites: the person accepts an invite card, nobody types their openid ----
+
+  inviteView(invite: StaffInvite): InviteView {
+    return {
+      ...invite,
+      roleLabel: ROLE_LABELS[invite.role] ?? invite.role,
+      storesText: invite.role === 'admin' ? '全部门店' : invite.storeNames.join('、'),
+      expiresText: formatDate(invite.expiresAt),
+    };
+  },
+
+  async onInviteManager() {
+    const checked = this.checkedManagerForm(false);
+    if (!checked) return;
+    const { form, name, storeIds } = checked;
+    this.setData({ invitingManager: true });
+    try {
+      const invite = await adminService.inviteManager({ name, role: form.role, storeIds });
+      this.setData({
+        invites: [this.inviteView(invite), ...this.data.invites],
+        managerForm: { ...EMPTY_MANAGER },
+      });
+      toast(this, `已生成给 ${invite.name} 的邀请，点「发给 TA」`);
+    } catch (err) {
+      this.showManagerError(err);
+    } finally {
+      this.setData({ invitingManager: false });
+    }
+  },
+
+  /** The share card of an invite (its 发给 TA button); the page itself shares the home page. */
+  onShareAppMessage(res: WechatMiniprogram.Page.IShareAppMessageOption) {
+    const token = (res.target as { dataset?: { token?: string } } | undefined)?.dataset?.token;
+    const invite = this.data.invites.find((i) => i.token === token);
+    if (res.from === 'button' && invite) {
+      return { title: `邀请你成为${invite.storesText}的${invite.roleLabel}`, path: invite.sharePath };
+    }
+    return { title: '推广员管理', path: '/pages/home/index' };
+  },
+
+  onRevokeInvite(e: WechatMiniprogram.TouchEvent) {
+    const invite = this.data.invites[Number(e.currentTarget.dataset.index)];
+    if (invite) this.setData({ revokeTarget: invite });
+  },
+
+  onRevokeCancel() {
+    this.setData({ revokeTarget: null });
+  },
+
+  async onRevokeConfirm() {
+    const target = this.data.revokeTarget;
+    if (!target) return;
+    this.setData({ revokeTarget: null });
+    try {
+      await adminService.revokeManagerInvite(target.token);
+      this.setData({ invites: this.data.invites.filter((i) => i.token !== target.token) });
+      toast(this, `已撤回给 ${target.name} 的邀请`);
+    } catch (err) {
+      toastError(this, err);
     }
   },
 

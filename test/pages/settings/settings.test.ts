@@ -62,6 +62,7 @@ const DEFAULTS: ActionHandlers = {
   'customparam/openAccount.get': () => ok(ACCOUNT),
   'admin/store.list': () => ok({ items: STORES }),
   'admin/manager.list': () => ok({ items: STAFF }),
+  'admin/manager.invites': () => ok({ items: [] }),
   'admin/audit.list': () => ok({ items: [AUDIT('a1')], total: 1 }),
 };
 const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
@@ -198,6 +199,7 @@ describe('settings page', () => {
     });
     const page = await openPage('pages/settings/index');
     await openTab(page, 1);
+    await tap(page, '.m-advanced');
     await tap(page, '.m-save >>> .t-button');
     expect(page.instance.data.managerErrors).toEqual({
       openid: 'openid 格式不正确：应为 28 位字母、数字、- 或 _',
@@ -235,6 +237,7 @@ describe('settings page', () => {
     });
     const page = await openPage('pages/settings/index');
     await openTab(page, 1);
+    await tap(page, '.m-advanced');
     await typeInto(page, '.m-openid >>> .t-input__control', oid(6));
     await typeInto(page, '.m-name >>> .t-input__control', '财务');
     await tap(page, '.m-role >>> .t-radio', 1);
@@ -289,7 +292,8 @@ describe('settings page', () => {
     const page = await openPage('pages/settings/index');
     await openTab(page, 1);
     await tap(page, '.m-remove >>> .t-button');
-    expect(textOf(page)).toContain(`确定移除 王店长（${oid(1)}）？`);
+    expect(textOf(page)).toContain('确定移除 王店长？移除后 TA 不能再管理推广员。');
+    expect(textOf(page)).not.toContain(oid(1));
     await tap(page, '.remove-cancel >>> .t-button');
     expect(callFunction.mock.calls.some(([c]) => c.data.action === 'manager.remove')).toBe(false);
     await tap(page, '.m-remove >>> .t-button');
@@ -300,6 +304,105 @@ describe('settings page', () => {
     });
     expect(page.instance.data.managers.map((m: any) => m.name)).toEqual(['总部']);
     expect(toastText(page)).toBe('已移除 王店长');
+  });
+
+  it('invites a manager by name and stores instead of an openid, and shares the card', async () => {
+    const INVITE = {
+      token: 'T'.repeat(24),
+      role: 'manager',
+      storeIds: ['SH-01'],
+      storeNames: ['上海店'],
+      name: '陈店长',
+      createdBy: oid(0),
+      createdByName: '总部',
+      createdAt: 1_767_000_000,
+      expiresAt: 1_767_196_800,
+      sharePath: `/pages/staff-join/index?token=${'T'.repeat(24)}`,
+      status: 'open',
+    };
+    const callFunction = cloud({ 'manager.invite': () => ok(INVITE) });
+    const page = await openPage('pages/settings/index');
+    await openTab(page, 1);
+    expect(callFunction).toHaveBeenCalledWith({ name: 'admin', data: { action: 'manager.invites' } });
+    expect(page.querySelector('.m-openid')).toBeFalsy();
+    expect(textOf(page)).not.toMatch(/28 位|openid 格式/);
+    await tap(page, '.m-invite >>> .t-button');
+    expect(page.instance.data.managerErrors).toEqual({
+      openid: '',
+      name: '请填写姓名',
+      storeIds: '店长至少要负责一家门店',
+      storeId: '',
+    });
+    await typeInto(page, '.m-name >>> .t-input__control', '陈店长');
+    await tap(page, '.m-stores >>> .t-checkbox', 0);
+    await tap(page, '.m-invite >>> .t-button');
+    expect(callFunction).toHaveBeenLastCalledWith({
+      name: 'admin',
+      data: { action: 'manager.invite', name: '陈店长', role: 'manager', storeIds: ['SH-01'] },
+    });
+    expect(toastText(page)).toBe('已生成给 陈店长 的邀请，点「发给 TA」');
+    const text = textOf(page);
+    expect(text).toContain('待接受的邀请');
+    expect(text).toContain('门店：上海店');
+    expect(text).toContain('2026-01-01 前有效，只能由一人接受');
+    expect(page.instance.data.managerForm.name).toBe('');
+    const share = page.instance.onShareAppMessage({
+      from: 'button',
+      target: { dataset: { token: INVITE.token } },
+    });
+    expect(share).toEqual({ title: '邀请你成为上海店的店长', path: INVITE.sharePath });
+    expect(page.instance.onShareAppMessage({ from: 'menu' })).toEqual({
+      title: '推广员管理',
+      path: '/pages/home/index',
+    });
+  });
+
+  it('revokes an open invite behind a red confirm naming the person', async () => {
+    const open = {
+      token: 'R'.repeat(24),
+      role: 'manager',
+      storeIds: ['BJ-01'],
+      storeNames: ['北京店'],
+      name: '刘店长',
+      createdBy: oid(0),
+      createdByName: '总部',
+      createdAt: 1,
+      expiresAt: 1_767_196_800,
+      sharePath: '/pages/staff-join/index?token=' + 'R'.repeat(24),
+      status: 'open',
+    };
+    const callFunction = cloud({
+      'manager.invites': () => ok({ items: [open] }),
+      'manager.inviteRevoke': () => ok({ ...open, status: 'revoked' }),
+    });
+    const page = await openPage('pages/settings/index');
+    await openTab(page, 1);
+    expect(textOf(page)).toContain('刘店长');
+    await tap(page, '.i-revoke >>> .t-button');
+    expect(textOf(page)).toContain('撤回给 刘店长 的邀请？撤回后对方打开卡片将无法接受。');
+    await tap(page, '.revoke-cancel >>> .t-button');
+    expect(callFunction.mock.calls.map(([c]) => c.data.action)).not.toContain('manager.inviteRevoke');
+    await tap(page, '.i-revoke >>> .t-button');
+    await tap(page, '.revoke-confirm >>> .t-button');
+    expect(callFunction).toHaveBeenLastCalledWith({
+      name: 'admin',
+      data: { action: 'manager.inviteRevoke', token: open.token },
+    });
+    expect(page.instance.data.invites).toEqual([]);
+    expect(toastText(page)).toBe('已撤回给 刘店长 的邀请');
+  });
+
+  it('an invite refused by the cloud shows the error next to its field', async () => {
+    cloud({
+      'manager.invite': () => fail('NOT_FOUND', '门店 SH-01 不存在，请先添加门店', { field: 'storeIds[0]' }),
+    });
+    const page = await openPage('pages/settings/index');
+    await openTab(page, 1);
+    await typeInto(page, '.m-name >>> .t-input__control', '陈店长');
+    await tap(page, '.m-stores >>> .t-checkbox', 0);
+    await tap(page, '.m-invite >>> .t-button');
+    expect(page.instance.data.managerErrors.storeIds).toContain('门店 SH-01 不存在');
+    expect(page.instance.data.managerForm.name).toBe('陈店长');
   });
 
   it('managers tab: error state and retry', async () => {
