@@ -66,6 +66,18 @@ const DEFAULTS: ActionHandlers = {
   'admin/audit.list': () => ok({ items: [AUDIT('a1')], total: 1 }),
 };
 const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
+/** An open staff invite whose token is `letter` × 24. */
+const staffInvite = (letter: string, fields: Record<string, unknown>) => ({
+  token: letter.repeat(24),
+  role: 'manager',
+  createdBy: oid(0),
+  createdByName: '总部',
+  createdAt: 1_767_000_000,
+  expiresAt: 1_767_196_800,
+  sharePath: `/pages/staff-join/index?token=${letter.repeat(24)}`,
+  status: 'open',
+  ...fields,
+});
 const openTab = (page: any, index: number) => tap(page, '.settings-tabs >>> .t-tabs__item', index);
 
 beforeEach(() => {
@@ -307,19 +319,7 @@ describe('settings page', () => {
   });
 
   it('invites a manager by name and stores instead of an openid, and shares the card', async () => {
-    const INVITE = {
-      token: 'T'.repeat(24),
-      role: 'manager',
-      storeIds: ['SH-01'],
-      storeNames: ['上海店'],
-      name: '陈店长',
-      createdBy: oid(0),
-      createdByName: '总部',
-      createdAt: 1_767_000_000,
-      expiresAt: 1_767_196_800,
-      sharePath: `/pages/staff-join/index?token=${'T'.repeat(24)}`,
-      status: 'open',
-    };
+    const INVITE = staffInvite('T', { name: '陈店长', storeIds: ['SH-01'], storeNames: ['上海店'] });
     const callFunction = cloud({ 'manager.invite': () => ok(INVITE) });
     const page = await openPage('pages/settings/index');
     await openTab(page, 1);
@@ -358,19 +358,7 @@ describe('settings page', () => {
   });
 
   it('revokes an open invite behind a red confirm naming the person', async () => {
-    const open = {
-      token: 'R'.repeat(24),
-      role: 'manager',
-      storeIds: ['BJ-01'],
-      storeNames: ['北京店'],
-      name: '刘店长',
-      createdBy: oid(0),
-      createdByName: '总部',
-      createdAt: 1,
-      expiresAt: 1_767_196_800,
-      sharePath: '/pages/staff-join/index?token=' + 'R'.repeat(24),
-      status: 'open',
-    };
+    const open = staffInvite('R', { name: '刘店长', storeIds: ['BJ-01'], storeNames: ['北京店'] });
     const callFunction = cloud({
       'manager.invites': () => ok({ items: [open] }),
       'manager.inviteRevoke': () => ok({ ...open, status: 'revoked' }),
