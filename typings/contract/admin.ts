@@ -95,8 +95,11 @@ export interface AdminActions {
   'store.add': { params: { storeId: string; name: string }; result: Store };
   'store.update': { params: { storeId: string; name: string }; result: Store };
   'audit.list': {
-    /** `auditAction` filters by the audited action (`action` is the dispatch name of every call). */
-    params: PageParams & { auditAction?: string; actor?: string; target?: string };
+    /**
+     * `auditAction` filters by the audited action (`action` is the dispatch name of every call);
+     * `auditActions` by any of several.
+     */
+    params: PageParams & { auditAction?: string; auditActions?: string[]; actor?: string; target?: string };
     result: Page<AuditEntry>;
   };
 }

@@ -11,7 +11,7 @@ import { AUDIT_COLLECTION, type AuditDoc, toAuditEntry } from '../../_shared/aud
 import { collection, db } from '../../_shared/db';
 import { AppError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
-import { bytes, openid, pageParams, params } from '../../_shared/validation';
+import { bytes, list, openid, pageParams, params } from '../../_shared/validation';
 
 /** The shape of audit ids (see _shared/audit.ts): what a cursor must look like. */
 const AUDIT_ID = /^\d{15}-\d{6}-[0-9a-f]{8}$/;
@@ -21,6 +21,8 @@ export const auditList = defineAction({
   schema: params({
     ...pageParams,
     auditAction: v.optional(bytes(64, '操作')),
+    /** Any of these actions (the page's filter chips group several). */
+    auditActions: v.optional(list(bytes(64, '操作'), '操作列表', 1, 20)),
     actor: v.optional(openid),
     target: v.optional(bytes(128, '对象')),
   }),
@@ -32,7 +34,13 @@ export const auditList = defineAction({
       });
     }
     const filter: Record<string, unknown> = {};
+    if (input.auditAction !== undefined && input.auditActions !== undefined) {
+      throw new AppError('INVALID_ARGUMENT', '按一种操作或一组操作筛选，只能选其一', {
+        field: 'auditActions',
+      });
+    }
     if (input.auditAction !== undefined) filter.action = input.auditAction;
+    if (input.auditActions !== undefined) filter.action = db().command.in(input.auditActions);
     if (input.actor !== undefined) filter['actor.openid'] = input.actor;
     if (input.target !== undefined) filter.target = input.target;
     const pageWhere = input.cursor === undefined ? filter : { ...filter, _id: db().command.lt(input.cursor) };

@@ -291,6 +291,16 @@ describe('audit.list', () => {
     );
     expect(updates.items.map((e) => e.target)).toEqual(['S-3']);
     expect(updates.total).toBe(1);
+    const either = okData<Page<AuditEntry>>(
+      await admin('admin', { action: 'audit.list', auditActions: ['store.update', 'store.add'], limit: 100 }),
+    );
+    expect(either.total).toBe(8);
+    const both = errorOf(
+      await admin('admin', { action: 'audit.list', auditAction: 'store.add', auditActions: ['store.add'] }),
+    );
+    expect(both).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'auditActions' });
+    const none = errorOf(await admin('admin', { action: 'audit.list', auditActions: [] }));
+    expect(none).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'auditActions' });
     const byActor = okData<Page<AuditEntry>>(
       await admin('admin', { action: 'audit.list', actor: MANAGER_SH }),
     );
