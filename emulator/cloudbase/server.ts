@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AnyObject } from './database';
 import { Database, DbError, DEFAULT_LIMIT } from './database';
+import { JsonBodyError, parseJsonText, readBody } from '../json-body';
 import { parseWire, stringifyDoc } from './wire';
 
 type Params = Record<string, unknown>;
@@ -52,6 +53,8 @@ const objectParam = (p: Params, field: string): AnyObject | undefined => {
   return value as AnyObject;
 };
 const requestId = (): string => crypto.randomBytes(8).toString('hex');
+/** No published figure for CloudBase's request cap; generous enough for 1,000-document batches. */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 export function databaseActions(db: Database): Record<string, (p: Params) => Promise<Reply> | Reply> {
   const get = (p: Params): Reply => {
@@ -169,12 +172,25 @@ export function databaseActions(db: Database): Record<string, (p: Params) => Pro
   };
 }
 
-export function createCloudbaseServer(db: Database): http.Server {
+export function createCloudbaseServer(
+  db: Database,
+  { maxRequestBytes = MAX_REQUEST_BYTES }: { maxRequestBytes?: number } = {},
+): http.Server {
   const actions = databaseActions(db);
   return http.createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
+      let text: string;
+      try {
+        text = JSON.stringify(body);
+      } catch (err) {
+        // A reply that cannot be serialised is an error reply, never a crash of the stand-in.
+        text = JSON.stringify({
+          code: 'DATABASE_REQUEST_FAILED',
+          message: `reply not serialisable: ${String(err)}`,
+        });
+      }
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      res.end(text);
     };
     if (req.method === 'GET') {
       // A quick look at what is stored: { collections: { name: count } }.
@@ -188,39 +204,58 @@ export function createCloudbaseServer(db: Database): http.Server {
       send(405, { code: 'INVALID_PARAM', message: `method ${req.method} not allowed; POST /admin` });
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const id = requestId();
-      let params: Params;
-      try {
-        const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        params = parsed as Params;
-      } catch {
-        send(200, { requestId: id, code: 'INVALID_PARAM', message: 'request body must be a JSON object' });
-        return;
-      }
-      const action = typeof params.action === 'string' ? params.action : '';
-      const handler = actions[action];
-      if (!handler) {
-        send(200, {
-          requestId: id,
-          code: 'INVALID_ACTION',
-          message: `the local CloudBase stand-in does not implement action "${action}" (database.* only)`,
-        });
-        return;
-      }
-      Promise.resolve()
-        .then(() => handler(params))
-        .then(
-          (reply) => send(200, { requestId: id, ...reply }),
-          (err: unknown) => {
-            const code = err instanceof DbError ? err.code : 'DATABASE_REQUEST_FAILED';
-            const message = err instanceof Error ? err.message : String(err);
-            send(200, { requestId: id, code, message });
-          },
-        );
-    });
+    readBody(req, maxRequestBytes).then(
+      (read) => {
+        const id = requestId();
+        if (!read.ok) {
+          send(200, {
+            requestId: id,
+            code: 'INVALID_PARAM',
+            message: `request body larger than ${maxRequestBytes} bytes`,
+          });
+          return;
+        }
+        let params: Params;
+        try {
+          const parsed = parseJsonText(read.text, 'request body');
+          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
+          params = parsed as Params;
+        } catch (err) {
+          const message =
+            err instanceof JsonBodyError && err.reason === 'too-deep'
+              ? err.message
+              : 'request body must be a JSON object';
+          send(200, { requestId: id, code: 'INVALID_PARAM', message });
+          return;
+        }
+        const action = typeof params.action === 'string' ? params.action : '';
+        const handler = actions[action];
+        if (!handler) {
+          send(200, {
+            requestId: id,
+            code: 'INVALID_ACTION',
+            message: `the local CloudBase stand-in does not implement action "${action}" (database.* only)`,
+          });
+          return;
+        }
+        Promise.resolve()
+          .then(() => handler(params))
+          .then(
+            (reply) => send(200, { requestId: id, ...reply }),
+            (err: unknown) => {
+              const code =
+                err instanceof DbError
+                  ? err.code
+                  : err instanceof JsonBodyError
+                    ? 'INVALID_PARAM'
+                    : 'DATABASE_REQUEST_FAILED';
+              const message = err instanceof Error ? err.message : String(err);
+              send(200, { requestId: id, code, message });
+            },
+          );
+      },
+      () => res.destroy(),
+    ); // the client went away mid-body
   });
 }

@@ -4,6 +4,7 @@
  * strings (canonical mode); documents go back as EJSON strings the SDK turns into Dates again.
  */
 import { BSONRegExp, Decimal128, EJSON, ObjectId } from 'bson';
+import { JsonBodyError, MAX_JSON_DEPTH, jsonDepth } from '../json-body';
 
 export type Doc = Record<string, unknown> & { _id: string };
 
@@ -13,9 +14,16 @@ const SERVER_DATE = '$tcb_server_date';
 /**
  * Turns EJSON text into plain values mingo understands: BSON regexes become RegExp, Decimal128 a
  * number, ObjectId its hex string (CloudBase `_id`s are strings), serverDate markers a Date.
+ * Text nested deeper than `maxDepth` is refused (JsonBodyError) before EJSON's recursion sees it.
  */
-export function parseWire(text: unknown, now: () => number = Date.now): unknown {
+export function parseWire(text: unknown, now: () => number = Date.now, maxDepth = MAX_JSON_DEPTH): unknown {
   if (text === undefined || text === null || text === '') return undefined;
+  if (typeof text === 'string' && jsonDepth(text, maxDepth) > maxDepth) {
+    throw new JsonBodyError(
+      `EJSON must not nest arrays or objects more than ${maxDepth} levels deep`,
+      'too-deep',
+    );
+  }
   const value: unknown = typeof text === 'string' ? EJSON.parse(text, { relaxed: true }) : text;
   return toPlain(value, now);
 }
@@ -54,7 +62,7 @@ export function stringifyStore(value: Record<string, Doc[]>): string {
 }
 
 export function parseStore(text: string): Record<string, Doc[]> {
-  const parsed = parseWire(text);
+  const parsed = parseWire(text, Date.now, Number.POSITIVE_INFINITY); // our own file: no request rule
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error('data file must hold an object of collections');
   }

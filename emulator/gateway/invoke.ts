@@ -41,7 +41,12 @@ export function invokeFunction(fn: CloudFunctionModule, data: object, caller: Ca
   // another appid it is set only for the synchronous entry and then put back.
   const configuredAppid = process.env.WX_APPID;
   const appid = caller.appid ?? configuredAppid;
-  const event = overTheWire(data) as Record<string, unknown>;
+  let event: Record<string, unknown>;
+  try {
+    event = overTheWire(data) as Record<string, unknown>; // a value too deep to serialise rejects, as the cloud refuses it
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
   // The cloud adds the (deprecated) userInfo to every event sent by wx.cloud.callFunction.
   event.userInfo = { appId: appid, openId: caller.openid };
   const context = {

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJsonText, readBody } from '../json-body';
 import { type Caller, type CloudFunctionModule, invokeFunction } from './invoke';
 
 export interface GatewayOptions {
@@ -35,9 +36,12 @@ class BadRequest extends Error {}
 function parseCall(text: string): { caller: Caller; data: object } {
   let body: unknown;
   try {
-    body = JSON.parse(text || '{}');
-  } catch {
-    throw new BadRequest('body must be JSON: { "openid": "...", "data": { ... } }');
+    body = parseJsonText(text || '{}');
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new BadRequest(
+      message.endsWith('must be JSON') ? 'body must be JSON: { "openid": "...", "data": { ... } }' : message,
+    );
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new BadRequest('body must be a JSON object');
@@ -63,8 +67,9 @@ function parseCall(text: string): { caller: Caller; data: object } {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
+      const text = JSON.stringify(body); // before the head, so a failure here can still be answered
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...CORS });
-      res.end(JSON.stringify(body));
+      res.end(text);
     };
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (req.method === 'OPTIONS') {
@@ -82,43 +87,45 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (req.method !== 'POST') return send(405, { errMsg: `POST /functions/${match[1]}` });
     const name = decodeURIComponent(match[1]!);
 
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return send(413, { errMsg: `body larger than ${MAX_BODY_BYTES} bytes` });
-      if (!options.names().includes(name)) {
-        return send(404, {
-          errMsg: `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}`,
-        });
-      }
-      let call: { caller: Caller; data: object };
-      try {
-        call = parseCall(Buffer.concat(chunks).toString('utf8'));
-      } catch (err) {
-        return send(400, { errMsg: `cloud.callFunction:fail ${(err as Error).message}` });
-      }
-      let fn: CloudFunctionModule;
-      try {
-        fn = options.load(name);
-      } catch (err) {
-        return send(500, {
-          errMsg: `cloud.callFunction:fail cannot load ${name}: ${(err as Error).message}`,
-        });
-      }
-      invokeFunction(fn, call.data, call.caller).then(
-        (result) => send(200, { result, errMsg: 'cloud.callFunction:ok' }),
-        // What the mini program sees when a function throws (CloudBase's -504002).
-        (err: unknown) =>
+    readBody(req, MAX_BODY_BYTES)
+      .then(async (read) => {
+        if (!read.ok)
+          return send(413, { errMsg: `cloud.callFunction:fail body larger than ${MAX_BODY_BYTES} bytes` });
+        if (!options.names().includes(name)) {
+          return send(404, {
+            errMsg: `cloud.callFunction:fail -501000 FunctionName parameter could not be found: ${name}`,
+          });
+        }
+        let call: { caller: Caller; data: object };
+        try {
+          call = parseCall(read.text);
+        } catch (err) {
+          return send(400, { errMsg: `cloud.callFunction:fail ${(err as Error).message}` });
+        }
+        let fn: CloudFunctionModule;
+        try {
+          fn = options.load(name);
+        } catch (err) {
+          return send(500, {
+            errMsg: `cloud.callFunction:fail cannot load ${name}: ${(err as Error).message}`,
+          });
+        }
+        try {
+          const result = await invokeFunction(fn, call.data, call.caller);
+          send(200, { result, errMsg: 'cloud.callFunction:ok' });
+        } catch (err) {
+          // What the mini program sees when a function throws (CloudBase's -504002).
           send(500, {
             errCode: -504002,
             errMsg: `cloud.callFunction:fail -504002 functions execute fail. ${err instanceof Error ? err.message : String(err)}`,
-          }),
-      );
-    });
+          });
+        }
+      })
+      // Last resort (e.g. an answer that cannot be serialised): answer 500, never crash the gateway.
+      .catch((err: unknown) => {
+        if (!res.headersSent) send(500, { errMsg: `cloud.callFunction:fail ${String(err)}` });
+        else res.destroy();
+      });
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {

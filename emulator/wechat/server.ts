@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { JsonBodyError, MAX_JSON_DEPTH, jsonDepth, parseJsonText, readBody } from '../json-body';
 import { CallLog } from './call-log';
 import { ControlError } from './control-input';
 import { handleControl } from './control';
@@ -39,22 +40,6 @@ export interface Runtime {
   calls: CallLog;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: unknown, contentType = JSON_TYPE): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
@@ -74,9 +59,11 @@ function parseJsonObject(raw: string): WxBody {
   if (raw.trim() === '') throw new WxError(44002);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new WxError(47001, 'body is not JSON');
+    parsed = parseJsonText(raw);
+  } catch (error) {
+    const reason =
+      error instanceof JsonBodyError && error.reason === 'too-deep' ? error.message : 'body is not JSON';
+    throw new WxError(47001, reason);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new WxError(47001, 'body must be a JSON object');
@@ -115,6 +102,9 @@ function answerWechat(
 
 function bodyForLog(raw: string): unknown {
   if (raw === '') return undefined;
+  // Too deep to redact and list later: logged as (truncated) text, like a body that is not JSON.
+  if (jsonDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    return raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw;
   try {
     return JSON.parse(raw);
   } catch {
@@ -149,22 +139,25 @@ async function handle(runtime: Runtime, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', 'http://stand-in');
   const method = req.method ?? 'GET';
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-  let raw: string;
-  try {
-    raw = await readBody(req);
-  } catch {
-    if (!res.headersSent) send(res, 413, { error: 'body too large' });
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    send(res, 413, {
+      errcode: -1,
+      errmsg: `body larger than ${MAX_BODY_BYTES} bytes`,
+      error: 'body too large',
+    });
     return;
   }
+  const raw = read.text;
 
   if (path === '/__control' || path.startsWith('/__control/')) {
     try {
       let body: unknown;
       if (raw.trim() !== '') {
         try {
-          body = JSON.parse(raw);
-        } catch {
-          throw new ControlError(400, 'body: must be JSON');
+          body = parseJsonText(raw);
+        } catch (error) {
+          throw new ControlError(400, `body: ${(error as Error).message.replace(/^body /, '')}`);
         }
       }
       send(res, 200, handleControl({ ...runtime, method, path, query: url.searchParams, body }));
