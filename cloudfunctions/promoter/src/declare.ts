@@ -5,31 +5,28 @@
  *   field, message) and the good rows are still sent. Only a malformed request (not an array, more
  *   than LIMITS.declare.maxRows rows) fails the whole call, in the action's schema.
  * - Rows go 10 to an addpromoter call (25 rows → 10, 10, 5).
- * - Per-row failures from fail_list map to our codes; 103003 (already exists) is looked up with
- *   getpromoter: the same role, store and declared → counted as already declared; a declaration we
+ * - Per-row failures from fail_list map to our codes; 103003 (already exists) is looked up in WeChat
+ *   (DuplicateLookup: one walk of getpromoter's 2000-row pages when that costs fewer calls than the
+ *   duplicates expected, otherwise one getpromoter per row, 5 at a time): the same role, store and
+ *   declared → counted as already declared; a declaration we
  *   cancelled earlier → declared again with this row (updatepromoter decl_status 1 with its role, store
  *   and fields: a person who left and comes back through an invite just gets approved); declared
  *   elsewhere → CONFLICT saying where.
  * - A batch that fails as a whole (after the client's retries) fails only its own rows; the other
  *   batches still go, so nothing a user entered is lost.
+ * - `onBatch` runs after each batch (the caller records audit and staleness per batch), so a call cut
+ *   off by the function's timeout leaves a record of every batch WeChat accepted.
  */
 import * as v from 'valibot';
 import type { ErrorCode } from '../../../typings/contract/common';
 import type { DeclareRow, RowFailure } from '../../../typings/contract/promoter';
-import { FIELD_LABELS, LIMITS, PATTERNS } from '../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS } from '../../../miniprogram/shared/field-rules';
 import { canAccessStore } from '../../_shared/access';
+import { mapLimit } from '../../_shared/concurrency';
 import { AppError, toCloudError } from '../../_shared/errors';
+import { log } from '../../_shared/log';
 import type { Caller } from '../../_shared/staff';
-import {
-  bytes,
-  openid,
-  params,
-  parseParams,
-  patterned,
-  roleId,
-  storeId,
-  unionid,
-} from '../../_shared/validation';
+import { bytes, openid, params, parseParams, roleId, storeId, unionid } from '../../_shared/validation';
 import {
   type AddPromoterFailure,
   type AddPromoterRow,
@@ -38,20 +35,11 @@ import {
   type WechatPromoter,
 } from '../../_shared/wechat/promoter-api';
 import { knownStores, roleMap } from './lookups';
+import { phone } from './params';
 import { COLLECTIONS, countWhere } from './store';
 
-const PHONE_RULE = '只能是数字，可带 + 号、空格或连字符';
-
-export const phone = patterned(LIMITS.promoter.phoneBytes, FIELD_LABELS.phone, PATTERNS.phone, PHONE_RULE);
-
-/** A phone number, or '' to clear it (promoter.update). */
-export const phoneOrEmpty = v.pipe(
-  bytes(LIMITS.promoter.phoneBytes, FIELD_LABELS.phone, { allowEmpty: true }),
-  v.check(
-    (value: string) => value === '' || PATTERNS.phone.test(value),
-    `${FIELD_LABELS.phone}格式不正确：${PHONE_RULE}`,
-  ),
-);
+/** Concurrent getpromoter / updatepromoter calls while resolving one batch's duplicates. */
+const DUPLICATE_CONCURRENCY = 5;
 
 const rowSchema = params({
   openid: v.optional(openid),
@@ -218,12 +206,13 @@ function describeDeclaration(p: WechatPromoter): string {
   return `${store}、角色 ${p.roleId}${state}`;
 }
 
-/** A fail_list entry → this row's outcome (103003 needs a getpromoter lookup). */
+/** A fail_list entry → this row's outcome (`existing`: WeChat's row for a 103003). */
 async function outcomeOfFailure(
   api: PromoterApi,
   v: ValidRow,
   fail: AddPromoterFailure,
   fieldPrefix: string,
+  existing: WechatPromoter | undefined,
 ): Promise<RowOutcome> {
   const at = (field: string) => `${fieldPrefix}[${v.index}].${field}`;
   const idField = at(v.row.openid !== undefined ? 'openid' : 'unionid');
@@ -236,8 +225,6 @@ async function outcomeOfFailure(
   });
   switch (errcode) {
     case ERRCODE_DUPLICATE: {
-      const { promoters } = await api.getPromoterPage({ openid: v.identity });
-      const existing = promoters[0];
       const same =
         existing !== undefined &&
         existing.declStatus === 1 &&
@@ -295,43 +282,135 @@ async function outcomeOfFailure(
   }
 }
 
-/** Sends valid rows, 10 per addpromoter call; one outcome per row, in input order. */
+/**
+ * WeChat's rows of the identities addpromoter answered 103003 for. One getpromoter per identity costs a
+ * call each (200 re-declared rows at 300 ms: 60 s sequentially, past the function's timeout); a walk of
+ * every page costs ceil(promoters / 2000) calls once for the whole request. The walk is taken as soon
+ * as it is cheaper than the duplicates the rest of the request is expected to bring (this batch's share
+ * of duplicates times the rows still to send); otherwise the rows are looked up 5 at a time. A row the
+ * walk did not see (declared since, or sent by unionid) is looked up on its own.
+ */
+class DuplicateLookup {
+  private walked: Map<string, WechatPromoter> | undefined;
+
+  constructor(private readonly api: PromoterApi) {}
+
+  /** getpromoter pages of a full walk, from the mirror's count (unknown → Infinity: no walk). */
+  private async walkCost(): Promise<number> {
+    try {
+      const mirrored = await countWhere(COLLECTIONS.promoters, {});
+      return Math.max(1, Math.ceil(mirrored / LIMITS.promoter.pageSize));
+    } catch (err) {
+      log.warn('duplicate_walk_cost_unknown', { error: err });
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+
+  async find(
+    identities: string[],
+    rowsAhead: number,
+    batchSize: number,
+  ): Promise<Map<string, WechatPromoter>> {
+    const found = new Map<string, WechatPromoter>();
+    if (identities.length === 0) return found;
+    if (!this.walked) {
+      const expected = Math.ceil((identities.length / batchSize) * rowsAhead);
+      if (expected > 1 && (await this.walkCost()) < expected) {
+        const { promoters } = await this.api.getAllPromoters({});
+        this.walked = new Map(promoters.map((p) => [p.openid, p]));
+      }
+    }
+    const rest: string[] = [];
+    for (const identity of identities) {
+      const row = this.walked?.get(identity);
+      if (row) found.set(identity, row);
+      else rest.push(identity);
+    }
+    await mapLimit(rest, DUPLICATE_CONCURRENCY, async (identity) => {
+      const { promoters } = await this.api.getPromoterPage({ openid: identity });
+      if (promoters[0]) found.set(identity, promoters[0]);
+    });
+    return found;
+  }
+}
+
+/** One batch's outcomes from addpromoter's fail_list (duplicates looked up together). */
+async function batchOutcomes(
+  api: PromoterApi,
+  batch: ValidRow[],
+  failures: AddPromoterFailure[],
+  fieldPrefix: string,
+  duplicates: DuplicateLookup,
+  rowsAhead: number,
+): Promise<RowOutcome[]> {
+  const byIdentity = new Map(failures.map((f) => [f.openid, f]));
+  const dupIds = batch.filter((v) => byIdentity.get(v.identity)?.errcode === ERRCODE_DUPLICATE);
+  let existing = new Map<string, WechatPromoter>();
+  try {
+    existing = await duplicates.find(
+      dupIds.map((v) => v.identity),
+      rowsAhead,
+      batch.length,
+    );
+  } catch (err) {
+    // The lookup itself failed: those rows fail with its error; nothing was changed for them.
+    const cloud = toCloudError(err);
+    const failedIds = new Set(dupIds.map((v) => v.identity));
+    return mapLimit(batch, DUPLICATE_CONCURRENCY, async (v): Promise<RowOutcome> => {
+      const fail = byIdentity.get(v.identity);
+      if (!fail) return { index: v.index, declared: true, already: false, row: v.row, identity: v.identity };
+      if (failedIds.has(v.identity)) {
+        return {
+          index: v.index,
+          declared: false,
+          failure: failure(v.index, cloud.code, `该用户已存在，但查询其声明信息失败：${cloud.message}`),
+        };
+      }
+      return outcomeOfFailure(api, v, fail, fieldPrefix, undefined);
+    });
+  }
+  return mapLimit(batch, DUPLICATE_CONCURRENCY, async (v): Promise<RowOutcome> => {
+    const fail = byIdentity.get(v.identity);
+    if (!fail) return { index: v.index, declared: true, already: false, row: v.row, identity: v.identity };
+    return outcomeOfFailure(api, v, fail, fieldPrefix, existing.get(v.identity));
+  });
+}
+
+/**
+ * Sends valid rows, 10 per addpromoter call; one outcome per row, in input order. `onBatch` gets each
+ * batch's outcomes as soon as that batch is settled.
+ */
 export async function sendRows(
   api: PromoterApi,
   rows: ValidRow[],
   fieldPrefix = 'promoters',
+  onBatch?: (outcomes: RowOutcome[]) => Promise<void>,
 ): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   const perCall = LIMITS.promoter.perAddCall;
+  const duplicates = new DuplicateLookup(api);
   for (let i = 0; i < rows.length; i += perCall) {
     const batch = rows.slice(i, i + perCall);
-    let failures: AddPromoterFailure[];
+    let settled: RowOutcome[];
     try {
-      ({ failures } = await api.addPromoters(batch.map(toWechatRow)));
+      const { failures } = await api.addPromoters(batch.map(toWechatRow));
+      settled = await batchOutcomes(api, batch, failures, fieldPrefix, duplicates, rows.length - i);
     } catch (err) {
       // The whole call failed: only this batch's rows fail, with the error as WeChat/the client gave it.
       const cloud = toCloudError(err);
-      for (const v of batch) {
-        outcomes.push({
-          index: v.index,
-          declared: false,
-          failure: failure(
-            v.index,
-            cloud.code,
-            cloud.message,
-            cloud.errcode === undefined ? {} : { errcode: cloud.errcode },
-          ),
-        });
-      }
-      continue;
+      settled = batch.map((v) => ({
+        index: v.index,
+        declared: false,
+        failure: failure(
+          v.index,
+          cloud.code,
+          cloud.message,
+          cloud.errcode === undefined ? {} : { errcode: cloud.errcode },
+        ),
+      }));
     }
-    const byIdentity = new Map(failures.map((f) => [f.openid, f]));
-    for (const v of batch) {
-      const fail = byIdentity.get(v.identity);
-      if (!fail)
-        outcomes.push({ index: v.index, declared: true, already: false, row: v.row, identity: v.identity });
-      else outcomes.push(await outcomeOfFailure(api, v, fail, fieldPrefix));
-    }
+    outcomes.push(...settled);
+    if (onBatch) await onBatch(settled);
   }
   return outcomes.sort((a, b) => a.index - b.index);
 }

@@ -5,6 +5,7 @@
  */
 import { createHandler } from '../../_shared/handler';
 import { inviteActions } from './actions/invites';
+import { joinRequestActions } from './actions/join-requests';
 import { meActions } from './actions/me';
 import { messageActions } from './actions/messages';
 import { promoterActions } from './actions/promoters';
@@ -16,6 +17,7 @@ export const main = createHandler('promoter', {
   ...roleActions,
   ...promoterActions,
   ...inviteActions,
+  ...joinRequestActions,
   ...promotionActions,
   ...messageActions,
 });

@@ -10,7 +10,7 @@ import { noParams } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { allStoreIds } from '../lookups';
 import { docToPromoter, findPromoterByOpenid, refreshByOpenid } from '../read-model';
-import { latestJoinRequest } from './invites';
+import { latestJoinRequest } from '../join-records';
 
 /** WeChat's promoter authentication mini program (wechat-api.md §1.4 A). */
 export const BIND_APP_ID = 'wx97537671f13cd770';

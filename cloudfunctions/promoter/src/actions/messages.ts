@@ -41,7 +41,7 @@ import {
 import { pagedQuery } from '../paging';
 import { type PromoterDoc, ensureFresh } from '../read-model';
 import { COLLECTIONS, type Stored, cmd, countWhere, findAll, getDoc, randomId } from '../store';
-import { promoterId } from './promoters';
+import { promoterId } from '../params';
 
 const SINGLE_SEND_CONCURRENCY = 5;
 /** Our own cap on an explicit id list (one sendmsg carries them all). */

@@ -2,18 +2,24 @@
  * promoter.declare / list / get / update / cancel / redeclare / sync.
  * Reads go through the read model (read-model.ts); writes call WeChat first, then change the mirror
  * document and write the audit record in one transaction.
+ *
+ * Writes to one promoter hold its lease (`promoter:<id>`, _shared/lease.ts) from reading the mirror to
+ * recording the change, so ten taps on 取消声明 at once make one updatepromoter call, one audit record
+ * and one history entry; the other nine wait for the lease, find the change made and answer it as
+ * their success. A change that changes nothing (cancel of a cancelled promoter, an update to the values
+ * already held) answers the promoter without calling WeChat.
  */
 import * as v from 'valibot';
 import type { DeclareResult, Promoter, PromoterDetail } from '../../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { PROMOTER_STATUSES, statusFilter } from '../../../../miniprogram/shared/promoter-status';
-import { canAccessStore, visibleStoreIds } from '../../../_shared/access';
+import { canAccessStore } from '../../../_shared/access';
 import { AppError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
+import { withLease } from '../../../_shared/lease';
 import { log } from '../../../_shared/log';
 import {
   bytes,
-  integer,
   list,
   noParams,
   oneOf,
@@ -23,50 +29,31 @@ import {
   storeId,
 } from '../../../_shared/validation';
 import { type PromoterApi, type PromoterChange, promoterApi } from '../../../_shared/wechat/promoter-api';
-import { declaredCount, phoneOrEmpty, sendRows, validateRows } from '../declare';
+import { type RowOutcome, declaredCount, sendRows, validateRows } from '../declare';
 import { requireRole, requireStore } from '../lookups';
 import { readHistory } from '../history';
 import { pagedQuery } from '../paging';
+import { phoneOrEmpty, promoterId, unixTime } from '../params';
+import { NOT_YOUR_PROMOTER, loadPromoter, storeScope, visiblePromoter } from '../promoter-access';
 import {
   type PromoterDoc,
   applyChange,
   docToPromoter,
   ensureFresh,
   fullSync,
-  getPromoterDoc,
   markStale,
   storeWechatRow,
 } from '../read-model';
-import { COLLECTIONS, type Stored, type Where, cmd, containsText } from '../store';
+import { COLLECTIONS, type Stored, cmd, containsText } from '../store';
 
-export const promoterId = bytes(64, '推广员 id');
-const unixTime = (label: string) => integer(label, 0, 4_294_967_295);
-
-/** The promoter from the mirror (made fresh first), if the caller may see its store. */
-export async function loadPromoter(
-  api: PromoterApi,
-  ctx: ActionContext,
-  id: string,
-): Promise<Stored<PromoterDoc>> {
-  await ensureFresh(api, ctx.now());
-  const doc = await getPromoterDoc(id);
-  if (!doc) throw new AppError('NOT_FOUND', `推广员 ${id} 不存在（id）`, { field: 'id' });
-  if (!canAccessStore(ctx.caller, doc.storeId)) {
-    throw new AppError('FORBIDDEN', '该推广员不属于你负责的门店，不能查看或修改', { field: 'id' });
+/** The audit record of one addpromoter batch: only rows that changed something in WeChat. */
+function declaredRecord(outcomes: RowOutcome[]) {
+  const declared = [];
+  for (const o of outcomes) {
+    if (!o.declared || o.already) continue;
+    declared.push({ index: o.index, ...o.row, ...(o.redeclaredId ? { redeclaredId: o.redeclaredId } : {}) });
   }
-  return doc;
-}
-
-/** Where-clause limiting promoters to the caller's stores (nothing for admins). */
-export function storeScope(ctx: ActionContext, storeIdParam?: string, field = 'storeId'): Where {
-  if (storeIdParam !== undefined) {
-    if (!canAccessStore(ctx.caller, storeIdParam)) {
-      throw new AppError('FORBIDDEN', `你不是门店 ${storeIdParam} 的店长，不能查看该门店的数据`, { field });
-    }
-    return { storeId: storeIdParam };
-  }
-  const visible = visibleStoreIds(ctx.caller);
-  return visible === undefined ? {} : { storeId: cmd().in(visible) };
+  return declared;
 }
 
 const declare = defineAction({
@@ -76,25 +63,18 @@ const declare = defineAction({
   async run({ promoters }, ctx): Promise<DeclareResult> {
     const api = promoterApi();
     const { valid, failed } = await validateRows(api, ctx.caller, promoters);
-    const outcomes = valid.length > 0 ? await sendRows(api, valid) : [];
+    // Recorded per addpromoter batch: a call cut off mid-way leaves the truth about what went through.
+    // Rows WeChat already held as asked (a repeat) change nothing and are not audited again.
+    const recordBatch = async (batch: RowOutcome[]) => {
+      const declared = declaredRecord(batch);
+      if (declared.length === 0) return;
+      await markStale();
+      await ctx.audit({ target: 'promoters', before: null, after: { declared } });
+    };
+    const outcomes = valid.length > 0 ? await sendRows(api, valid, 'promoters', recordBatch) : [];
     const declared = outcomes.filter((o) => o.declared);
     for (const o of outcomes) if (!o.declared) failed.push(o.failure);
     failed.sort((a, b) => a.index - b.index);
-    if (declared.length > 0) {
-      await markStale();
-      await ctx.audit({
-        target: 'promoters',
-        before: null,
-        after: {
-          declared: declared.map((o) => ({
-            index: o.index,
-            ...o.row,
-            alreadyDeclared: o.already,
-            ...(o.redeclaredId ? { redeclaredId: o.redeclaredId } : {}),
-          })),
-        },
-      });
-    }
     return {
       declaredCount: declared.length,
       alreadyDeclaredCount: declared.filter((o) => o.already).length,
@@ -171,7 +151,7 @@ const getPromoter = defineAction({
       log.warn('promoter_refresh_failed', { id, error: err });
     }
     if (!canAccessStore(ctx.caller, fresh.storeId)) {
-      throw new AppError('FORBIDDEN', '该推广员不属于你负责的门店，不能查看或修改', { field: 'id' });
+      throw new AppError('FORBIDDEN', NOT_YOUR_PROMOTER, { field: 'id' });
     }
     return { ...docToPromoter(fresh), history: await readHistory(fresh._id) };
   },
@@ -179,6 +159,28 @@ const getPromoter = defineAction({
 
 type EditableField = 'roleId' | 'storeId' | 'extraInfo' | 'name' | 'phone';
 const EDITABLE: EditableField[] = ['roleId', 'storeId', 'extraInfo', 'name', 'phone'];
+
+/**
+ * Holds the promoter's lease, reads the mirror again and applies `decide(current)`: the change still to
+ * make (then writePromoter), or null when nothing is left to change (the promoter is answered as is).
+ */
+async function changePromoter(
+  api: PromoterApi,
+  ctx: ActionContext,
+  id: string,
+  decide: (current: Stored<PromoterDoc>) => Promise<PromoterChange | null>,
+): Promise<Promoter> {
+  await loadPromoter(api, ctx, id);
+  return withLease(
+    `promoter:${id}`,
+    { action: ctx.action, by: ctx.caller.openid, busyMessage: '有人正在修改该推广员，请稍后刷新查看' },
+    async () => {
+      const current = await visiblePromoter(ctx, id);
+      const change = await decide(current);
+      return change ? writePromoter(api, ctx, current, change) : docToPromoter(current);
+    },
+  );
+}
 
 /** Calls updatepromoter, then writes the mirror and the audit record together. */
 async function writePromoter(
@@ -224,17 +226,22 @@ const updatePromoter = defineAction({
       });
     }
     const api = promoterApi();
-    const before = await loadPromoter(api, ctx, p.id);
-    if (change.storeId !== undefined && change.storeId !== before.storeId) {
-      if (!canAccessStore(ctx.caller, change.storeId)) {
-        throw new AppError('FORBIDDEN', `你不是门店 ${change.storeId} 的店长，不能把推广员调到该门店`, {
-          field: 'storeId',
-        });
+    return changePromoter(api, ctx, p.id, async (before) => {
+      const changed = Object.fromEntries(
+        Object.entries(change).filter(([key, value]) => before[key as EditableField] !== value),
+      ) as PromoterChange;
+      if (Object.keys(changed).length === 0) return null;
+      if (changed.storeId !== undefined) {
+        if (!canAccessStore(ctx.caller, changed.storeId)) {
+          throw new AppError('FORBIDDEN', `你不是门店 ${changed.storeId} 的店长，不能把推广员调到该门店`, {
+            field: 'storeId',
+          });
+        }
+        await requireStore(changed.storeId);
       }
-      await requireStore(change.storeId);
-    }
-    if (change.roleId !== undefined && change.roleId !== before.roleId) await requireRole(api, change.roleId);
-    return writePromoter(api, ctx, before, change);
+      if (changed.roleId !== undefined) await requireRole(api, changed.roleId);
+      return changed;
+    });
   },
 });
 
@@ -242,10 +249,10 @@ const cancelPromoter = defineAction({
   access: 'staff',
   schema: params({ id: promoterId }),
   async run({ id }, ctx) {
-    const api = promoterApi();
-    const before = await loadPromoter(api, ctx, id);
-    if (before.declStatus === 2) throw new AppError('CONFLICT', '该推广员已取消声明', { field: 'id' });
-    return writePromoter(api, ctx, before, { declStatus: 2 });
+    // A cancelled promoter asked again is the success it already is.
+    return changePromoter(promoterApi(), ctx, id, async (before) =>
+      before.declStatus === 2 ? null : { declStatus: 2 },
+    );
   },
 });
 
@@ -253,17 +260,15 @@ const redeclarePromoter = defineAction({
   access: 'staff',
   schema: params({ id: promoterId }),
   async run({ id }, ctx) {
-    const api = promoterApi();
-    const before = await loadPromoter(api, ctx, id);
-    if (before.declStatus === 1) {
-      throw new AppError('CONFLICT', '该推广员已是声明状态，无需重新声明', { field: 'id' });
-    }
-    if ((await declaredCount()) >= LIMITS.promoter.maxDeclared) {
-      throw new AppError('QUOTA_EXCEEDED', `已声明的推广员已达 ${LIMITS.promoter.maxDeclared} 人的上限`, {
-        field: 'id',
-      });
-    }
-    return writePromoter(api, ctx, before, { declStatus: 1 });
+    return changePromoter(promoterApi(), ctx, id, async (before) => {
+      if (before.declStatus === 1) return null;
+      if ((await declaredCount()) >= LIMITS.promoter.maxDeclared) {
+        throw new AppError('QUOTA_EXCEEDED', `已声明的推广员已达 ${LIMITS.promoter.maxDeclared} 人的上限`, {
+          field: 'id',
+        });
+      }
+      return { declStatus: 1 };
+    });
   },
 });
 

@@ -27,7 +27,8 @@ import {
 } from '../../../_shared/wechat/promoter-api';
 import { type PromoterDoc, ensureFresh } from '../read-model';
 import { COLLECTIONS, cmd, countWhere, findAll } from '../store';
-import { loadPromoter, promoterId, storeScope } from './promoters';
+import { promoterId } from '../params';
+import { loadPromoter, storeScope } from '../promoter-access';
 
 const DAY_S = 86_400;
 const unixTime = (label: string) => integer(label, 0, 4_294_967_295);
