@@ -110,9 +110,10 @@ test('103003 with the same role and store counts as already declared; a differen
     errcode: 103003,
   });
   expect(result.failed[0].message).toContain(`门店 ${SH}`);
-  // the lookup is a getpromoter by openid
+  // two duplicates among 2 promoters: one walk of getpromoter's first page costs less than a call per row
   const lookups = await control(env.stack).calls('/promoter/getpromoter');
-  expect(lookups.some((c) => (c.body as { openid?: string }).openid === oid('Dup-1'))).toBe(true);
+  expect(lookups).toHaveLength(1);
+  expect((lookups[0].body as { openid?: string }).openid).toBeUndefined();
 });
 
 test('a cancelled promoter declared again is declared again, with the new row (store, role, fields)', async () => {
