@@ -293,12 +293,15 @@ async function outcomeOfFailure(
 class DuplicateLookup {
   private walked: Map<string, WechatPromoter> | undefined;
 
-  constructor(private readonly api: PromoterApi) {}
+  constructor(
+    private readonly api: PromoterApi,
+    private readonly promoterCount: () => Promise<number>,
+  ) {}
 
-  /** getpromoter pages of a full walk, from the mirror's count (unknown → Infinity: no walk). */
+  /** getpromoter pages of a full walk, from the promoter count (unknown → Infinity: no walk). */
   private async walkCost(): Promise<number> {
     try {
-      const mirrored = await countWhere(COLLECTIONS.promoters, {});
+      const mirrored = await this.promoterCount();
       return Math.max(1, Math.ceil(mirrored / LIMITS.promoter.pageSize));
     } catch (err) {
       log.warn('duplicate_walk_cost_unknown', { error: err });
@@ -385,10 +388,12 @@ export async function sendRows(
   rows: ValidRow[],
   fieldPrefix = 'promoters',
   onBatch?: (outcomes: RowOutcome[]) => Promise<void>,
+  /** How many promoters WeChat holds, to price a walk; the mirror's count unless given. */
+  promoterCount: () => Promise<number> = () => countWhere(COLLECTIONS.promoters, {}),
 ): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   const perCall = LIMITS.promoter.perAddCall;
-  const duplicates = new DuplicateLookup(api);
+  const duplicates = new DuplicateLookup(api, promoterCount);
   for (let i = 0; i < rows.length; i += perCall) {
     const batch = rows.slice(i, i + perCall);
     let settled: RowOutcome[];
