@@ -137,3 +137,13 @@ export const DEMO_OA_USERS = [
 
 /** Someone who is not staff and not yet a promoter: opens an invite in the demo. */
 export const DEMO_GUEST = { openid: demoId('Demo-guest'), name: '周游' } as const;
+
+/**
+ * The subscription message template the demo merchant picked for "approved / please authorize"
+ * (WX_TEMPLATE_AUTHORIZE when unset). Its keywords are the ones docs/wechat-api.md asks a merchant's
+ * template to have: phrase1 进度, thing2 温馨提示, thing3 门店.
+ */
+export const DEMO_AUTHORIZE_TEMPLATE = {
+  id: 'demo-authorize-tmpl-5f3a1c2b4d6e8f01aZ',
+  keywords: { phrase1: 'phrase', thing2: 'thing', thing3: 'thing' },
+} as const;

@@ -23,6 +23,7 @@ import type { Faults } from './faults';
 import { applySeed } from './seed';
 import type { AuthStatus, DeclStatus, MpUser, OaUser, OrderRow, Promoter, RelationRow } from './state';
 import { derivedUnionid, WECHAT_LIMITS } from './state';
+import { PHONE_CODE_TTL_SECONDS } from './subscribe-message';
 import type { World } from './world';
 
 export interface ControlContext {
@@ -402,6 +403,43 @@ function messageFailures(ctx: ControlContext): unknown {
   return message.failures;
 }
 
+/**
+ * A person tapping 允许 in wx.requestSubscribeMessage: `accept` more messages of `templateId` to
+ * `openid` (default 1). GET lists the messages sent (`?openid=` narrows them) and what is left.
+ */
+function subscriptions(ctx: ControlContext): unknown {
+  const { messaging } = ctx.world;
+  if (ctx.method === 'GET') {
+    const openid = ctx.query.get('openid');
+    return {
+      sent: messaging.sent.filter((m) => !openid || m.touser === openid),
+      templates: [...messaging.templates.values()],
+    };
+  }
+  const input = body(ctx);
+  const openid = reqOpenid(input, 'openid', 'body');
+  const templateId = reqStr(input, 'templateId', 'body', 128);
+  if (!messaging.templates.has(templateId)) {
+    throw new ControlError(400, `templateId: ${templateId} is not a template of this mini program`);
+  }
+  const accept = optInt(input, 'accept', 'body', 1, 1000) ?? 1;
+  return { openid, templateId, acceptancesLeft: messaging.accept(openid, templateId, accept) };
+}
+
+/** A person allowing the getPhoneNumber button: a code for `phoneNumber` (digits), valid once for 5 minutes. */
+function phoneCodes(ctx: ControlContext): unknown {
+  const input = body(ctx);
+  const phoneNumber = reqStr(input, 'phoneNumber', 'body', 20);
+  if (!/^\d{5,15}$/.test(phoneNumber)) throw new ControlError(400, 'phoneNumber: must be 5 to 15 digits');
+  const countryCode = optStr(input, 'countryCode', 'body', 4) ?? '86';
+  if (!/^\d{1,4}$/.test(countryCode)) throw new ControlError(400, 'countryCode: must be 1 to 4 digits');
+  const { world } = ctx;
+  return {
+    code: world.messaging.issuePhoneCode(phoneNumber, countryCode, world.clock.now()),
+    expiresIn: PHONE_CODE_TTL_SECONDS,
+  };
+}
+
 const ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = {
   '/__control/apps': { GET: apps },
   '/__control/reset': { POST: reset },
@@ -419,6 +457,8 @@ const ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = {
   '/__control/calls': { GET: callsList, DELETE: callsClear },
   '/__control/calls/clear': { POST: callsClear },
   '/__control/state': { GET: state },
+  '/__control/subscriptions': { GET: subscriptions, POST: subscriptions },
+  '/__control/phone-codes': { POST: phoneCodes },
 };
 
 /** Runs a control call; the answer body for HTTP 200, or throws ControlError. */

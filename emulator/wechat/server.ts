@@ -16,6 +16,7 @@ import type { FaultRule } from './faults';
 import { dataRoutes } from './promoter-data';
 import { messageRoutes } from './promoter-messages';
 import { promoterRoutes } from './promoter';
+import { subscribeMessageRoutes } from './subscribe-message';
 import { tokenRoutes } from './tokens';
 import { unionRoutes } from './union';
 import { userInfoRoutes } from './user-info';
@@ -29,6 +30,7 @@ const ROUTES: Record<string, WxRoute> = {
   ...dataRoutes,
   ...userInfoRoutes,
   ...unionRoutes,
+  ...subscribeMessageRoutes,
 };
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -1,9 +1,10 @@
 /** Everything one running stand-in holds; `reset` swaps the data parts for fresh ones. */
 import type { AppCredentials } from '../demo-data';
-import { DEMO_OPEN_ACCOUNTS } from '../demo-data';
+import { DEMO_AUTHORIZE_TEMPLATE, DEMO_OPEN_ACCOUNTS } from '../demo-data';
 import { Clock } from './clock';
 import type { WxBody } from './errors';
 import { MiniProgramState, OfficialAccountState, WECHAT_LIMITS } from './state';
+import { MessagingState } from './subscribe-message';
 import { TokenStore } from './tokens';
 
 export interface EmulatorApps {
@@ -28,6 +29,8 @@ export class World {
    */
   knownOpenAccounts = new Set<string>(DEMO_OPEN_ACCOUNTS);
   limits: AdjustableLimits = defaultLimits();
+  /** Subscription message templates, acceptances and sent messages; getPhoneNumber codes. */
+  messaging = newMessaging();
 
   constructor(readonly apps: EmulatorApps) {}
 
@@ -41,6 +44,7 @@ export class World {
     this.oa = new OfficialAccountState();
     this.knownOpenAccounts = new Set<string>(DEMO_OPEN_ACCOUNTS);
     this.limits = defaultLimits();
+    this.messaging = newMessaging();
   }
 
   appKind(appid: string): 'mp' | 'oa' | undefined {
@@ -48,6 +52,16 @@ export class World {
     if (appid === this.apps.officialAccount.appid) return 'oa';
     return undefined;
   }
+}
+
+/** The demo merchant's template is always known; control adds more. */
+function newMessaging(): MessagingState {
+  const messaging = new MessagingState();
+  messaging.templates.set(DEMO_AUTHORIZE_TEMPLATE.id, {
+    id: DEMO_AUTHORIZE_TEMPLATE.id,
+    keywords: { ...DEMO_AUTHORIZE_TEMPLATE.keywords },
+  });
+  return messaging;
 }
 
 function defaultLimits(): AdjustableLimits {
