@@ -3,7 +3,7 @@
  * and the functions gateway, with process.env set the way CloudBase sets it for our functions.
  * Used by `npm start`, the cloud function tests (test/cloud/harness.ts) and the flow tests.
  */
-import { appsFromEnv, DEMO_STAFF } from './demo-data';
+import { appsFromEnv, DEMO_AUTHORIZE_TEMPLATE, DEMO_STAFF } from './demo-data';
 import { type CloudbaseEmulator, sdkEnv, startCloudbaseEmulator } from './cloudbase';
 import {
   type CloudFunctionModule,
@@ -114,6 +114,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       WX_OA_APPID: apps.officialAccount.appid,
       WX_OA_APPSECRET: apps.officialAccount.secret,
       ADMIN_OPENIDS: adminOpenids,
+      // The demo merchant's subscription template (outside WeChat: WX_TEMPLATE_AUTHORIZE, else none).
+      ...((process.env.WX_TEMPLATE_AUTHORIZE?.trim() || !outsideWechat) && {
+        WX_TEMPLATE_AUTHORIZE: process.env.WX_TEMPLATE_AUTHORIZE?.trim() || DEMO_AUTHORIZE_TEMPLATE.id,
+      }),
+      WX_MINIPROGRAM_STATE: process.env.WX_MINIPROGRAM_STATE?.trim() || 'developer',
     };
     setEnv(env);
 

@@ -80,3 +80,18 @@ export function adminOpenids(): string[] {
   }
   return openids;
 }
+
+/**
+ * WX_TEMPLATE_AUTHORIZE: the subscription message template for "approved / please authorize" (keywords
+ * phrase1, thing2, thing3: docs/wechat-api.md). Unset: no subscription messages; reminders go by share card.
+ */
+export function authorizeTemplateId(): string | undefined {
+  return process.env.WX_TEMPLATE_AUTHORIZE?.trim() || undefined;
+}
+
+/** WX_MINIPROGRAM_STATE: which version a subscription message opens (developer, trial, formal; default formal). */
+export function miniprogramState(): 'developer' | 'trial' | 'formal' {
+  const raw = process.env.WX_MINIPROGRAM_STATE?.trim() || 'formal';
+  if (raw === 'developer' || raw === 'trial' || raw === 'formal') return raw;
+  throw new AppError('CONFIG_ERROR', '环境变量 WX_MINIPROGRAM_STATE 只能是 developer、trial 或 formal');
+}

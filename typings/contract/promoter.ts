@@ -34,6 +34,56 @@ export interface Promoter {
   status: PromoterStatus;
   /** Last auth-status change (WeChat `update_time`). */
   updateTime: UnixSeconds;
+  /** Present once staff reminded them to authorize (promoter.remind). */
+  reminder?: ReminderState;
+}
+
+/** How often and when staff last reminded a promoter to authorize. */
+export interface ReminderState {
+  count: number;
+  lastRemindedAt: UnixSeconds;
+}
+
+/** How a reminder reached the person: a subscription message, or only the share card staff send. */
+export type ReminderDelivery = 'sent' | 'notSubscribed' | 'failed' | 'notConfigured';
+
+/** What promoter.remind did for one promoter. */
+export type RemindOutcome =
+  | 'reminded'
+  /** Reminded by someone within the last minute: not reminded again. */
+  | 'justReminded'
+  | 'alreadyBound'
+  | 'notDeclared'
+  | 'notFound'
+  | 'forbidden';
+
+export interface RemindRow {
+  id: string;
+  name: string;
+  outcome: RemindOutcome;
+  delivery?: ReminderDelivery;
+  /** Why, in the manager's words, when not reminded or the message did not go out. */
+  message?: string;
+  reminder?: ReminderState;
+}
+
+/** Exactly one of `ids` (1..50) or `waitingDays` (everyone still to authorize, declared that many days ago or more). */
+export interface RemindParams {
+  ids?: string[];
+  waitingDays?: number;
+  /** With waitingDays: only this store. */
+  storeId?: string;
+}
+
+export interface RemindResult {
+  rows: RemindRow[];
+  remindedCount: number;
+  /** Subscription messages WeChat accepted. */
+  deliveredCount: number;
+  /** The share card staff send the person: their own page, where the next step is. */
+  share: { title: string; path: string };
+  /** waitingDays only: more people are waiting than one call reminds; call again. */
+  more: boolean;
 }
 
 /** One status change of a promoter as the read model observed it (collection `promoter_history`). */
@@ -163,6 +213,8 @@ export interface MeStatus {
   joinRequest: JoinRequest | null;
   /** Present while the caller is declared but has not authorized (or revoked). */
   bind?: BindTarget;
+  /** The subscription template to ask for (wx.requestSubscribeMessage); absent when none is set up. */
+  authorizeTemplateId?: string;
 }
 
 export interface WhoAmI {
@@ -295,6 +347,10 @@ export interface PromotionOrder extends Relation {
 export interface PromoterActions {
   'me.whoami': { params: Record<string, never>; result: WhoAmI };
   'me.status': { params: Record<string, never>; result: MeStatus };
+  /** The caller accepted these templates in wx.requestSubscribeMessage (one message each). */
+  'me.subscribe': { params: { templateIds: string[] }; result: { accepted: number } };
+  /** The number behind the getPhoneNumber button's code. */
+  'me.phoneNumber': { params: { code: string }; result: { phone: string } };
 
   'role.list': { params: Record<string, never>; result: { items: Role[] } };
   'role.add': { params: { name: string; desc?: string }; result: Role };
@@ -306,6 +362,8 @@ export interface PromoterActions {
   'promoter.update': { params: PromoterUpdateParams; result: Promoter };
   'promoter.cancel': { params: { id: string }; result: Promoter };
   'promoter.redeclare': { params: { id: string }; result: Promoter };
+  /** 提醒授权: a subscription message where the person subscribed, recorded either way. */
+  'promoter.remind': { params: RemindParams; result: RemindResult };
   /** Re-reads every promoter from WeChat into the read model (admin). */
   'promoter.sync': {
     params: Record<string, never>;
@@ -317,9 +375,16 @@ export interface PromoterActions {
     result: { invite: Invite; material: InviteMaterial };
   };
   /** Anyone holding the token: what the join page shows. */
-  'invite.get': { params: { token: string }; result: Invite & { expired: boolean } };
+  'invite.get': {
+    params: { token: string };
+    result: Invite & { expired: boolean; authorizeTemplateId?: string };
+  };
 
-  'join.request': { params: { inviteToken: string; name: string; phone: string }; result: JoinRequest };
+  'join.request': {
+    /** `subscribedTemplateIds`: what the person accepted in wx.requestSubscribeMessage before sending. */
+    params: { inviteToken: string; name: string; phone: string; subscribedTemplateIds?: string[] };
+    result: JoinRequest;
+  };
   'join.list': {
     params: PageParams & { status?: JoinStatus; storeId?: string };
     result: Page<JoinRequest>;

@@ -10,12 +10,14 @@ import { meActions } from './actions/me';
 import { messageActions } from './actions/messages';
 import { promoterActions } from './actions/promoters';
 import { promotionActions } from './actions/promotion';
+import { reminderActions } from './actions/reminders';
 import { roleActions } from './actions/roles';
 
 export const main = createHandler('promoter', {
   ...meActions,
   ...roleActions,
   ...promoterActions,
+  ...reminderActions,
   ...inviteActions,
   ...joinRequestActions,
   ...promotionActions,

@@ -3,7 +3,7 @@
  */
 import * as v from 'valibot';
 import { FIELD_LABELS, LIMITS, PATTERNS } from '../../../miniprogram/shared/field-rules';
-import { bytes, integer, patterned } from '../../_shared/validation';
+import { bytes, integer, list, patterned } from '../../_shared/validation';
 
 export const promoterId = bytes(64, '推广员 id');
 
@@ -21,3 +21,6 @@ export const phoneOrEmpty = v.pipe(
     `${FIELD_LABELS.phone}格式不正确：${PHONE_RULE}`,
   ),
 );
+
+/** Template ids a person accepted in wx.requestSubscribeMessage (WeChat asks for at most 3 at once). */
+export const subscribedTemplateIds = list(bytes(128, '订阅消息模板'), '订阅消息模板', 1, 3);

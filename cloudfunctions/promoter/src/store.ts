@@ -14,6 +14,8 @@ export const COLLECTIONS = {
   joinRequestClaims: 'join_request_claims',
   messages: 'messages',
   stores: 'stores',
+  reminders: 'promoter_reminders',
+  subscriptions: 'subscriptions',
 } as const;
 
 /** A query condition as the SDK takes it (plain values or db.command expressions). */

@@ -44,8 +44,9 @@ type Outcome = 'ok' | 'F' | 'rowF' | string;
 
 function outcome(answer: CloudResponse<unknown>): Outcome {
   if (!answer.ok) return answer.error.code === 'FORBIDDEN' ? 'F' : answer.error.code;
-  const failed = (answer.data as { failed?: { code: string }[] }).failed;
+  const { failed, rows } = answer.data as { failed?: { code: string }[]; rows?: { outcome: string }[] };
   if (failed?.some((f) => f.code === 'FORBIDDEN')) return 'rowF';
+  if (rows?.some((r) => r.outcome === 'forbidden')) return 'rowF';
   return 'ok';
 }
 
@@ -72,6 +73,8 @@ const MATRIX: [string, (f: Fixture) => Record<string, unknown>, Outcome[]][] = [
   // redeclaring someone already declared is a repeat: it answers the promoter, WeChat untouched
   ['promoter.redeclare', (f) => ({ id: f.id }), ['ok', 'ok', 'F', 'F', 'F']],
   ['promoter.sync', () => ({}), ['ok', 'F', 'F', 'F', 'F']],
+  ['promoter.remind', (f) => ({ ids: [f.id] }), ['ok', 'ok', 'rowF', 'F', 'F']],
+  ['promoter.remind', () => ({ waitingDays: 0, storeId: SH }), ['ok', 'ok', 'F', 'F', 'F']],
   ['role.list', () => ({}), ['ok', 'ok', 'ok', 'F', 'F']],
   ['role.add', () => ({ name: '新角色' }), ['ok', 'F', 'F', 'F', 'F']],
   ['invite.create', () => ({ storeId: SH, roleId: 1 }), ['ok', 'ok', 'F', 'F', 'F']],
@@ -106,6 +109,7 @@ const MATRIX: [string, (f: Fixture) => Record<string, unknown>, Outcome[]][] = [
   ['stats.orders', (f) => ({ id: f.id }), ['ok', 'ok', 'F', 'F', 'F']],
   ['me.status', () => ({}), ['ok', 'ok', 'ok', 'ok', 'ok']],
   ['me.whoami', () => ({}), ['ok', 'ok', 'ok', 'ok', 'ok']],
+  ['me.subscribe', () => ({ templateIds: ['any-template'] }), ['ok', 'ok', 'ok', 'ok', 'ok']],
 ];
 
 /** Actions whose first success changes what the next caller sees: each caller gets a fresh world. */

@@ -101,6 +101,7 @@ export function control(stack: Stack) {
     clicks: (body: Record<string, unknown>) => c.raw('POST', '/__control/clicks', body),
     limits: (body: Record<string, unknown>) => c.raw('POST', '/__control/limits', body),
     mpUsers: (users: Array<Record<string, unknown>>) => c.raw('POST', '/__control/mp-users', { users }),
+    raw: (method: 'GET' | 'POST', path: string, body?: unknown) => c.raw(method, path, body),
   };
 }
 

@@ -46,6 +46,7 @@ describe('me', () => {
       openid: expect.any(String),
       promoter: null,
       joinRequest: null,
+      authorizeTemplateId: expect.any(String),
     });
   });
 });

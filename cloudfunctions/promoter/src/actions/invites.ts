@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { canAccessStore } from '../../../_shared/access';
+import { authorizeTemplateId } from '../../../_shared/config';
 import { AppError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
 import { params, roleId, storeId } from '../../../_shared/validation';
@@ -58,7 +59,12 @@ const getInvite = defineAction({
   schema: params({ token: inviteToken }),
   async run({ token }, ctx) {
     const doc = await requireInvite(token, 'token');
-    return { ...toInvite(doc), expired: ctx.now() >= doc.expiresAt };
+    const templateId = authorizeTemplateId();
+    return {
+      ...toInvite(doc),
+      expired: ctx.now() >= doc.expiresAt,
+      ...(templateId ? { authorizeTemplateId: templateId } : {}),
+    };
   },
 });
 

@@ -13,9 +13,10 @@ import { bytes, list, oneOf, pageParams, params, storeId } from '../../../_share
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { inviteToken, requireInvite } from '../invite-records';
 import { approveRequests, rejectRequests } from '../join-decisions';
+import { notifyApproved, recordAcceptances } from '../reminders';
 import { type JoinDoc, savePendingRequest, toJoinRequest } from '../join-records';
 import { pagedQuery } from '../paging';
-import { phone } from '../params';
+import { phone, subscribedTemplateIds } from '../params';
 import { ensureFresh, findPromoterByOpenid } from '../read-model';
 import { COLLECTIONS, cmd, findSome } from '../store';
 
@@ -25,6 +26,7 @@ const requestJoin = defineAction({
     inviteToken,
     name: bytes(LIMITS.join.nameBytes, FIELD_LABELS.name),
     phone,
+    subscribedTemplateIds: v.optional(subscribedTemplateIds),
   }),
   async run(p, ctx) {
     // The person asking is always the caller: an openid in params would let anyone sign up someone else.
@@ -56,7 +58,10 @@ const requestJoin = defineAction({
       { openid, status: 'pending' },
       { limit: 1 },
     );
-    return savePendingRequest(ctx, openid, fields, now, unclaimed?._id);
+    const saved = await savePendingRequest(ctx, openid, fields, now, unclaimed?._id);
+    // Only after the request is saved: an acceptance is one message, kept for the approval notice.
+    if (p.subscribedTemplateIds) await recordAcceptances(openid, p.subscribedTemplateIds, now);
+    return saved;
   },
 });
 
@@ -99,7 +104,11 @@ const joinIds = list(bytes(64, '申请 id'), '申请 id 列表', 1, LIMITS.batch
 const approveJoins = defineAction({
   access: 'staff',
   schema: params({ ids: joinIds }),
-  run: ({ ids }, ctx): Promise<BatchResult> => approveRequests(ctx, ids),
+  async run({ ids }, ctx): Promise<BatchResult> {
+    const result = await approveRequests(ctx, ids);
+    await notifyApproved(ctx, result.done);
+    return result;
+  },
 });
 
 const rejectJoins = defineAction({

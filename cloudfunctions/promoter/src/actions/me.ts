@@ -4,10 +4,14 @@
  */
 import type { CallerRole } from '../../../../typings/contract/common';
 import type { MeStatus, WhoAmI } from '../../../../typings/contract/promoter';
-import { miniProgramApp } from '../../../_shared/config';
+import { authorizeTemplateId, miniProgramApp } from '../../../_shared/config';
+import { AppError, WechatApiError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
-import { noParams } from '../../../_shared/validation';
+import { bytes, noParams, params } from '../../../_shared/validation';
+import { ERR_INVALID_CODE, getPhoneNumber } from '../../../_shared/wechat/phone-number-api';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
+import { subscribedTemplateIds } from '../params';
+import { recordAcceptances } from '../reminders';
 import { allStoreIds } from '../lookups';
 import { docToPromoter, findPromoterByOpenid, refreshByOpenid } from '../read-model';
 import { latestJoinRequest } from '../join-records';
@@ -34,6 +38,8 @@ const status = defineAction({
     if (promoter && promoter.declStatus === 1 && promoter.authStatus !== 1) {
       out.bind = { appId: BIND_APP_ID, path: bindPath(promoter.roleId) };
     }
+    const templateId = authorizeTemplateId();
+    if (templateId) out.authorizeTemplateId = templateId;
     return out;
   },
 });
@@ -61,7 +67,38 @@ const whoami = defineAction({
   },
 });
 
+const subscribe = defineAction({
+  access: 'anyone',
+  schema: params({ templateIds: subscribedTemplateIds }),
+  async run({ templateIds }, ctx) {
+    return { accepted: await recordAcceptances(ctx.caller.openid, templateIds, ctx.now()) };
+  },
+});
+
+/** The join page's 使用微信手机号: the code from bindgetphonenumber, turned into the number once. */
+const phoneNumber = defineAction({
+  access: 'anyone',
+  schema: params({ code: bytes(128, '手机号授权码') }),
+  async run({ code }) {
+    try {
+      const number = await getPhoneNumber(code);
+      if (!number.purePhoneNumber) throw new AppError('UPSTREAM_ERROR', '微信没有给出手机号，请直接填写');
+      return { phone: number.purePhoneNumber };
+    } catch (err) {
+      if (err instanceof WechatApiError && err.errcode === ERR_INVALID_CODE) {
+        throw new AppError('INVALID_ARGUMENT', '手机号授权已失效，请再点一次或直接填写', {
+          field: 'code',
+          errcode: err.errcode,
+        });
+      }
+      throw err;
+    }
+  },
+});
+
 export const meActions = {
   'me.status': status,
   'me.whoami': whoami,
+  'me.subscribe': subscribe,
+  'me.phoneNumber': phoneNumber,
 };

@@ -32,6 +32,7 @@ import { type PromoterApi, type PromoterChange, promoterApi } from '../../../_sh
 import { type RowOutcome, declaredCount, sendRows, validateRows } from '../declare';
 import { requireRole, requireStore } from '../lookups';
 import { readHistory } from '../history';
+import { withReminders } from '../reminders';
 import { pagedQuery } from '../paging';
 import { phoneOrEmpty, promoterId, unixTime } from '../params';
 import { NOT_YOUR_PROMOTER, loadPromoter, storeScope, visiblePromoter } from '../promoter-access';
@@ -115,7 +116,7 @@ const listPromoters = defineAction({
     if (p.beginTime !== undefined) where.push({ updateTime: _.gte(p.beginTime) });
     if (p.endTime !== undefined) where.push({ updateTime: _.lte(p.endTime) });
     await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
-    return pagedQuery<PromoterDoc, Promoter>({
+    const page = await pagedQuery<PromoterDoc, Promoter>({
       collection: COLLECTIONS.promoters,
       where: _.and(...where),
       keyField: 'updateTime',
@@ -123,6 +124,7 @@ const listPromoters = defineAction({
       limit: p.limit,
       toItem: docToPromoter,
     });
+    return { ...page, items: await withReminders(page.items) };
   },
 });
 
@@ -153,7 +155,8 @@ const getPromoter = defineAction({
     if (!canAccessStore(ctx.caller, fresh.storeId)) {
       throw new AppError('FORBIDDEN', NOT_YOUR_PROMOTER, { field: 'id' });
     }
-    return { ...docToPromoter(fresh), history: await readHistory(fresh._id) };
+    const [promoter] = await withReminders([docToPromoter(fresh)]);
+    return { ...promoter, history: await readHistory(fresh._id) };
   },
 });
 
