@@ -8,6 +8,8 @@ const call = cloudFunction('promoter');
 export const promoterService = {
   whoami: () => call('me.whoami', {}),
   myStatus: () => call('me.status', {}),
+  subscribe: (templateIds: string[]) => call('me.subscribe', { templateIds }),
+  phoneNumber: (code: string) => call('me.phoneNumber', { code }),
 
   listRoles: () => call('role.list', {}),
   addRole: (p: P<'role.add'>) => call('role.add', p),
@@ -19,6 +21,7 @@ export const promoterService = {
   update: (p: P<'promoter.update'>) => call('promoter.update', p),
   cancel: (id: string) => call('promoter.cancel', { id }),
   redeclare: (id: string) => call('promoter.redeclare', { id }),
+  remind: (p: P<'promoter.remind'>) => call('promoter.remind', p),
   sync: () => call('promoter.sync', {}),
 
   createInvite: (p: P<'invite.create'>) => call('invite.create', p),

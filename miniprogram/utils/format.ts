@@ -18,3 +18,10 @@ export function formatDate(seconds: number | undefined): string {
 function formatDateOf(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+/** How long since `seconds`, in whole days as a person says it: 今天 / 1 天 / 12 天. */
+export function daysSince(seconds: number | undefined, nowSeconds: number = Date.now() / 1000): string {
+  if (!seconds) return '';
+  const days = Math.floor((nowSeconds - seconds) / 86_400);
+  return days <= 0 ? '今天' : `${days} 天`;
+}

@@ -21,6 +21,7 @@ import { promoterService } from '../../services/promoter';
 import { LIMITS, PATTERNS } from '../../shared/field-rules';
 import { CUSTOM_PARAM_RULE, fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
+import { REMIND_SHARE } from './components/remind-card/share';
 import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
 
 type ViewState = 'loading' | 'error' | 'ready';
@@ -426,5 +427,17 @@ Page({
     } finally {
       this.setData({ 'custom.saving': false });
     }
+  },
+
+  /** 提醒授权 went through: the card and the page show the new count at once. */
+  onReminded(e: WechatMiniprogram.CustomEvent<{ reminder: Promoter['reminder'] }>) {
+    if (this.data.p) this.setData({ 'p.reminder': e.detail.reminder });
+  },
+
+  /** 发给 TA on the remind card shares the authorize card; the page itself shares nothing else. */
+  onShareAppMessage(res: WechatMiniprogram.Page.IShareAppMessageOption) {
+    const share = (res.target as { dataset?: { share?: string } } | undefined)?.dataset?.share;
+    if (res.from === 'button' && share === 'remind') return REMIND_SHARE;
+    return { title: '推广员管理', path: '/pages/home/index' };
   },
 });
