@@ -50,6 +50,11 @@ export const LIMITS = {
   staffInvite: { validDays: 7, maxOpen: 100 },
   page: { defaultLimit: 20, maxLimit: 100 },
   batch: { maxIds: 50 },
+  /**
+   * 提醒授权: chosen people per call (a screenful of ticks), people per "waiting N days" call, and the
+   * window in which a second reminder of the same person is the same reminder (a double tap, two managers).
+   */
+  remind: { idsPerCall: 50, waitingPerCall: 200, maxWaitingDays: 365, sameReminderSeconds: 60 },
 } as const;
 
 export const PATTERNS = {

@@ -18,6 +18,7 @@ import type {
 } from '../../../typings/contract/promoter';
 import { mapLimit } from '../../_shared/concurrency';
 import type { ActionContext } from '../../_shared/handler';
+import { LIMITS } from '../../../miniprogram/shared/field-rules';
 import { authorizeTemplateId, miniprogramState } from '../../_shared/config';
 import type { Transaction } from '../../_shared/db';
 import { WechatApiError } from '../../_shared/errors';
@@ -29,8 +30,6 @@ import { db } from '../../_shared/db';
 
 /** Reminders sent to WeChat at once. */
 export const REMIND_CONCURRENCY = 5;
-/** Reminders this close together are one reminder. */
-export const REMIND_DEDUPE_SECONDS = 60;
 /** The page a reminder opens: the person's own status, where the next step is. */
 export const REMIND_PAGE = 'pages/join/index?from=remind';
 /** WeChat's limit for a thing keyword (characters). */
@@ -80,7 +79,7 @@ export async function claimReminder(
 ): Promise<{ state: ReminderDoc; claimed: boolean }> {
   const ref = tx.collection<Stored<ReminderDoc>>(COLLECTIONS.reminders).doc(id);
   const { data: current } = await ref.get();
-  if (current && now - current.lastRemindedAt < REMIND_DEDUPE_SECONDS) {
+  if (current && now - current.lastRemindedAt < LIMITS.remind.sameReminderSeconds) {
     return { state: current, claimed: false };
   }
   const state = { count: (current?.count ?? 0) + 1, lastRemindedAt: now, lastBy: by };

@@ -8,6 +8,7 @@ import type {
   Promoter,
   PromoterListParams,
   PromoterStatus,
+  RemindParams,
   StatsSummary,
 } from '../../../typings/contract/index';
 import type { LoadMoreStatus } from '../../components/load-more/index';
@@ -16,6 +17,8 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import { daysSince } from '../../utils/format';
+import { remindSummary } from './remind-summary';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type TabValue = PromoterStatus | 'all';
@@ -39,6 +42,8 @@ export interface PromoterRow {
   roleId: number;
   roleName: string;
   status: PromoterStatus;
+  /** For people still to authorize: ' · 已等待 3 天 · 已提醒 2 次'. */
+  waitText: string;
 }
 
 const PAGE_SIZE = LIMITS.page.defaultLimit;
@@ -55,6 +60,9 @@ function tabsOf(summary: StatsSummary | null): Tab[] {
     })),
   ];
 }
+
+/** People who can still be reminded to authorize are in these tabs. */
+const isRemindable = (tab: string | undefined): boolean => tab === 'awaiting' || tab === 'revoked';
 
 const isStatus = (value: string | undefined): value is PromoterStatus =>
   !!value && (PROMOTER_STATUSES as readonly string[]).includes(value);
@@ -75,6 +83,12 @@ Page({
     total: 0,
     moreStatus: 'idle' as LoadMoreStatus,
     namesMissing: false,
+    /** 待授权 / 已解除授权: the remind bar shows; ticking rows replaces opening them while selecting. */
+    remindable: false,
+    selecting: false,
+    selected: {} as Record<string, boolean>,
+    selectedCount: 0,
+    reminding: false,
   },
 
   /** Paging and lookup state that the view does not render. */
@@ -87,7 +101,8 @@ Page({
   async onLoad(query: Record<string, string | undefined>) {
     // a fresh load is as new as it gets: the first onShow must not load it all again
     getApp<IAppOption>().globalData.promoterListDirty = false;
-    if (isStatus(query.status)) this.setData({ activeTab: query.status });
+    if (isStatus(query.status))
+      this.setData({ activeTab: query.status, remindable: isRemindable(query.status) });
     await Promise.all([this.loadLookups(), this.loadCounts(), this.loadFirstPage(true)]);
   },
 
@@ -171,7 +186,14 @@ Page({
   },
 
   toRow(p: Promoter): PromoterRow {
+    const waiting = p.declStatus === 1 && p.authStatus !== 1;
+    const waited = waiting ? daysSince(p.updateTime) : '';
+    const parts = [
+      waited && (waited === '今天' ? '今天声明' : `已等待 ${waited}`),
+      waiting && p.reminder ? `已提醒 ${p.reminder.count} 次` : '',
+    ].filter(Boolean);
     return this.renamed({
+      waitText: parts.length ? ` · ${parts.join(' · ')}` : '',
       id: p.id,
       name: p.name || '（未填写姓名）',
       phone: p.phone,
@@ -244,7 +266,13 @@ Page({
   },
 
   onTabChange(e: WechatMiniprogram.CustomEvent<{ value: TabValue }>) {
-    this.setData({ activeTab: e.detail.value });
+    this.setData({
+      activeTab: e.detail.value,
+      remindable: isRemindable(e.detail.value),
+      selecting: false,
+      selected: {},
+      selectedCount: 0,
+    });
     return this.loadFirstPage(true);
   },
 
@@ -273,8 +301,69 @@ Page({
   },
 
   onRowTap(e: WechatMiniprogram.CustomEvent) {
+    if (this.data.selecting) {
+      const id = e.currentTarget.dataset.id as string;
+      const on = !this.data.selected[id];
+      if (on && this.data.selectedCount >= LIMITS.remind.idsPerCall) {
+        wx.showToast({ title: `一次最多提醒 ${LIMITS.remind.idsPerCall} 人`, icon: 'none' });
+        return;
+      }
+      this.setData({ [`selected.${id}`]: on, selectedCount: this.data.selectedCount + (on ? 1 : -1) });
+      return;
+    }
     wx.navigateTo({
       url: `/pages/promoter-detail/index?id=${encodeURIComponent(e.currentTarget.dataset.id as string)}`,
     });
+  },
+
+  onSelectStart() {
+    this.setData({ selecting: true, selected: {}, selectedCount: 0 });
+  },
+
+  onSelectCancel() {
+    this.setData({ selecting: false, selected: {}, selectedCount: 0 });
+  },
+
+  onRemindSelected() {
+    const ids = Object.keys(this.data.selected).filter((id) => this.data.selected[id]);
+    if (ids.length === 0) return undefined;
+    return this.remind({ ids });
+  },
+
+  async onRemindWaiting(e: WechatMiniprogram.CustomEvent<{ days: number }>) {
+    const storeId = this.data.storeOptions[this.data.storeIndex]?.value;
+    const { confirm } = await wx.showModal({
+      title: '提醒授权',
+      content: `给${storeId ? '该门店' : '你负责的门店'}里已等待 ${e.detail.days} 天以上、还没有完成授权的人发提醒？`,
+      confirmText: '提醒',
+    });
+    if (!confirm) return;
+    await this.remind(storeId ? { waitingDays: e.detail.days, storeId } : { waitingDays: e.detail.days });
+  },
+
+  /** One remind call; what happened goes in a dialog (it rarely fits a toast), then the rows refresh. */
+  async remind(params: RemindParams) {
+    if (this.data.reminding) return;
+    this.setData({ reminding: true });
+    try {
+      const result = await promoterService.remind(params);
+      this.setData({ selecting: false, selected: {}, selectedCount: 0 });
+      await wx.showModal({
+        title: '提醒授权',
+        content: remindSummary(result),
+        showCancel: false,
+        confirmText: '知道了',
+      });
+      await this.loadFirstPage(false);
+    } catch (err) {
+      await wx.showModal({
+        title: '没有提醒成功',
+        content: errorText(err),
+        showCancel: false,
+        confirmText: '知道了',
+      });
+    } finally {
+      this.setData({ reminding: false });
+    }
   },
 });

@@ -96,6 +96,8 @@ describe('promoter list page', () => {
       roleId: 2,
       roleName: '金牌推广员',
       status: 'awaiting',
+      // still to authorize: how long since declared (the fixture's date is fixed, the clock is not)
+      waitText: expect.stringMatching(/^ · 已等待 \d+ 天$/),
     });
     expect(page.instance.data.moreStatus).toBe('no-more');
     expect(textOf(page)).toContain('没有更多了');

@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import type { RemindResult, RemindRow } from '../../../../typings/contract/promoter';
 import { mapLimit } from '../../../_shared/concurrency';
+import { LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { AppError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
 import { log } from '../../../_shared/log';
@@ -19,10 +20,6 @@ import { type PromoterDoc, ensureFresh, refreshByOpenid } from '../read-model';
 import { REMIND_CONCURRENCY, REMIND_PAGE, claimReminder, notifyAuthorize, reminderState } from '../reminders';
 import { COLLECTIONS, type Stored, cmd, findSome } from '../store';
 
-/** Chosen people per call (a screenful of ticks). */
-export const REMIND_IDS_MAX = 50;
-/** People reminded per "everyone waiting N days" call; `more` says when to call again. */
-export const REMIND_WAITING_MAX = 200;
 const DAY = 86_400;
 
 const SHARE = { title: '请完成推广员授权，授权后即可开始推广', path: REMIND_PAGE };
@@ -57,11 +54,11 @@ async function waiting(
   };
   const docs = await findSome<PromoterDoc>(COLLECTIONS.promoters, where, {
     orderBy: [{ field: 'updateTime', direction: 'asc' }],
-    limit: REMIND_WAITING_MAX + 1,
+    limit: LIMITS.remind.waitingPerCall + 1,
   });
   return {
-    candidates: docs.slice(0, REMIND_WAITING_MAX).map((doc) => ({ id: doc._id, doc })),
-    more: docs.length > REMIND_WAITING_MAX,
+    candidates: docs.slice(0, LIMITS.remind.waitingPerCall).map((doc) => ({ id: doc._id, doc })),
+    more: docs.length > LIMITS.remind.waitingPerCall,
   };
 }
 
@@ -120,8 +117,8 @@ async function remindOne(
 const remind = defineAction({
   access: 'staff',
   schema: params({
-    ids: v.optional(list(promoterId, '要提醒的推广员', 1, REMIND_IDS_MAX)),
-    waitingDays: v.optional(integer('等待天数', 0, 365)),
+    ids: v.optional(list(promoterId, '要提醒的推广员', 1, LIMITS.remind.idsPerCall)),
+    waitingDays: v.optional(integer('等待天数', 0, LIMITS.remind.maxWaitingDays)),
     storeId: v.optional(storeId),
   }),
   async run(p, ctx): Promise<RemindResult> {
