@@ -78,6 +78,8 @@ Page({
     total: 0,
     counts: [] as StatusCount[],
     pendingJoinRequests: 0,
+    /** 待授权 + 已解除授权: people a manager can remind. */
+    waitingToAuthorize: 0,
     actions: [] as QuickAction[],
   },
 
@@ -127,6 +129,7 @@ Page({
         total: summary.total,
         counts: statusCounts(summary),
         pendingJoinRequests: summary.pendingJoinRequests,
+        waitingToAuthorize: summary.byStatus.awaiting + summary.byStatus.revoked,
         actions: quickActions(role, summary.pendingJoinRequests),
       });
     } catch (err) {
@@ -137,6 +140,15 @@ Page({
   onCountTap(e: WechatMiniprogram.TouchEvent) {
     const status = e.currentTarget.dataset.status as PromoterStatus;
     wx.navigateTo({ url: `/pages/promoter-list/index?status=${status}` });
+  },
+
+  /** The remind banner opens 待授权 in the list, where the remind bar is. */
+  onRemindTap() {
+    wx.navigateTo({ url: '/pages/promoter-list/index?status=awaiting' });
+  },
+
+  onPendingTap() {
+    wx.navigateTo({ url: '/pages/join-requests/index' });
   },
 
   onActionTap(e: WechatMiniprogram.CustomEvent) {

@@ -59,6 +59,26 @@ describe('home page', () => {
     expect(page.querySelector('.action-settings')).toBeFalsy();
   });
 
+  it('the remind and pending banners say how many and open where to act', async () => {
+    cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });
+    const page = await openPage('pages/home/index');
+    // 待授权 2 + 已解除授权 1
+    expect(textOf(page)).toContain('3 人还没有完成授权去提醒 ›');
+    await tap(page, '.remind-banner');
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/promoter-list/index?status=awaiting' });
+    await tap(page, '.pending');
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/join-requests/index' });
+  });
+
+  it('no remind banner when everyone has authorized', async () => {
+    cloudWith({
+      'promoter/stats.summary': () =>
+        ok({ ...SUMMARY, byStatus: { ...SUMMARY.byStatus, awaiting: 0, revoked: 0 } }),
+    });
+    const page = await openPage('pages/home/index');
+    expect(page.querySelectorAll('.remind-banner')).toHaveLength(0);
+  });
+
   it('falls back to store ids when store.list fails (partial failure)', async () => {
     resetApp({ whoami: Promise.resolve(MANAGER) });
     cloudWith({
