@@ -70,6 +70,15 @@ export function errorText(err: unknown): string {
   return USER_MESSAGES.INTERNAL;
 }
 
+/**
+ * The sentence to put under a field: the cloud's own words (they name the field and the rule), without
+ * the general lead-in a toast needs.
+ */
+export function fieldErrorText(err: unknown): string {
+  if (err instanceof CloudCallError && err.field && err.message) return err.message;
+  return errorText(err);
+}
+
 export async function callCloud<F extends FunctionName, A extends ActionName<F>>(
   name: F,
   action: A,

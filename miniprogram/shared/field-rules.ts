@@ -96,6 +96,19 @@ export function byteLimitMessage(label: string, max: number, actual: number): st
   return `${label}最多 ${max} 字节（一个汉字算 3 字节），当前 ${actual} 字节`;
 }
 
+/**
+ * The same byte rule in words for someone who has never heard of bytes (the promoter's join form):
+ * counted in Chinese characters, the longest thing a name is made of.
+ */
+export function charLimitMessage(label: string, maxBytes: number): string {
+  return `${label}太长了，最多 ${Math.floor(maxBytes / 3)} 个汉字`;
+}
+
+/** What is left of `maxBytes` after `value`, in Chinese characters (never below 0). */
+export function charsLeft(value: string, maxBytes: number): number {
+  return Math.max(0, Math.floor((maxBytes - utf8ByteLength(value)) / 3));
+}
+
 /** null when `value` fits, otherwise the message. */
 export function checkBytes(label: string, value: string, max: number): string | null {
   const actual = utf8ByteLength(value);

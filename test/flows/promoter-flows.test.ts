@@ -96,6 +96,7 @@ test('invite → join request → approve → authorize in WeChat → bound on t
   expect(textOf(joinPage)).toContain('上海徐汇店');
   await typeInto(joinPage, '.join-name >>> .t-input__control', '周游');
   await typeInto(joinPage, '.join-phone >>> .t-input__control', '13700000009');
+  await tap(joinPage, '.privacy-consent >>> .t-checkbox'); // 我同意… comes before anything is sent
   await tap(joinPage, '.submit >>> .t-button');
   await waitFor(() => expect(joinPage.instance.data.stage).toBe('requested'));
   expect(callFunction).toHaveBeenCalledWith({

@@ -8,18 +8,32 @@
  * `change` carries `{ value }`. The counter turns red and the byte message shows as soon as the value is
  * too long; `error` (from the page's submit check or the cloud) is shown instead when set.
  */
-import { FIELD_LABELS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
+import {
+  FIELD_LABELS,
+  charLimitMessage,
+  charsLeft,
+  checkBytes,
+  utf8ByteLength,
+} from '../../shared/field-rules';
 
 /** `this` typed by hand: see components/state-view (test tsconfig merges two api-typings). */
 type Self = WechatMiniprogram.Component.TrivialInstance & {
-  data: { value: string; max: number; label: string; field: string; error: string };
+  data: { value: string; max: number; label: string; field: string; error: string; unit: string };
 };
 
 function look(self: Self) {
-  const { value, max, label, field, error } = self.data;
-  const bytes = utf8ByteLength(value ?? '');
-  const tooLong = max > 0 ? checkBytes(FIELD_LABELS[field] ?? label, value ?? '', max) : null;
-  self.setData({ bytes, over: tooLong !== null, shownError: error || tooLong || '' });
+  const { value, max, label, field, error, unit } = self.data;
+  const text = value ?? '';
+  const name = FIELD_LABELS[field] ?? label;
+  const bytes = utf8ByteLength(text);
+  let tooLong = max > 0 ? checkBytes(name, text, max) : null;
+  if (tooLong && unit === 'chars') tooLong = charLimitMessage(name, max);
+  self.setData({
+    bytes,
+    left: max > 0 ? charsLeft(text, max) : 0,
+    over: tooLong !== null,
+    shownError: error || tooLong || '',
+  });
 }
 
 Component({
@@ -33,10 +47,12 @@ Component({
     type: { type: String, value: 'text' },
     error: { type: String, value: '' },
     disabled: { type: Boolean, value: false },
+    /** 'bytes' (staff forms: the unit WeChat counts in) or 'chars' (the promoter's form: 汉字 left). */
+    unit: { type: String, value: 'bytes' },
   },
-  data: { bytes: 0, over: false, shownError: '' },
+  data: { bytes: 0, left: 0, over: false, shownError: '' },
   observers: {
-    'value, max, error'(this: Self) {
+    'value, max, error, unit'(this: Self) {
       look(this);
     },
   },

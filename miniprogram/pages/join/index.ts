@@ -3,9 +3,13 @@
  * store and role, takes name and phone (the cloud's rules), sends the join request, then shows where
  * they are: requested → declared → authorize (WeChat's bind mini program, half-screen) → bound.
  * Every show re-reads `me.status`, so coming back from the bind mini program shows the new state.
+ * Before anything is sent the person agrees to hand name and phone to the store (privacy notice); the
+ * phone can come from the getPhoneNumber button (me.phoneNumber); the submit tap also asks WeChat
+ * whether they want the approval notice (wx.requestSubscribeMessage), which the cloud sends on approval.
+ * Lengths are in 汉字 here: a promoter has never heard of bytes.
  */
 import type { Invite, MeStatus } from '../../../typings/contract/index';
-import { CloudCallError, errorText } from '../../services/cloud';
+import { CloudCallError, errorText, fieldErrorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
 import { fieldError, phoneRule } from '../../utils/field-check';
@@ -51,9 +55,27 @@ function stepsFor(stage: Stage): Step[] {
 }
 
 const RULES = {
-  name: { field: 'name', maxBytes: LIMITS.join.nameBytes, required: true },
-  phone: phoneRule(LIMITS.join.phoneBytes),
+  name: { field: 'name', maxBytes: LIMITS.join.nameBytes, required: true, unit: 'chars' as const },
+  phone: { ...phoneRule(LIMITS.join.phoneBytes), unit: 'chars' as const },
 };
+
+const CONSENT_NEEDED = '请先勾选同意，门店才能收到你的申请';
+
+/** Asks WeChat whether the person accepts the approval notice; the template ids they accepted. */
+function askForNotice(templateId: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    try {
+      wx.requestSubscribeMessage({
+        tmplIds: [templateId],
+        success: (res: Record<string, string>) => resolve(res[templateId] === 'accept' ? [templateId] : []),
+        // Declined, switched off in settings, or an old WeChat: the request goes without the notice.
+        fail: () => resolve([]),
+      });
+    } catch {
+      resolve([]); // a WeChat without the API: the request must still go
+    }
+  });
+}
 
 Page({
   data: {
@@ -66,7 +88,12 @@ Page({
     notice: '',
     limits: { name: LIMITS.join.nameBytes, phone: LIMITS.join.phoneBytes },
     form: { name: '', phone: '' },
-    errors: { name: '', phone: '' },
+    errors: { name: '', phone: '', consent: '' },
+    consent: false,
+    phoneLoading: false,
+    /** The approval notice's template, when the merchant set one up. */
+    templateId: '',
+    subscribed: false,
     submitting: false,
     bind: null as MeStatus['bind'] | null,
   },
@@ -99,7 +126,12 @@ Page({
 
   async showStatus(status: MeStatus) {
     const { promoter, joinRequest } = status;
-    const patch: Record<string, unknown> = { state: 'ready', bind: status.bind ?? null, notice: '' };
+    const patch: Record<string, unknown> = {
+      state: 'ready',
+      bind: status.bind ?? null,
+      notice: '',
+      templateId: status.authorizeTemplateId ?? '',
+    };
     if (promoter && promoter.declStatus === 1) {
       const stage: Stage =
         promoter.authStatus === 1 ? 'bound' : promoter.authStatus === 2 ? 'revoked' : 'authorize';
@@ -147,20 +179,51 @@ Page({
     this.setData({ [`form.${field}`]: e.detail.value, [`errors.${field}`]: '' });
   },
 
+  onConsentChange(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+    this.setData({ consent: e.detail.checked, 'errors.consent': '' });
+  },
+
+  /** 使用微信绑定的手机号: WeChat's code, turned into the number by the cloud; denied → type it. */
+  async onGetPhoneNumber(e: WechatMiniprogram.CustomEvent<{ code?: string; errMsg?: string }>) {
+    const code = e.detail.code;
+    if (!code) return; // declined or not available: the field is still there to type in
+    this.setData({ phoneLoading: true });
+    try {
+      const { phone } = await promoterService.phoneNumber(code);
+      this.setData({ 'form.phone': phone, 'errors.phone': '' });
+    } catch (err) {
+      this.setData({ 'errors.phone': fieldErrorText(err) });
+    } finally {
+      this.setData({ phoneLoading: false });
+    }
+  },
+
   async onSubmit() {
     if (this.data.submitting || !this.data.invite) return;
     const { name, phone } = this.data.form;
-    const errors = { name: fieldError(name, RULES.name) ?? '', phone: fieldError(phone, RULES.phone) ?? '' };
+    const errors = {
+      name: fieldError(name, RULES.name) ?? '',
+      phone: fieldError(phone, RULES.phone) ?? '',
+      consent: this.data.consent ? '' : CONSENT_NEEDED,
+    };
     this.setData({ errors });
-    if (errors.name || errors.phone) return;
+    if (errors.name || errors.phone || errors.consent) return;
     this.setData({ submitting: true });
     try {
-      await promoterService.requestJoin({ inviteToken: this.token, name: name.trim(), phone: phone.trim() });
+      // Asked in the tap itself: WeChat only shows the subscription prompt in answer to a tap.
+      const accepted = this.data.templateId ? await askForNotice(this.data.templateId) : [];
+      await promoterService.requestJoin({
+        inviteToken: this.token,
+        name: name.trim(),
+        phone: phone.trim(),
+        ...(accepted.length ? { subscribedTemplateIds: accepted } : {}),
+      });
+      this.setData({ subscribed: accepted.length > 0 });
       toast(this, '申请已提交');
       await this.load(false);
     } catch (err) {
       const field = err instanceof CloudCallError ? err.field : undefined;
-      if (field === 'name' || field === 'phone') this.setData({ [`errors.${field}`]: errorText(err) });
+      if (field === 'name' || field === 'phone') this.setData({ [`errors.${field}`]: fieldErrorText(err) });
       toastError(this, err);
     } finally {
       this.setData({ submitting: false });

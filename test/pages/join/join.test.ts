@@ -4,6 +4,7 @@ import {
   callOf,
   cloudWith,
   deferred,
+  node,
   renderPage,
   stubWx,
   tap,
@@ -46,6 +47,8 @@ const open = (query: Record<string, string> = { invite: INVITE.token }) =>
   openPage('pages/join/index', query);
 const type = (page: any, field: string, value: string) =>
   typeInto(page, `.${field} >>> .t-input__control`, value);
+/** Ticks 我同意… (the privacy consent that comes before anything is sent). */
+const agree = (page: any) => tap(page, '.privacy-consent >>> .t-checkbox');
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(GUEST) });
@@ -85,15 +88,23 @@ describe('join page', () => {
     const callFunction = cloud(NOTHING);
     const page = await open();
     await tap(page, '.submit >>> .t-button');
-    expect(page.instance.data.errors).toEqual({ name: '姓名不能为空', phone: '手机号不能为空' });
+    expect(page.instance.data.errors).toEqual({
+      name: '姓名不能为空',
+      phone: '手机号不能为空',
+      consent: '请先勾选同意，门店才能收到你的申请',
+    });
     await type(page, 'join-name', '周'.repeat(11));
     await type(page, 'join-phone', '139abc');
+    await agree(page);
     await tap(page, '.submit >>> .t-button');
+    // in 汉字, never bytes: a promoter has never heard of bytes
     expect(page.instance.data.errors).toEqual({
-      name: '姓名最多 30 字节（一个汉字算 3 字节），当前 33 字节',
+      name: '姓名太长了，最多 10 个汉字',
       phone: '手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
+      consent: '',
     });
-    expect(textOf(page)).toContain('33/30 字节');
+    expect(textOf(page)).toContain('还能输入 0 个字');
+    expect(textOf(page)).not.toContain('字节');
     expect(callFunction).toHaveBeenCalledTimes(2);
   });
 
@@ -108,6 +119,7 @@ describe('join page', () => {
     const page = await open();
     await type(page, 'join-name', ' 周游 ');
     await type(page, 'join-phone', '13900000000');
+    await agree(page);
     await tap(page, '.submit >>> .t-button');
     await flush();
     expect(callFunction).toHaveBeenCalledWith(
@@ -130,6 +142,7 @@ describe('join page', () => {
     const page = await open();
     await type(page, 'join-name', '周游');
     await type(page, 'join-phone', '139 0000');
+    await agree(page);
     await tap(page, '.submit >>> .t-button');
     expect(page.instance.data.stage).toBe('invite');
     expect(page.instance.data.errors.phone).toContain('手机号格式不正确');
@@ -202,7 +215,9 @@ describe('join page', () => {
     cloud(NOTHING, { 'promoter/invite.get': () => ok({ ...INVITE, expired: true }) });
     const page = await open();
     expect(page.instance.data.stage).toBe('expired');
-    expect(textOf(page)).toContain('这个邀请已于 2025-12-21 过期，请联系店长重新发送邀请');
+    // who to contact, and a way on once they have a new card
+    expect(textOf(page)).toContain('这个邀请已于 2025-12-21 过期。请联系「上海徐汇店」的店长');
+    expect(textOf(page)).toContain('我已收到新邀请，刷新');
     expect(page.querySelector('.submit')).toBeFalsy();
   });
 
@@ -249,5 +264,85 @@ describe('join page', () => {
     const page = await open();
     expect(page.instance.data.state).toBe('error');
     expect(textOf(page)).toContain('服务出错了，请稍后重试');
+  });
+
+  it('使用微信绑定的手机号 fills the phone from the cloud; declining leaves the field to type in', async () => {
+    const callFunction = cloud(NOTHING, { 'promoter/me.phoneNumber': () => ok({ phone: '13812345678' }) });
+    const page = await open();
+    const button = node(page, '.use-wechat-phone >>> .t-button');
+    button.dispatchEvent('getphonenumber', { detail: { errMsg: 'getPhoneNumber:fail user deny' } });
+    await flush();
+    expect(callFunction).not.toHaveBeenCalledWith(
+      expect.objectContaining({ data: { action: 'me.phoneNumber' } }),
+    );
+    button.dispatchEvent('getphonenumber', { detail: { code: 'code-1', errMsg: 'getPhoneNumber:ok' } });
+    await flush();
+    expect(callFunction).toHaveBeenCalledWith(call('me.phoneNumber', { code: 'code-1' }));
+    expect(page.instance.data.form.phone).toBe('13812345678');
+  });
+
+  it('an expired phone code is said on the phone field', async () => {
+    cloud(NOTHING, {
+      'promoter/me.phoneNumber': () =>
+        fail('INVALID_ARGUMENT', '手机号授权已失效，请再点一次或直接填写', { field: 'code' }),
+    });
+    const page = await open();
+    node(page, '.use-wechat-phone >>> .t-button').dispatchEvent('getphonenumber', {
+      detail: { code: 'old' },
+    });
+    await flush();
+    expect(page.instance.data.errors.phone).toBe('手机号授权已失效，请再点一次或直接填写');
+  });
+
+  it('asks for the approval notice in the submit tap and tells the cloud what was accepted', async () => {
+    const TEMPLATE = 'tmpl-authorize';
+    let status: MeStatus = { ...NOTHING, authorizeTemplateId: TEMPLATE };
+    const callFunction = cloud(() => ok(status), {
+      'promoter/join.request': () => {
+        status = { ...status, joinRequest: REQUEST };
+        return ok(REQUEST);
+      },
+    });
+    const ask = jest
+      .spyOn(wx, 'requestSubscribeMessage')
+      .mockImplementation(((o: { success: (r: Record<string, string>) => void }) =>
+        o.success({ [TEMPLATE]: 'accept', errMsg: 'requestSubscribeMessage:ok' })) as never);
+    const page = await open();
+    expect(textOf(page)).toContain('提交时微信会问你是否接收审核结果通知');
+    await type(page, 'join-name', '周游');
+    await type(page, 'join-phone', '13900000000');
+    await agree(page);
+    await tap(page, '.submit >>> .t-button');
+    await flush();
+    expect(ask).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: [TEMPLATE] }));
+    expect(callFunction).toHaveBeenCalledWith(
+      call('join.request', {
+        inviteToken: INVITE.token,
+        name: '周游',
+        phone: '13900000000',
+        subscribedTemplateIds: [TEMPLATE],
+      }),
+    );
+    expect(textOf(page)).toContain('审核通过时微信会通知你');
+  });
+
+  it('a declined notice still sends the request, without it', async () => {
+    const TEMPLATE = 'tmpl-authorize';
+    const callFunction = cloud(
+      { ...NOTHING, authorizeTemplateId: TEMPLATE },
+      { 'promoter/join.request': () => ok(REQUEST) },
+    );
+    jest
+      .spyOn(wx, 'requestSubscribeMessage')
+      .mockImplementation(((o: { fail: (e: unknown) => void }) =>
+        o.fail({ errMsg: 'requestSubscribeMessage:fail' })) as never);
+    const page = await open();
+    await type(page, 'join-name', '周游');
+    await type(page, 'join-phone', '13900000000');
+    await agree(page);
+    await tap(page, '.submit >>> .t-button');
+    expect(callFunction).toHaveBeenCalledWith(
+      call('join.request', { inviteToken: INVITE.token, name: '周游', phone: '13900000000' }),
+    );
   });
 });
