@@ -48,8 +48,9 @@ export class CloudCallError extends Error {
 }
 
 /**
- * The cloud's own message is already Chinese and names the field for INVALID_ARGUMENT and the like;
- * for upstream and internal faults a generic sentence is kinder than WeChat's errmsg.
+ * The cloud's own message is already a whole Chinese sentence (it names the field, the store, the rule),
+ * so it is shown alone: a lead-in before it only stacks colons and pushes the reason out of a toast.
+ * For upstream and internal faults a generic sentence is kinder than WeChat's errmsg.
  */
 function userMessageOf(code: ClientErrorCode, message: string): string {
   const generic = USER_MESSAGES[code] ?? USER_MESSAGES.INTERNAL;
@@ -61,8 +62,23 @@ function userMessageOf(code: ClientErrorCode, message: string): string {
   ) {
     return generic;
   }
-  return message ? `${generic}：${message}` : generic;
+  return message || generic;
 }
+
+/** A dialog title per kind of refusal: short, for when the sentence itself goes in the dialog's body. */
+export const ERROR_TITLES: Record<ClientErrorCode, string> = {
+  INVALID_ARGUMENT: '填写的内容有误',
+  FORBIDDEN: '没有权限',
+  NOT_FOUND: '找不到记录',
+  CONFLICT: '操作冲突',
+  QUOTA_EXCEEDED: '已达到上限',
+  FAILED_PRECONDITION: '暂时不能这样操作',
+  UPSTREAM_UNAVAILABLE: '微信服务繁忙',
+  UPSTREAM_ERROR: '微信没有办成',
+  CONFIG_ERROR: '服务配置不完整',
+  INTERNAL: '服务出错了',
+  NETWORK: '网络异常',
+};
 
 /** Any error to the sentence a page shows. */
 export function errorText(err: unknown): string {

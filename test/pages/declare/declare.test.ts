@@ -175,7 +175,7 @@ describe('declare page', () => {
     await submit(page);
     let text = textOf(page);
     expect(text).toContain('声明成功 1 行（其中 1 行此前已声明）；失败 1 行，失败的行已保留，可修改后重试');
-    expect(text).toContain('填写的内容有误：手机号不是有效号码');
+    expect(text).toContain('手机号不是有效号码');
     expect(page.instance.data.rows[1].errors.phone).toBe('手机号不是有效号码');
     expect(page.instance.data.rows[1].phone).toBe('12345');
     expect(text).toContain('重试未成功的 1 行');

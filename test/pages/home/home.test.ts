@@ -147,7 +147,7 @@ describe('home page', () => {
     const callFunction = cloudWith({ 'promoter/stats.summary': () => answer });
     const page = await openPage('pages/home/index');
     expect(page.instance.data.state).toBe('error');
-    expect(textOf(page)).toContain('没有权限进行此操作：只有门店员工可以查看');
+    expect(textOf(page)).toContain('只有门店员工可以查看');
     answer = ok(SUMMARY);
     await tap(page, '.home-state >>> .state-view__retry >>> .t-button');
     expect(callFunction).toHaveBeenCalledTimes(2);

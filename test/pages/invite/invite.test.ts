@@ -130,7 +130,7 @@ describe('invite page', () => {
     cloud({ 'promoter/invite.create': () => fail('FORBIDDEN', '不能邀请到其他门店') });
     const page = await open();
     await tap(page, '.create >>> .t-button');
-    expect(toastText(page)).toBe('没有权限进行此操作：不能邀请到其他门店');
+    expect(toastText(page)).toBe('不能邀请到其他门店');
     expect(page.instance.data.invite).toBeNull();
     expect(page.instance.data.creating).toBe(false);
   });

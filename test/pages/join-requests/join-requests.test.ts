@@ -87,7 +87,7 @@ describe('join requests page', () => {
     });
     const page = await openPage('pages/join-requests/index');
     expect(page.instance.data.state).toBe('error');
-    expect(textOf(page)).toContain('没有权限进行此操作：只有店长和总部可以查看');
+    expect(textOf(page)).toContain('只有店长和总部可以查看');
     await tap(page, '.list-state >>> .state-view__retry >>> .t-button');
     expect(callFunction).toHaveBeenCalledTimes(3);
     expect(page.instance.data.state).toBe('ready');

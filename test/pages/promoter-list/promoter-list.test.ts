@@ -178,7 +178,7 @@ describe('promoter list page', () => {
     const callFunction = cloud({ 'promoter/promoter.list': () => answer });
     const page = await openPage('pages/promoter-list/index');
     expect(page.instance.data.state).toBe('error');
-    expect(textOf(page)).toContain('没有权限进行此操作：只能查看自己门店的推广员');
+    expect(textOf(page)).toContain('只能查看自己门店的推广员');
     answer = ok({ items: PAGE_1, total: 20 });
     await tap(page, '.list-state >>> .state-view__retry >>> .t-button');
     expect(listCalls(callFunction)).toHaveLength(2);

@@ -148,7 +148,7 @@ describe('roles page', () => {
     const page = await openPage('pages/roles/index');
     await typeInto(page, '.name-input >>> .t-input__control', '导购');
     await tap(page, '.save >>> .t-button');
-    expect(page.instance.data.errors.name).toBe('操作冲突：记录已存在或状态已变化：角色名称「导购」已存在');
+    expect(page.instance.data.errors.name).toBe('角色名称「导购」已存在');
     expect(page.instance.data.form.name).toBe('导购');
     expect(page.instance.data.items).toHaveLength(2);
   });

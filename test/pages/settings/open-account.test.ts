@@ -95,7 +95,7 @@ describe('settings → 开放平台', () => {
     await tap(page, '#account >>> .bind-button >>> .t-button');
     await tap(page, '#account >>> .bind-confirm >>> .t-button');
     expect(second).toHaveBeenCalledTimes(1);
-    expect(toastText(panelOf(page, 'account'))).toBe('已达到微信的次数或数量上限：一年内最多换绑 2 次');
+    expect(toastText(panelOf(page, 'account'))).toBe('一年内最多换绑 2 次');
     expect(data(page, 'account').bindInput).toBe('wxfedcba9876543210');
   });
 });

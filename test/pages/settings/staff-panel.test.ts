@@ -100,7 +100,7 @@ describe('settings → 店长', () => {
     });
     await tap(page, '#managers >>> .m-stores >>> .t-checkbox', 1);
     await tap(page, '#managers >>> .m-save >>> .t-button');
-    expect(data(page, 'managers').managerErrors.storeIds).toBe('填写的内容有误：门店 BJ-01 不存在');
+    expect(data(page, 'managers').managerErrors.storeIds).toBe('门店 BJ-01 不存在');
     await tap(page, '#managers >>> .m-save >>> .t-button');
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'admin',

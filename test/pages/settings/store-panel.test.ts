@@ -56,9 +56,7 @@ describe('settings → 门店', () => {
     await typeInto(page, '#stores >>> .s-id >>> .t-input__control', 'SH-01');
     await typeInto(page, '#stores >>> .s-name >>> .t-input__control', '上海店');
     await tap(page, '#stores >>> .s-save >>> .t-button');
-    expect(data(page, 'stores').storeErrors.storeId).toBe(
-      '操作冲突：记录已存在或状态已变化：门店编号 SH-01 已存在',
-    );
+    expect(data(page, 'stores').storeErrors.storeId).toBe('门店编号 SH-01 已存在');
     expect(data(page, 'stores').storeForm).toMatchObject({ storeId: 'SH-01', name: '上海店' });
   });
 });
