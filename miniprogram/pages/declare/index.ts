@@ -142,7 +142,12 @@ Page({
     return name ? `${name}（${storeId}）` : storeId;
   },
 
-  newRow(draft: DraftRow): RowView {
+  newRow(given: DraftRow): RowView {
+    // A manager's row starts in their (first) store: 不指定门店 is HQ's choice only, the cloud refuses it.
+    const draft =
+      !given.storeId && this.caller?.role === 'manager'
+        ? { ...given, storeId: this.storeChoices[0] ?? '' }
+        : given;
     return {
       ...draft,
       key: this.nextKey++,

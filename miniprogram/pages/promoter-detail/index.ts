@@ -22,6 +22,7 @@ import { LIMITS, PATTERNS } from '../../shared/field-rules';
 import { CUSTOM_PARAM_RULE, fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
 import { REMIND_SHARE } from './components/remind-card/share';
+import { currentWhoami } from '../../utils/whoami';
 import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
 
 type ViewState = 'loading' | 'error' | 'ready';
@@ -150,10 +151,11 @@ Page({
       return;
     }
     this.setData({ state: 'loading', errorText: '' });
-    const [promoter, roles, stores] = await Promise.allSettled([
+    const [promoter, roles, stores, who] = await Promise.allSettled([
       promoterService.get(this.promoterId),
       promoterService.listRoles(),
       adminService.listStores(),
+      currentWhoami(),
     ]);
     if (promoter.status === 'rejected') {
       this.setData({ state: 'error', errorText: errorText(promoter.reason) });
@@ -163,9 +165,14 @@ Page({
     const storeItems = stores.status === 'fulfilled' ? stores.value.items : [];
     this.roleNames = Object.fromEntries(roleItems.map((r) => [String(r.roleId), r.name]));
     this.storeNames = Object.fromEntries(storeItems.map((s) => [s.storeId, s.name]));
+    // Only HQ may take a promoter out of every store: a manager is offered only what the cloud accepts.
+    const admin = who.status === 'fulfilled' && who.value.role === 'admin';
     this.setData({
       roleOptions: roleItems.map((r) => ({ value: r.roleId, label: r.name })),
-      storeOptions: [NO_STORE, ...storeItems.map((s) => ({ value: s.storeId, label: s.name }))],
+      storeOptions: [
+        ...(admin ? [NO_STORE] : []),
+        ...storeItems.map((s) => ({ value: s.storeId, label: s.name })),
+      ],
     });
     this.show(promoter.value);
     this.setData({ state: 'ready', history: promoter.value.history.map(historyRow) });

@@ -1,6 +1,6 @@
 import type { Promoter, PromoterStatusChange } from '../../../typings/contract/index';
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, ROLES, STORES, UNIONID, promoter } from '../fixtures';
+import { ADMIN, MANAGER, ROLES, STORES, UNIONID, promoter } from '../fixtures';
 import {
   callOf,
   cloudWith,
@@ -60,6 +60,17 @@ beforeEach(() => {
 });
 
 describe('promoter detail page', () => {
+  it('offers 不分配门店 to HQ only: a manager chooses among their stores', async () => {
+    cloud();
+    const asAdmin = await open();
+    expect(asAdmin.instance.data.storeOptions.map((o: any) => o.label)).toContain('不分配门店');
+    resetApp({ whoami: Promise.resolve(MANAGER) });
+    cloud({ 'admin/store.list': () => ok({ items: [STORES[0]] }) });
+    const asManager = await open();
+    expect(asManager.instance.data.storeOptions.map((o: any) => o.label)).toEqual([STORES[0].name]);
+    expect(asManager.instance.data.form.storeIndex).toBe(0);
+  });
+
   it('first render: every field, the status and when it last changed', async () => {
     const callFunction = cloud();
     const page = await open();
