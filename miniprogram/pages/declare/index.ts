@@ -1,5 +1,5 @@
 /**
- * Declare (批量声明): HQ declares promoters for any store, a manager for their own stores. Rows come
+ * Declare (声明推广员): HQ declares promoters for any store, a manager for their own stores. Rows come
  * from the row editor or from pasted CSV (rows.ts), are checked with the cloud's own rules before
  * anything is sent, go out LIMITS.declare.maxRows per call, and each row then shows its outcome.
  * Nothing typed is ever dropped: failed rows stay editable and "retry" sends only what is not declared.

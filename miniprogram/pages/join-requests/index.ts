@@ -1,5 +1,5 @@
 /**
- * Join requests (入驻申请): review what promoters sent from an invite. Approving declares the promoter
+ * Join requests (加入申请): review what promoters sent from an invite. Approving declares the promoter
  * to WeChat; rejecting may carry a reason. One by one or many at once; a batch answers per id, so
  * a partial failure shows against each request that failed, with WeChat's or our reason.
  */

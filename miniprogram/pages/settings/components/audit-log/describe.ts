@@ -78,9 +78,9 @@ export function describeAudit(entry: AuditEntry, names: AuditNames): string {
     case 'message.send':
       return `${actor} 给 ${Number(after.recipientCount) || 0} 位推广员发送了消息`;
     case 'customParam.set':
-      return `${actor} 设置了一位推广员的推客自定义参数`;
+      return `${actor} 设置了一位推广员的联盟自定义参数`;
     case 'customParam.remove':
-      return `${actor} 删除了一位推广员的推客自定义参数`;
+      return `${actor} 删除了一位推广员的联盟自定义参数`;
     case 'openAccount.bind':
       return before.openAccount
         ? `${actor} 把开放平台账号从 ${text(before.openAccount)} 换绑为 ${text(after.openAccount)}`
