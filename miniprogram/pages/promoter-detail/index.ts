@@ -118,6 +118,8 @@ Page({
     saving: false,
     busy: false,
     cancelDialogVisible: false,
+    /** Destructive confirms are red across the app, and name what they destroy. */
+    cancelConfirmBtn: { content: '确定取消声明', theme: 'danger', variant: 'base' },
     share: { path: '', title: '', extraInfo: '' } as Record<ShareField, string>,
     shareErrors: { path: '', title: '', extraInfo: '' } as Record<ShareField, string>,
     sharing: false,

@@ -212,7 +212,9 @@ describe('promoter detail page', () => {
     const page = await open();
     await tap(page, '.cancel >>> .t-button');
     expect(page.instance.data.cancelDialogVisible).toBe(true);
-    expect(textOf(page)).toContain('取消后，这位推广员将不能再为门店推广');
+    expect(textOf(page)).toContain('取消 张伟 的推广员声明？取消后，TA 将不能再为门店推广');
+    // red like every destructive confirm in the app
+    expect(page.querySelector('.cancel-dialog >>> .t-dialog__footer >>> .t-button--danger')).toBeTruthy();
     await dialogButton(page, 'cancel');
     expect(page.instance.data.cancelDialogVisible).toBe(false);
     expect(callFunction).toHaveBeenCalledTimes(3);
