@@ -104,6 +104,11 @@ export function charLimitMessage(label: string, maxBytes: number): string {
   return `${label}太长了，最多 ${Math.floor(maxBytes / 3)} 个汉字`;
 }
 
+/** A number typed digit by digit (a phone number), in the words of someone typing it. */
+export function digitLimitMessage(label: string, maxDigits: number): string {
+  return `${label}最多 ${maxDigits} 位`;
+}
+
 /** What is left of `maxBytes` after `value`, in Chinese characters (never below 0). */
 export function charsLeft(value: string, maxBytes: number): number {
   return Math.max(0, Math.floor((maxBytes - utf8ByteLength(value)) / 3));

@@ -2,7 +2,13 @@
  * Form checks with the cloud functions' rules and words (cloudfunctions/_shared/validation.ts):
  * limits and patterns come from shared/field-rules.ts; the byte message comes first, as in the cloud.
  */
-import { FIELD_LABELS, PATTERNS, charLimitMessage, checkBytes } from '../shared/field-rules';
+import {
+  FIELD_LABELS,
+  PATTERNS,
+  charLimitMessage,
+  checkBytes,
+  digitLimitMessage,
+} from '../shared/field-rules';
 
 export interface FieldRule {
   /** param name, for the label (FIELD_LABELS) */
@@ -12,8 +18,8 @@ export interface FieldRule {
   pattern?: RegExp;
   /** what the pattern allows, in Chinese */
   rule?: string;
-  /** 'chars': a too-long value is worded in 汉字 (the promoter's form), not bytes. */
-  unit?: 'bytes' | 'chars';
+  /** The promoter's form words a too-long value in 汉字 ('chars') or digits ('digits'), never bytes. */
+  unit?: 'bytes' | 'chars' | 'digits';
 }
 
 export const PHONE_RULE = '只能是数字，可带 + 号、空格或连字符';
@@ -23,7 +29,9 @@ export const CUSTOM_PARAM_RULE = '只能是可见的英文字符（字母、数�
 export function fieldError(value: string, rule: FieldRule): string | null {
   const label = FIELD_LABELS[rule.field] ?? rule.field;
   const tooLong = checkBytes(label, value, rule.maxBytes);
-  if (tooLong) return rule.unit === 'chars' ? charLimitMessage(label, rule.maxBytes) : tooLong;
+  if (tooLong && rule.unit === 'chars') return charLimitMessage(label, rule.maxBytes);
+  if (tooLong && rule.unit === 'digits') return digitLimitMessage(label, rule.maxBytes);
+  if (tooLong) return tooLong;
   if (value.trim() === '') return rule.required ? `${label}不能为空` : null;
   if (rule.pattern && !rule.pattern.test(value)) return `${label}格式不正确：${rule.rule ?? ''}`;
   return null;

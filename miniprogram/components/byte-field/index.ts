@@ -13,6 +13,7 @@ import {
   charLimitMessage,
   charsLeft,
   checkBytes,
+  digitLimitMessage,
   utf8ByteLength,
 } from '../../shared/field-rules';
 
@@ -28,6 +29,7 @@ function look(self: Self) {
   const bytes = utf8ByteLength(text);
   let tooLong = max > 0 ? checkBytes(name, text, max) : null;
   if (tooLong && unit === 'chars') tooLong = charLimitMessage(name, max);
+  if (tooLong && unit === 'digits') tooLong = digitLimitMessage(name, max);
   self.setData({
     bytes,
     left: max > 0 ? charsLeft(text, max) : 0,
@@ -47,7 +49,10 @@ Component({
     type: { type: String, value: 'text' },
     error: { type: String, value: '' },
     disabled: { type: Boolean, value: false },
-    /** 'bytes' (staff forms: the unit WeChat counts in) or 'chars' (the promoter's form: 汉字 left). */
+    /**
+     * 'bytes' (staff forms: the unit WeChat counts in), 'chars' (the promoter's form: 汉字 left) or
+     * 'digits' (a phone number on the promoter's form: no counter, a limit in 位).
+     */
     unit: { type: String, value: 'bytes' },
   },
   data: { bytes: 0, left: 0, over: false, shownError: '' },

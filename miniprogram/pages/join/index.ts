@@ -56,7 +56,7 @@ function stepsFor(stage: Stage): Step[] {
 
 const RULES = {
   name: { field: 'name', maxBytes: LIMITS.join.nameBytes, required: true, unit: 'chars' as const },
-  phone: { ...phoneRule(LIMITS.join.phoneBytes), unit: 'chars' as const },
+  phone: { ...phoneRule(LIMITS.join.phoneBytes), unit: 'digits' as const },
 };
 
 const CONSENT_NEEDED = '请先勾选同意，门店才能收到你的申请';

@@ -104,6 +104,9 @@ describe('join page', () => {
       consent: '',
     });
     expect(textOf(page)).toContain('还能输入 0 个字');
+    await type(page, 'join-phone', '1'.repeat(21));
+    await tap(page, '.submit >>> .t-button');
+    expect(page.instance.data.errors.phone).toBe('手机号最多 20 位');
     expect(textOf(page)).not.toContain('字节');
     expect(callFunction).toHaveBeenCalledTimes(2);
   });
