@@ -118,6 +118,8 @@ Page({
     saving: false,
     busy: false,
     cancelDialogVisible: false,
+    /** 推广员编号, openid, unionid: for HQ's support questions, folded away from a manager's view. */
+    showIds: false,
     /** Destructive confirms are red across the app, and name what they destroy. */
     cancelConfirmBtn: { content: '确定取消声明', theme: 'danger', variant: 'base' },
     share: { path: '', title: '', extraInfo: '' } as Record<ShareField, string>,
@@ -448,5 +450,9 @@ Page({
     const share = (res.target as { dataset?: { share?: string } } | undefined)?.dataset?.share;
     if (res.from === 'button' && share === 'remind') return REMIND_SHARE;
     return { title: '推广员管理', path: '/pages/home/index' };
+  },
+
+  onIdsToggle() {
+    this.setData({ showIds: !this.data.showIds });
   },
 });
