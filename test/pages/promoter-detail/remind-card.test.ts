@@ -23,6 +23,8 @@ const answer = (row: Partial<RemindRow>): RemindResult => ({
 function cloud(p: Promoter, handlers: ActionHandlers = {}) {
   return cloudWith(handlers, {
     'promoter/promoter.get': () => ok({ ...p, history: [] }),
+    'promoter/stats.relations': () => ok({ items: [], total: 0 }),
+    'promoter/stats.orders': () => ok({ items: [], total: 0 }),
     'promoter/role.list': () => ok({ items: ROLES }),
     'admin/store.list': () => ok({ items: STORES }),
   });
