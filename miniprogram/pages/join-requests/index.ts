@@ -4,6 +4,7 @@
  * a partial failure shows against each request that failed, with WeChat's or our reason.
  */
 import type { BatchResult, JoinRequest, JoinStatus } from '../../../typings/contract/index';
+import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
@@ -18,6 +19,7 @@ interface RequestView extends JoinRequest {
   createdText: string;
   decidedText: string;
   roleName: string;
+  storeName: string;
   /** Outcome of this page's last approve/reject of the request. */
   result: { ok: boolean; text: string } | null;
 }
@@ -57,12 +59,13 @@ Page({
     maxBatch: LIMITS.batch.maxIds,
   },
 
-  /** Not in data: paging cursor and role names never drive the view directly. */
+  /** Not in data: paging cursor and role/store names never drive the view directly. */
   nextCursor: undefined as string | undefined,
   roleNames: {} as Record<number, string>,
+  storeNames: {} as Record<string, string>,
 
   async onLoad() {
-    await Promise.all([this.loadRoleNames(), this.load()]);
+    await Promise.all([this.loadRoleNames(), this.loadStoreNames(), this.load()]);
   },
 
   async onPullDownRefresh() {
@@ -93,8 +96,27 @@ Page({
     }
   },
 
+  /** Store names, likewise: without them the store's id shows. */
+  async loadStoreNames() {
+    try {
+      const { items } = await adminService.listStores();
+      this.storeNames = Object.fromEntries(items.map((s) => [s.storeId, s.name]));
+      const renamed: Record<string, string> = {};
+      this.data.items.forEach((item, i) => {
+        renamed[`items[${i}].storeName`] = this.storeName(item.storeId);
+      });
+      if (Object.keys(renamed).length) this.setData(renamed);
+    } catch {
+      // decoration only
+    }
+  },
+
   roleName(roleId: number): string {
     return this.roleNames[roleId] ?? `角色 ${roleId}`;
+  },
+
+  storeName(storeId: string): string {
+    return this.storeNames[storeId] ?? storeId;
   },
 
   toView(request: JoinRequest): RequestView {
@@ -103,6 +125,7 @@ Page({
       createdText: formatTime(request.createdAt),
       decidedText: request.decidedAt ? formatTime(request.decidedAt) : '',
       roleName: this.roleName(request.roleId),
+      storeName: this.storeName(request.storeId),
       result: null,
     };
   },

@@ -27,8 +27,13 @@ const REQ = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 const ROLES = [{ roleId: 1, name: '导购', desc: '' }];
 
+const STORES = [{ storeId: 'SH-01', name: '上海店', createdAt: 1, updatedAt: 1 }];
+/** role.list and store.list only decorate the rows. */
+const LOOKUPS = 2;
+
 const DEFAULTS: ActionHandlers = {
   'promoter/role.list': () => ok({ items: ROLES }),
+  'admin/store.list': () => ok({ items: STORES }),
   'promoter/join.list': () => ok({ items: [REQ('a'), REQ('b')], total: 2 }),
 };
 const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
@@ -51,10 +56,11 @@ describe('join requests page', () => {
       name: 'promoter',
       data: { action: 'join.list', status: 'pending', limit: 20 },
     });
-    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(callFunction).toHaveBeenCalledTimes(LOOKUPS + 1);
     const text = textOf(page);
     expect(text).toContain('申请人a');
-    expect(text).toContain('手机 13800000000 · 门店 SH-01 · 导购');
+    expect(text).toContain('手机 13800000000 · 上海店 · 导购');
+    expect(callFunction).toHaveBeenCalledWith({ name: 'admin', data: { action: 'store.list' } });
     expect(text).toContain('申请于 2023-11-15 06:13');
     expect(text).toContain('待审核');
     expect(text).toContain('已选 0 条');
@@ -89,7 +95,7 @@ describe('join requests page', () => {
     expect(page.instance.data.state).toBe('error');
     expect(textOf(page)).toContain('只有店长和总部可以查看');
     await tap(page, '.list-state >>> .state-view__retry >>> .t-button');
-    expect(callFunction).toHaveBeenCalledTimes(3);
+    expect(callFunction).toHaveBeenCalledTimes(LOOKUPS + 2);
     expect(page.instance.data.state).toBe('ready');
     expect(textOf(page)).toContain('角色 1');
   });
@@ -137,7 +143,7 @@ describe('join requests page', () => {
     expect(textOf(page)).toContain('申请人c');
     expect(textOf(page)).toContain('没有更多了');
     await page.instance.onReachBottom();
-    expect(callFunction).toHaveBeenCalledTimes(3); // no cursor left: no call
+    expect(callFunction).toHaveBeenCalledTimes(LOOKUPS + 2); // no cursor left: no call
   });
 
   it('a failed next page shows the load-more error and retries on tap', async () => {
@@ -192,7 +198,7 @@ describe('join requests page', () => {
     await tap(page, '.reject-one >>> .t-button');
     await tap(page, '.dialog-cancel >>> .t-button');
     expect(page.instance.data.dialog.visible).toBe(false);
-    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(callFunction).toHaveBeenCalledTimes(LOOKUPS + 1);
   });
 
   it('batch approve shows per-id results on partial failure and keeps failed ones selected', async () => {
@@ -262,7 +268,7 @@ describe('join requests page', () => {
     await tap(page, '.batch-reject >>> .t-button');
     await typeInto(page, '.reason-input >>> .t-textarea__wrapper-inner', '长'.repeat(67));
     await confirmDialog(page);
-    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(callFunction).toHaveBeenCalledTimes(LOOKUPS + 1);
     expect(textOf(page)).toContain('原因最多 200 字节（一个汉字算 3 字节），当前 201 字节');
   });
 
