@@ -276,7 +276,8 @@ export interface MessageRecord {
   recipientCount: number;
   /** single sends: how many WeChat accepted */
   sentCount: number;
-  failed: { id: string; code: ErrorCode; message: string; errcode?: number }[];
+  /** single sends that failed, with the person's name as the mirror had it (for the manager's screen) */
+  failed: { id: string; name?: string; code: ErrorCode; message: string; errcode?: number }[];
   sentBy: string;
   sentAt: UnixSeconds;
 }

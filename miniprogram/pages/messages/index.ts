@@ -19,6 +19,7 @@ import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
 import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast, toastError } from '../../utils/toast';
+import { CUSTOM, PAGE_CHOICES, TEMPLATE_CHOICES, contentOverflow, visibleChars } from './choices';
 import { currentWhoami, isStaff } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
@@ -67,7 +68,7 @@ const NO_ERRORS = {
   path: '',
   content: '',
 };
-const DEFAULT_PATH = 'pages/home/index';
+const DEFAULT_PATH = PAGE_CHOICES[0].value;
 
 Page({
   data: {
@@ -77,6 +78,11 @@ Page({
     roles: [] as Role[],
     stores: [] as Store[],
     fields: TEMPLATE_FIELDS,
+    templateChoices: TEMPLATE_CHOICES,
+    templateIndex: 0,
+    pageChoices: PAGE_CHOICES,
+    pageIndex: 0,
+    contentChars: 0,
     form: {
       kind: 'all',
       roleIds: [],
@@ -252,7 +258,27 @@ Page({
   onFieldInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
     const field = e.currentTarget.dataset.field as keyof Compose;
     this.setData({ [`form.${field}`]: e.detail.value, [`errors.${field}`]: '', 'errors.content': '' });
-    this.setData({ contentBytes: utf8ByteLength(JSON.stringify(this.content())) });
+    this.setData({
+      contentBytes: utf8ByteLength(JSON.stringify(this.content())),
+      contentChars: visibleChars(this.content()),
+    });
+  },
+
+  onTemplatePick(e: WechatMiniprogram.PickerChange) {
+    const templateIndex = Number(e.detail.value);
+    const choice = TEMPLATE_CHOICES[templateIndex];
+    // a listed template sets its number; 其他模板 starts empty for the person to fill in
+    this.setData({
+      templateIndex,
+      'form.msgType': choice.value === CUSTOM ? '' : choice.value,
+      'errors.msgType': '',
+    });
+  },
+
+  onPagePick(e: WechatMiniprogram.PickerChange) {
+    const pageIndex = Number(e.detail.value);
+    const choice = PAGE_CHOICES[pageIndex];
+    this.setData({ pageIndex, 'form.path': choice.value === CUSTOM ? '' : choice.value, 'errors.path': '' });
   },
 
   content(): Record<TemplateKey, string> {
@@ -282,7 +308,7 @@ Page({
     if (!/^[1-9][0-9]*$/.test(form.msgType.trim())) errors.msgType = '消息类型应为正整数';
     const content = this.content();
     for (const { key, label } of TEMPLATE_FIELDS) if (!content[key]) errors[key] = `请填写${label}`;
-    errors.content = checkBytes('消息内容', JSON.stringify(content), LIMITS.message.contentBytes) ?? '';
+    errors.content = contentOverflow(content);
     const path = form.path.trim();
     errors.path = path ? (checkBytes('页面路径', path, LIMITS.message.pathBytes) ?? '') : '请填写页面路径';
     return errors;
@@ -309,7 +335,13 @@ Page({
         audience: this.audience(),
       });
       const modeText = record.mode === 'group' ? '已群发' : '已逐个单发';
-      this.setData({ lastSend: { ...record, modeText } });
+      // failures by the person's name (the cloud's, else the picked promoters'), never a bare id
+      const names = new Map(this.data.candidates.map((p) => [p.id, p.name]));
+      const failed = record.failed.map((f) => ({
+        ...f,
+        name: f.name || names.get(f.id) || `推广员（编号 ${f.id}）`,
+      }));
+      this.setData({ lastSend: { ...record, failed, modeText } });
       toast(
         this,
         record.failed.length

@@ -147,7 +147,14 @@ test('single sends report failures per id; message.status answers from the store
   const record = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
   expect(record.sentCount).toBe(2);
   expect(record.failed).toEqual([
-    { id: bulk.firstId, code: 'UPSTREAM_ERROR', message: expect.any(String), errcode: 103010 },
+    // the person's name from the mirror, so the manager reads who, not an id
+    {
+      id: bulk.firstId,
+      name: '推广员1',
+      code: 'UPSTREAM_ERROR',
+      message: expect.any(String),
+      errcode: 103010,
+    },
   ]);
   const status = ok(await env.mgrSh<MessageStatus>({ action: 'message.status', id: record.id }));
   expect(status).toEqual({

@@ -129,7 +129,9 @@ async function resolveAudience(ctx: ActionContext, audience: MessageAudience): P
   }
 }
 
-async function sendSingles(api: PromoterApi, body: MessageBody, ids: string[]) {
+async function sendSingles(api: PromoterApi, body: MessageBody, recipients: Stored<PromoterDoc>[]) {
+  const ids = recipients.map((r) => r._id);
+  const names = new Map(recipients.map((r) => [r._id, r.name]));
   const failed: MessageRecord['failed'] = [];
   let sent = 0;
   let next = 0;
@@ -143,6 +145,7 @@ async function sendSingles(api: PromoterApi, body: MessageBody, ids: string[]) {
         const e = toCloudError(err);
         failed.push({
           id,
+          ...(names.get(id) ? { name: names.get(id) } : {}),
           code: e.code,
           message: e.message,
           ...(e.errcode !== undefined ? { errcode: e.errcode } : {}),
@@ -182,8 +185,9 @@ const send = defineAction({
         { field: 'audience' },
       );
     }
-    const recipientIds = async () =>
-      (await findAll<PromoterDoc>(COLLECTIONS.promoters, recipients.where, { _id: true })).map((d) => d._id);
+    const recipientDocs = () =>
+      findAll<PromoterDoc>(COLLECTIONS.promoters, recipients.where, { _id: true, name: true });
+    const recipientIds = async () => (await recipientDocs()).map((d) => d._id);
     const body: MessageBody = {
       msgType: p.msgType,
       content: p.content,
@@ -207,7 +211,7 @@ const send = defineAction({
       record.msgId = msgId;
       record.sentCount = recipientCount;
     } else {
-      const { sent, failed } = await sendSingles(api, body, await recipientIds());
+      const { sent, failed } = await sendSingles(api, body, await recipientDocs());
       record.sentCount = sent;
       record.failed = failed;
     }

@@ -1,0 +1,45 @@
+/**
+ * What a manager picks instead of typing numbers and paths on the messages page: the message template
+ * (WeChat's msg_type; only type 1 — 标题、主题、说明、日期 — has a documented sample, so other types are
+ * offered as 其他模板 by number) and the page the message opens (pages of this mini program a promoter
+ * can use, or 其他页面 by path). The content limit is WeChat's JSON bytes; the counter shows the words.
+ */
+import { LIMITS, utf8ByteLength } from '../../shared/field-rules';
+
+export const CUSTOM = 'custom';
+
+export interface TemplateChoice {
+  value: string;
+  label: string;
+}
+
+export const TEMPLATE_CHOICES: TemplateChoice[] = [
+  { value: '1', label: '活动通知（标题、主题、说明、日期）' },
+  { value: CUSTOM, label: '其他模板（填模板编号）' },
+];
+
+export interface PageChoice {
+  value: string;
+  label: string;
+}
+
+/** Where a promoter lands when they tap the message. */
+export const PAGE_CHOICES: PageChoice[] = [
+  { value: 'pages/join/index', label: '推广员的授权与进度页' },
+  { value: 'pages/home/index', label: '小程序首页' },
+  { value: CUSTOM, label: '其他页面（填写路径）' },
+];
+
+/** What the person reads: the characters of the fields they filled in. */
+export function visibleChars(content: Record<string, string>): number {
+  return Object.values(content).reduce((n, text) => n + [...text].length, 0);
+}
+
+/** WeChat counts the content as JSON bytes; said as the words that still fit, roughly, in 汉字. */
+export function contentOverflow(content: Record<string, string>): string {
+  const bytes = utf8ByteLength(JSON.stringify(content));
+  const max = LIMITS.message.contentBytes;
+  if (bytes <= max) return '';
+  const over = Math.ceil((bytes - max) / 3);
+  return `消息内容太长了，请删掉约 ${over} 个字`;
+}
