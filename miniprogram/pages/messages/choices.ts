@@ -14,8 +14,8 @@ export interface TemplateChoice {
 }
 
 export const TEMPLATE_CHOICES: TemplateChoice[] = [
-  { value: '1', label: '活动通知（标题、主题、说明、日期）' },
-  { value: CUSTOM, label: '其他模板（填模板编号）' },
+  { value: '1', label: '活动通知' },
+  { value: CUSTOM, label: '其他模板（按编号）' },
 ];
 
 export interface PageChoice {

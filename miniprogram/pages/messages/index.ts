@@ -154,7 +154,10 @@ Page({
         'form.date': this.data.form.date || chinaDate(Math.floor(Date.now() / 1000)),
         state: 'ready',
       });
-      this.setData({ contentBytes: utf8ByteLength(JSON.stringify(this.content())) });
+      this.setData({
+        contentBytes: utf8ByteLength(JSON.stringify(this.content())),
+        contentChars: visibleChars(this.content()),
+      });
       await Promise.all([this.recount(), this.loadSent()]);
     } catch (err) {
       this.setData({ state: 'error', errorText: errorText(err) });
