@@ -83,6 +83,8 @@ Page({
     total: 0,
     moreStatus: 'idle' as LoadMoreStatus,
     namesMissing: false,
+    /** A tab, role, store or keyword narrows the list: the empty state offers 清除筛选. */
+    filtered: false,
     /** 待授权 / 已解除授权: the remind bar shows; ticking rows replaces opening them while selecting. */
     remindable: false,
     selecting: false,
@@ -224,6 +226,7 @@ Page({
       const { activeTab, roleIndex, storeIndex, keyword } = this.data;
       const filtered = activeTab !== 'all' || roleIndex > 0 || storeIndex > 0 || keyword.trim() !== '';
       this.setData({
+        filtered,
         state: page.items.length ? 'ready' : 'empty',
         emptyText: filtered ? '没有符合条件的推广员' : '还没有推广员',
         items: page.items.map((p) => this.toRow(p)),
@@ -365,5 +368,20 @@ Page({
     } finally {
       this.setData({ reminding: false });
     }
+  },
+
+  /** 清除筛选 (empty state): back to everyone, every role and store, no keyword. */
+  onClearFilters() {
+    this.setData({
+      activeTab: 'all',
+      remindable: false,
+      roleIndex: 0,
+      storeIndex: 0,
+      keyword: '',
+      selecting: false,
+      selected: {},
+      selectedCount: 0,
+    });
+    return Promise.all([this.loadCounts(), this.loadFirstPage(true)]);
   },
 });

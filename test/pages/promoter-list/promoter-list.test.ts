@@ -164,13 +164,18 @@ describe('promoter list page', () => {
   });
 
   it('says when nothing matches the filters, and when there is nobody yet', async () => {
-    cloud({ 'promoter/promoter.list': () => ok({ items: [], total: 0 }) });
+    const callFunction = cloud({ 'promoter/promoter.list': () => ok({ items: [], total: 0 }) });
     const page = await openPage('pages/promoter-list/index');
     expect(page.instance.data.state).toBe('empty');
     expect(textOf(page)).toContain('还没有推广员');
+    expect(page.querySelectorAll('.clear-filters')).toHaveLength(0);
     node(page, '.filter-role').dispatchEvent('change', { detail: { value: 1 } });
     await flush();
     expect(textOf(page)).toContain('没有符合条件的推广员');
+    // 清除筛选 puts every filter back and asks again
+    await tap(page, '.list-state >>> .clear-filters-btn >>> .t-button');
+    expect(page.instance.data).toMatchObject({ roleIndex: 0, storeIndex: 0, keyword: '', activeTab: 'all' });
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20 }));
   });
 
   it('shows the error state with a retry', async () => {
