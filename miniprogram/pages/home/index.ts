@@ -2,6 +2,8 @@
  * Home: for staff, counts by status, open join requests and quick actions, limited to the stores the
  * caller runs (the cloud filters; the page says which stores). Promoters and guests go to the join page.
  * Loads on every show: the first time with a skeleton, afterwards quietly (counts change on other pages).
+ * Only a failed whoami is a page error: when the counts fail, the quick actions stay and the counts
+ * block says why with its own retry.
  */
 import type { PromoterStatus, StaffRole, StatsSummary, WhoAmI } from '../../../typings/contract/index';
 import { adminService } from '../../services/admin';
@@ -76,6 +78,9 @@ Page({
     scope: '',
     scopePartial: false,
     total: 0,
+    /** The counts block on its own: its failure leaves the rest of the page working. */
+    countsState: 'ready' as 'ready' | 'error',
+    countsError: '',
     counts: [] as StatusCount[],
     pendingJoinRequests: 0,
     /** 待授权 + 已解除授权: people a manager can remind. */
@@ -113,28 +118,45 @@ Page({
       return;
     }
     const role = who.role as StaffRole;
-    try {
-      const [summary, scope] = await Promise.all([
-        promoterService.summary(refresh ? { refresh } : {}),
-        scopeText(who),
-      ]);
-      this.loadedOnce = true;
+    const [summary, scope] = await Promise.allSettled([
+      promoterService.summary(refresh ? { refresh } : {}),
+      scopeText(who),
+    ]);
+    this.loadedOnce = true;
+    const view: Record<string, unknown> = {
+      state: 'ready',
+      errorText: '',
+      name: who.name ?? '',
+      roleLabel: ROLE_LABELS[role],
+      // scopeText never rejects: a failed store list gives the ids
+      ...(scope.status === 'fulfilled' ? { scope: scope.value.text, scopePartial: scope.value.partial } : {}),
+    };
+    if (summary.status === 'fulfilled') {
+      const s = summary.value;
       this.setData({
-        state: 'ready',
-        errorText: '',
-        name: who.name ?? '',
-        roleLabel: ROLE_LABELS[role],
-        scope: scope.text,
-        scopePartial: scope.partial,
-        total: summary.total,
-        counts: statusCounts(summary),
-        pendingJoinRequests: summary.pendingJoinRequests,
-        waitingToAuthorize: summary.byStatus.awaiting + summary.byStatus.revoked,
-        actions: quickActions(role, summary.pendingJoinRequests),
+        ...view,
+        countsState: 'ready',
+        countsError: '',
+        total: s.total,
+        counts: statusCounts(s),
+        pendingJoinRequests: s.pendingJoinRequests,
+        waitingToAuthorize: s.byStatus.awaiting + s.byStatus.revoked,
+        actions: quickActions(role, s.pendingJoinRequests),
       });
-    } catch (err) {
-      this.setData({ state: 'error', errorText: errorText(err) });
+    } else {
+      this.setData({
+        ...view,
+        countsState: 'error',
+        countsError: errorText(summary.reason),
+        pendingJoinRequests: 0,
+        waitingToAuthorize: 0,
+        actions: quickActions(role, 0),
+      });
     }
+  },
+
+  onCountsRetry() {
+    return this.load(false);
   },
 
   onCountTap(e: WechatMiniprogram.TouchEvent) {

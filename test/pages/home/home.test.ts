@@ -142,16 +142,19 @@ describe('home page', () => {
     expect(page.instance.data.state).toBe('ready');
   });
 
-  it('shows the error with a retry that works', async () => {
-    let answer: unknown = fail('FORBIDDEN', '只有门店员工可以查看');
+  it('failed counts: the quick actions stay, the counts say why and retry on their own', async () => {
+    let answer: unknown = fail('UPSTREAM_UNAVAILABLE', 'system error');
     const callFunction = cloudWith({ 'promoter/stats.summary': () => answer });
     const page = await openPage('pages/home/index');
-    expect(page.instance.data.state).toBe('error');
-    expect(textOf(page)).toContain('只有门店员工可以查看');
-    answer = ok(SUMMARY);
-    await tap(page, '.home-state >>> .state-view__retry >>> .t-button');
-    expect(callFunction).toHaveBeenCalledTimes(2);
     expect(page.instance.data.state).toBe('ready');
+    expect(textOf(page)).toContain('人数暂时没取到：微信服务繁忙，请稍后重试');
+    expect(page.instance.data.actions.map((a: any) => a.key)).toContain('invite');
+    expect(page.querySelectorAll('.action-invite')).toHaveLength(1);
+    answer = ok(SUMMARY);
+    await tap(page, '.counts-retry >>> .t-button');
+    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(textOf(page)).toContain('推广员（共 6 人）');
+    expect(page.querySelectorAll('.counts-error')).toHaveLength(0);
   });
 
   it('shows a whoami failure as the error state and retries whoami', async () => {
