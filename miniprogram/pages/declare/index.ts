@@ -50,6 +50,7 @@ Page({
     state: 'loading' as ViewState,
     errorText: '',
     allowed: false,
+    isManager: false,
     mode: 'rows' as 'rows' | 'csv',
     rows: [] as RowView[],
     idKinds: ID_KINDS,
@@ -100,6 +101,7 @@ Page({
       const rows = this.data.rows.length ? this.data.rows : [this.newRow(blankRow())];
       this.setData({
         allowed,
+        isManager: caller.role === 'manager',
         roleLabels: roles.items.map((r) => `${r.name}（${r.roleId}）`),
         rows: rows.map((r) => ({
           ...r,
@@ -346,6 +348,11 @@ Page({
       }
     });
     this.setData(changes);
+  },
+
+  /** A manager's way to add people: the invite, not openids. */
+  onInviteTap() {
+    wx.navigateTo({ url: '/pages/invite/index' });
   },
 });
 

@@ -39,12 +39,14 @@ function quickActions(role: StaffRole, pendingJoinRequests: number): QuickAction
       url: '/pages/join-requests/index',
       badge: pendingJoinRequests > 0 ? String(pendingJoinRequests) : '',
     },
-    { key: 'declare', title: '声明推广员', url: '/pages/declare/index', badge: '' },
     { key: 'roles', title: '推广员角色', url: '/pages/roles/index', badge: '' },
     { key: 'messages', title: '推广员消息', url: '/pages/messages/index', badge: '' },
   ];
-  if (role === 'admin')
+  // HQ's tools: declaring by openid in bulk, and settings. A manager adds people by invite.
+  if (role === 'admin') {
+    actions.splice(3, 0, { key: 'declare', title: '声明推广员', url: '/pages/declare/index', badge: '' });
     actions.push({ key: 'settings', title: '设置', url: '/pages/settings/index', badge: '' });
+  }
   return actions;
 }
 

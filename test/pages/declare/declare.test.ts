@@ -313,6 +313,11 @@ describe('declare page', () => {
     const callFunction = cloud();
     const page = await openPage('pages/declare/index');
     expect(page.instance.data.storeLabels).toEqual(['上海店（SH-01）']);
+    // told the easier way in, with a button to it
+    expect(textOf(page)).toContain('店长添加推广员，用「邀请推广员」最方便');
+    const navigate = jest.spyOn(wx, 'navigateTo').mockImplementation((() => undefined) as never);
+    await tap(page, '.to-invite >>> .t-button');
+    expect(navigate).toHaveBeenCalledWith({ url: '/pages/invite/index' });
     // the row starts in their store: 不指定门店 is not offered, so it is never the default either
     expect(page.instance.data.rows[0].storeLabel).toBe('上海店（SH-01）');
     await fillRow(page, 0, { id: oid(1), role: 0 });
