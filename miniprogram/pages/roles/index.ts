@@ -81,6 +81,8 @@ Page({
     const role = this.data.items[Number(e.currentTarget.dataset.index)];
     if (!role) return;
     this.setForm({ roleId: role.roleId, name: role.name, desc: role.desc });
+    // the form sits above the list, which may be long: bring it into view
+    wx.pageScrollTo({ scrollTop: 0, duration: 200, fail: () => undefined });
   },
 
   onCancelEdit() {

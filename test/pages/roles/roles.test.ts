@@ -171,8 +171,11 @@ describe('roles page', () => {
       'role.update': (d) => ok({ roleId: d.roleId, name: d.name, desc: d.desc }),
     });
     const page = await openPage('pages/roles/index');
+    const scroll = jest.spyOn(wx, 'pageScrollTo').mockImplementation((() => undefined) as never);
     await tap(page, '.role-item >>> .t-cell', 1);
     expect(textOf(page)).toContain('修改角色（编号 2）');
+    // the form is at the top of a possibly long list: it comes into view
+    expect(scroll).toHaveBeenCalledWith(expect.objectContaining({ scrollTop: 0 }));
     expect(page.instance.data.form).toEqual({ roleId: 2, name: '店长', desc: '' });
     expect(textOf(page)).toContain('6/50 字节');
     await typeInto(page, '.name-input >>> .t-input__control', '值班店长');
