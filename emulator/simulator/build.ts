@@ -14,14 +14,16 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { inlineImports, rewriteColorScheme, rpxToPx, RPX_RATIO } from './css';
 import { type ThemeJson, type WindowConfig, pageWindow } from './theme';
 
+// Node's require, typed the same under every tsconfig (the test one types `require` as WeChat's).
+const nodeRequire = createRequire(__filename);
 // miniprogram-compiler has no types: wxmlToJs(root) compiles every .wxml/.wxs under root to one script.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const compiler = require('miniprogram-compiler') as { wxmlToJs(root: string): string };
+const compiler = nodeRequire('miniprogram-compiler') as { wxmlToJs(root: string): string };
 
 export interface BuildOptions {
   /** The mini program root (miniprogramRoot), default <repo>/miniprogram. */
@@ -61,7 +63,7 @@ export interface SimConfig {
 
 const REPO = path.resolve(__dirname, '..', '..');
 const RUNTIME_ENTRY = path.join(__dirname, 'runtime', 'main.js');
-const ICONS_DIR = path.join(path.dirname(require.resolve('tdesign-icons-svg/package.json')), 'src');
+const ICONS_DIR = path.join(path.dirname(nodeRequire.resolve('tdesign-icons-svg/package.json')), 'src');
 /** The page scripts the browser loads, in order. */
 export const SCRIPTS = ['simulate.js', 'runtime.js', 'wcc.js', 'filemap.js', 'app.js'] as const;
 
@@ -378,7 +380,7 @@ export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
   add(
     'simulate.js',
     js,
-    patchSimulate(fs.readFileSync(require.resolve('miniprogram-simulate/build.js'), 'utf8')),
+    patchSimulate(fs.readFileSync(nodeRequire.resolve('miniprogram-simulate/build.js'), 'utf8')),
   );
   add('config.json', 'application/json', JSON.stringify(config));
   const t5 = Date.now();
