@@ -155,6 +155,7 @@ const SIM_DATASET_FROM = '} else if (/^data-/.test(name)) {';
 const SIM_HANDLER_FROM = 'caller[handler]({\n              type: evt.type,';
 const SIM_HANDLER_END_FROM = '              mut: mutatedMarked,\n            })\n';
 const SIM_ENTRY_FROM = 'return __webpack_require__(__webpack_require__.s = 60);';
+const SIM_SCROLL_FROM = 'this._lastScrollTime = +new Date()';
 const SIM_LESS_FROM = "less.logger.info('Less has finished and no sheets were loaded.');";
 
 function replaceAll(source: string, from: string, to: string, what: string): string {
@@ -173,6 +174,8 @@ function replaceAll(source: string, from: string, to: string, what: string): str
  * - what a page's event handler returns is handed to the built-in that fired the event (bindinput's
  *   returned string replaces the input's value), and a handler's exception is reported;
  * - exparser is exposed as window.__simExparser (the built-ins dispatch WeChat events through it);
+ * - a text field scrolling its own content (typing into a textarea) does not count as the page scrolling,
+ *   which would cancel the next tap for 150 ms;
  * - less's "no sheets were loaded" notice is silenced.
  */
 export function patchSimulate(source: string): string {
@@ -224,6 +227,12 @@ export function patchSimulate(source: string): string {
     SIM_ENTRY_FROM,
     `window.__simExparser = __webpack_require__(4);\n${SIM_ENTRY_FROM}`,
     'exparser',
+  );
+  out = replaceAll(
+    out,
+    SIM_SCROLL_FROM,
+    `if (!/^(INPUT|TEXTAREA)$/.test(evt.target && evt.target.tagName)) ${SIM_SCROLL_FROM}`,
+    'scroll protection',
   );
   out = replaceAll(out, SIM_LESS_FROM, '', 'less notice');
   return out;
