@@ -170,7 +170,8 @@ function replaceAll(source: string, from: string, to: string, what: string): str
  * - `:host` in a component's WXSS becomes the component's tag (its class prefixer leaves `:host` alone);
  * - a component's compiled WXSS is cached per (prefix, text), so the second page does not re-run postcss;
  * - csso minifying skipped (the browser does not need it and it is the slowest step);
- * - `hidden` on any element hides it (WeChat's common attribute; j-component drops it on built-ins);
+ * - `hidden` on any element hides it, and `aria-*` attributes (`aria-role` as `role`) reach the DOM, as in
+ *   WeChat's webview (j-component drops both on built-ins);
  * - what a page's event handler returns is handed to the built-in that fired the event (bindinput's
  *   returned string replaces the input's value), and a handler's exception is reported;
  * - exparser is exposed as window.__simExparser (the built-ins dispatch WeChat events through it);
@@ -205,6 +206,8 @@ export function patchSimulate(source: string): string {
     out,
     SIM_DATASET_FROM,
     "} else if (name === 'hidden') {\n      if (exparserNode.$$) exparserNode.$$.toggleAttribute('hidden', !!value && value !== 'false')\n    " +
+      "} else if (/^aria(-|[A-Z])/.test(name)) {\n      const ariaName = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())\n      const domName = ariaName === 'aria-role' ? 'role' : ariaName\n" +
+      "      if (exparserNode.$$) { if (value === undefined || value === null || value === false || value === '') exparserNode.$$.removeAttribute(domName); else exparserNode.$$.setAttribute(domName, String(value)) }\n    " +
       SIM_DATASET_FROM,
     'hidden',
   );
