@@ -339,7 +339,6 @@ Object.assign(api, {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
       downloads.push(name);
-      showToast({ title: '已保存到相册', icon: 'success' });
       return {};
     }),
   getSetting: (o) => asyncApi('getSetting', o, () => ({ authSetting: Object.assign({}, authSetting) })),
