@@ -62,7 +62,8 @@ export interface SimConfig {
 }
 
 const REPO = path.resolve(__dirname, '..', '..');
-const RUNTIME_ENTRY = path.join(__dirname, 'runtime', 'main.js');
+const RUNTIME_DIR = path.join(__dirname, 'runtime');
+const RUNTIME_ENTRY = path.join(RUNTIME_DIR, 'main.js');
 const ICONS_DIR = path.join(path.dirname(nodeRequire.resolve('tdesign-icons-svg/package.json')), 'src');
 /** The page scripts the browser loads, in order. */
 export const SCRIPTS = ['simulate.js', 'runtime.js', 'wcc.js', 'filemap.js', 'app.js'] as const;
@@ -294,7 +295,42 @@ export function buildFileMap(
   return { fileMap, modules, pages };
 }
 
-export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
+/**
+ * What a rebuild can reuse from the previous one in the same process: each step's output keyed by a
+ * fingerprint (path, size, mtime) of its inputs, so editing a .wxml skips esbuild and editing a .ts
+ * skips wcc.
+ */
+export interface BuildCache {
+  steps: Map<string, { key: string; value: unknown }>;
+}
+
+export function createBuildCache(): BuildCache {
+  return { steps: new Map() };
+}
+
+function fingerprint(base: string, files: string[]): string {
+  const hash = createHash('sha1');
+  for (const rel of files) {
+    const stat = fs.statSync(path.join(base, rel));
+    hash.update(`${rel}\0${stat.size}\0${stat.mtimeMs}\n`);
+  }
+  return hash.digest('base64url');
+}
+
+async function cached<T>(
+  cache: BuildCache | undefined,
+  step: string,
+  key: string,
+  run: () => Promise<T> | T,
+): Promise<T> {
+  const hit = cache?.steps.get(step);
+  if (hit && hit.key === key) return hit.value as T;
+  const value = await run();
+  cache?.steps.set(step, { key, value });
+  return value;
+}
+
+export async function buildSimulator(opts: BuildOptions, cache?: BuildCache): Promise<BuildResult> {
   const root = path.resolve(opts.root);
   if (!fs.existsSync(path.join(root, 'miniprogram_npm'))) {
     throw new Error(`${root}/miniprogram_npm is missing: run \`npm run build:npm\` first`);
@@ -303,7 +339,15 @@ export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
   const files = walk(root);
   const icons = iconNames();
   const t1 = Date.now();
-  const wcc = compiler.wxmlToJs(root);
+  const wcc = await cached(
+    cache,
+    'wcc',
+    fingerprint(
+      root,
+      files.filter((f) => /\.(wxml|wxs)$/.test(f)),
+    ),
+    () => compiler.wxmlToJs(root),
+  );
   const t2 = Date.now();
   const { fileMap, modules, pages } = buildFileMap(root, files, icons);
   const appJson = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8')) as {
@@ -340,32 +384,38 @@ export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
       })
       .join(',\n') +
     '};';
+  const scripts = files.filter((f) => /\.(ts|js|json)$/.test(f));
+  const runtimeFiles = fs.readdirSync(RUNTIME_DIR);
   const [appBundle, runtimeBundle] = await Promise.all([
-    esbuild.build({
-      stdin: { contents: entry, resolveDir: root, sourcefile: '__entry.js', loader: 'js' },
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2019',
-      write: false,
-      outfile: path.join(opts.outDir, 'app.js'),
-      sourcemap: 'external',
-      sourcesContent: true,
-      logLevel: 'silent',
-      plugins: [miniprogramNpm(root)],
-    }),
-    esbuild.build({
-      entryPoints: [RUNTIME_ENTRY],
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'chrome100',
-      write: false,
-      outfile: path.join(opts.outDir, 'runtime.js'),
-      sourcemap: 'external',
-      logLevel: 'silent',
-      loader: { '.css': 'text' },
-    }),
+    cached(cache, 'app', `${entry.length}:${fingerprint(root, scripts)}`, () =>
+      esbuild.build({
+        stdin: { contents: entry, resolveDir: root, sourcefile: '__entry.js', loader: 'js' },
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2019',
+        write: false,
+        outfile: path.join(opts.outDir, 'app.js'),
+        sourcemap: 'external',
+        sourcesContent: true,
+        logLevel: 'silent',
+        plugins: [miniprogramNpm(root)],
+      }),
+    ),
+    cached(cache, 'runtime', fingerprint(RUNTIME_DIR, runtimeFiles), () =>
+      esbuild.build({
+        entryPoints: [RUNTIME_ENTRY],
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: 'chrome100',
+        write: false,
+        outfile: path.join(opts.outDir, 'runtime.js'),
+        sourcemap: 'external',
+        logLevel: 'silent',
+        loader: { '.css': 'text' },
+      }),
+    ),
   ]);
   const t4 = Date.now();
 

@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DEMO_APPS, DEMO_STAFF } from '../demo-data';
-import { type BuildResult, buildSimulator, DEFAULT_OUT_DIR, DEFAULT_ROOT } from './build';
+import { type BuildResult, buildSimulator, createBuildCache, DEFAULT_OUT_DIR, DEFAULT_ROOT } from './build';
 import { demoIdentities, type Identity } from './identities';
 import { createSimServer } from './server';
 import { type TreeWatcher, watchTree } from './watch';
@@ -79,7 +79,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     outDir: opts.outDir ?? DEFAULT_OUT_DIR,
     appid: opts.appid ?? (process.env.WX_APPID?.trim() || DEMO_APPS.miniProgram.appid),
   };
-  let current = await buildSimulator(buildOptions);
+  const cache = createBuildCache();
+  let current = await buildSimulator(buildOptions, cache);
   log(describeBuild(current, 'cold build'));
 
   const identities = opts.identities ?? demoIdentities();
@@ -105,7 +106,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         for (;;) {
           again = false;
           try {
-            current = await buildSimulator(buildOptions);
+            current = await buildSimulator(buildOptions, cache);
             log(describeBuild(current, 'rebuilt'));
             broadcast('rebuilt', String(current.config.builtAt));
           } catch (err) {
