@@ -10,6 +10,7 @@ export default tseslint.config(
       'cloudfunctions/*/index.js',
       'coverage/',
       '.data/',
+      '.sim-build/',
     ],
   },
   js.configs.recommended,
@@ -48,5 +49,10 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The simulator's browser runtime (bundled by esbuild into the frame page)
+    files: ['emulator/simulator/runtime/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
 );

@@ -1,0 +1,26 @@
+/** Who the control panel can be: the demo staff, promoters and the guest (emulator/demo-data.ts). */
+import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from '../demo-data';
+
+export interface Identity {
+  openid: string;
+  name: string;
+  /** 总部管理员 / 店长 / 推广员 / 访客 */
+  kind: string;
+}
+
+export function demoIdentities(adminOpenids: string[] = [DEMO_STAFF.admin.openid]): Identity[] {
+  return [
+    ...adminOpenids.map((openid) => ({
+      openid,
+      name: openid === DEMO_STAFF.admin.openid ? DEMO_STAFF.admin.name : openid.slice(0, 12),
+      kind: '总部管理员',
+    })),
+    ...DEMO_STAFF.managers.map((m) => ({
+      openid: m.openid,
+      name: `${m.name}（${m.storeIds.join('、')}）`,
+      kind: '店长',
+    })),
+    ...DEMO_PROMOTERS.map((p) => ({ openid: p.openid, name: `${p.name}（${p.storeId}）`, kind: '推广员' })),
+    { openid: DEMO_GUEST.openid, name: `${DEMO_GUEST.name}（还不是推广员）`, kind: '访客' },
+  ];
+}
