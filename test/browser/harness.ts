@@ -50,6 +50,8 @@ export interface BrowserEnv {
     query?: Record<string, string>,
     theme?: 'light' | 'dark',
   ): Promise<Page>;
+  /** A cloud function's data as `openid` (in-process, as wx.cloud.callFunction would); throws on ok:false. */
+  callAs<T = unknown>(openid: string, fn: string, data: Record<string, unknown>): Promise<T>;
   /** The WeChat stand-in's control API. */
   control(method: 'GET' | 'POST' | 'DELETE', op: string, body?: unknown): Promise<unknown>;
 }
@@ -130,6 +132,13 @@ export function useBrowserEnv(opts: BrowserEnvOptions = {}): BrowserEnv {
     await ready(page);
     return page;
   };
+  env.callAs = async <T>(openid: string, fn: string, data: Record<string, unknown>): Promise<T> => {
+    const answer = (await env.stack.call(fn, data, openid)) as
+      { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+    if (!answer.ok)
+      throw new Error(`${fn} ${String(data.action)}: ${answer.error.code} ${answer.error.message}`);
+    return answer.data;
+  };
   env.control = async (method, op, body) => {
     const res = await fetch(`${env.stack.wechatUrl}/__control/${op}`, {
       method,
@@ -199,3 +208,40 @@ export async function shot(page: Page, name: string): Promise<string> {
 
 /** Words that mean a value leaked into the text unformatted. */
 export const LEAKS = /undefined|null|NaN|\[object Object\]/;
+
+/** Taps the element of the top page whose text is exactly `text`. */
+export async function tapText(page: Page, text: string): Promise<void> {
+  await tap(topPage(page).getByText(text, { exact: true }));
+}
+
+/** Types with the keyboard into a field (the simulator's real <input>), as a person would. */
+export async function typeInto(field: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await field.click();
+  await field.fill('');
+  await field.page().keyboard.type(text);
+  await idle(field.page());
+}
+
+/** Types into the list's search box and presses Enter (bindconfirm → search). */
+export async function search(page: Page, words: string): Promise<void> {
+  await typeInto(topPage(page).getByPlaceholder('搜索姓名或手机号'), words);
+  await page.keyboard.press('Enter');
+  await idle(page);
+}
+
+/** Opens a <picker> with the mouse and chooses the option shown as `label`. */
+export async function pick(page: Page, picker: ReturnType<Page['locator']>, label: string): Promise<void> {
+  await picker.click();
+  const sheet = page.locator('#sim-picker');
+  await sheet.locator('.sim-picker-item', { hasText: label }).first().click();
+  await tap(sheet.locator('[data-sim-picker=confirm]'));
+}
+
+/**
+ * A selector for a page's own class names: miniprogram-simulate prefixes them with the page's
+ * component alias (`main--`), as it prefixes a component's with its name (`state-view--…`).
+ */
+export const pageClass = (...names: string[]): string => names.map((name) => `.main--${name}`).join('');
+
+/** The state-view's 重新加载 button (the error state of every page). */
+export const RETRY = '.state-view--state-view__retry';
