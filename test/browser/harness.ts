@@ -8,13 +8,13 @@
  * project out, saying so, when it is missing; with CI=true it stays in and the first test fails.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type Stack, startStack } from '../../emulator/stack';
-import { type Simulator, startSimulator } from '../../emulator/simulator';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Stack } from '../../emulator/stack';
+import type { Simulator } from '../../emulator/simulator';
+import { type BrowserSession, startBrowserSession, waitIdle, waitReady } from '../../scripts/browser-session';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
+export { CHROMIUM_PATH } from '../../scripts/browser-session';
 export const RESULTS_DIR = path.resolve(__dirname, '../../test-results/browser');
 
 /** The busy 2-core machine: generous limits, but every wait has a reason to end. */
@@ -61,10 +61,6 @@ export interface BrowserEnvOptions {
   crowd?: number;
 }
 
-export function haveChromium(): boolean {
-  return fs.existsSync(CHROMIUM_PATH);
-}
-
 /** Registers beforeAll/afterAll/afterEach for a file; read the fields inside tests. */
 export function useBrowserEnv(opts: BrowserEnvOptions = {}): BrowserEnv {
   jest.setTimeout(TIMEOUT_MS * 2);
@@ -72,29 +68,11 @@ export function useBrowserEnv(opts: BrowserEnvOptions = {}): BrowserEnv {
   const env = {
     problems: [] as string[],
   } as BrowserEnv;
-  let outDir = '';
 
+  let session: BrowserSession | undefined;
   beforeAll(async () => {
-    if (!haveChromium()) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM_PATH}: the browser suite needs it (apt-get install chromium fonts-wqy-microhei, or set CHROMIUM_PATH).`,
-      );
-    }
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-build-'));
-    env.stack = await startStack({ seed: true, crowd: opts.crowd ?? 60, functions: 'built', quiet: true });
-    env.sim = await startSimulator({
-      port: 0,
-      host: '127.0.0.1',
-      gatewayUrl: env.stack.gatewayUrl,
-      wechatControlUrl: env.stack.wechatUrl,
-      outDir,
-      log: () => undefined,
-    });
-    env.browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-dev-shm-usage'],
-    });
+    session = await startBrowserSession({ crowd: opts.crowd ?? 60 });
+    Object.assign(env, { stack: session.stack, sim: session.sim, browser: session.browser });
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
   }, TIMEOUT_MS * 2);
 
@@ -104,12 +82,7 @@ export function useBrowserEnv(opts: BrowserEnvOptions = {}): BrowserEnv {
     expect(seen).toEqual([]);
   });
 
-  afterAll(async () => {
-    await env.browser?.close();
-    await env.sim?.close();
-    await env.stack?.close();
-    if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
-  }, TIMEOUT_MS);
+  afterAll(() => session?.close(), TIMEOUT_MS);
 
   env.newPage = async () => {
     const context = await env.browser.newContext({
@@ -122,10 +95,7 @@ export function useBrowserEnv(opts: BrowserEnvOptions = {}): BrowserEnv {
     watch(page, env.problems);
     return page;
   };
-  env.link = (openid, route, query = {}, theme = 'light') => {
-    const q = new URLSearchParams(query).toString();
-    return `${env.sim.url}?openid=${encodeURIComponent(openid)}&panel=0&theme=${theme}#/${route}${q ? `?${q}` : ''}`;
-  };
+  env.link = (...args) => session!.link(...args);
   env.open = async (openid, route, query, theme) => {
     const page = await env.newPage();
     await page.goto(env.link(openid, route, query, theme));
@@ -173,15 +143,8 @@ function watch(page: Page, problems: string[]): void {
 }
 
 /** The first page's onReady, then no cloud call, setData or toast in flight. */
-export async function ready(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__sim !== undefined);
-  await page.evaluate(() => window.__sim.ready);
-  await idle(page);
-}
-
-export async function idle(page: Page): Promise<void> {
-  await page.evaluate(() => window.__sim.idle());
-}
+export const ready = waitReady;
+export const idle = waitIdle;
 
 /** The visible (top) page of the stack. */
 export function topPage(page: Page) {
