@@ -149,6 +149,11 @@ const SIM_COMPILE_FROM = 'function compile(wxss, options = {}) {';
 const SIM_PREFIX_FROM =
   "selectors.push(selector.replace(/(.)?\\.([-_a-zA-Z0-9]+)/igs, (all, $1, $2) => (/\\d/.test($1) ? all : `${$1 || ''}.${prefix}--${$2}`)))";
 const SIM_CSSO_FROM = 'return csso.minify(wxss, {restructure: false}).css';
+const SIM_DATASET_FROM = '} else if (/^data-/.test(name)) {';
+const SIM_HANDLER_FROM = 'caller[handler]({\n              type: evt.type,';
+const SIM_HANDLER_END_FROM = '              mut: mutatedMarked,\n            })\n';
+const SIM_ENTRY_FROM = 'return __webpack_require__(__webpack_require__.s = 60);';
+const SIM_LESS_FROM = "less.logger.info('Less has finished and no sheets were loaded.');";
 
 function replaceAll(source: string, from: string, to: string, what: string): string {
   if (!source.includes(from))
@@ -161,7 +166,12 @@ function replaceAll(source: string, from: string, to: string, what: string): str
  * - inline-style rpx (its transformRpx is 1 rpx = 1 px) scaled for the frame;
  * - `:host` in a component's WXSS becomes the component's tag (its class prefixer leaves `:host` alone);
  * - a component's compiled WXSS is cached per (prefix, text), so the second page does not re-run postcss;
- * - csso minifying skipped (the browser does not need it and it is the slowest step).
+ * - csso minifying skipped (the browser does not need it and it is the slowest step);
+ * - `hidden` on any element hides it (WeChat's common attribute; j-component drops it on built-ins);
+ * - what a page's event handler returns is handed to the built-in that fired the event (bindinput's
+ *   returned string replaces the input's value), and a handler's exception is reported;
+ * - exparser is exposed as window.__simExparser (the built-ins dispatch WeChat events through it);
+ * - less's "no sheets were loaded" notice is silenced.
  */
 export function patchSimulate(source: string): string {
   let out = replaceAll(
@@ -186,6 +196,34 @@ export function patchSimulate(source: string): string {
     'compile cache',
   );
   out = replaceAll(out, SIM_CSSO_FROM, 'return wxss', 'csso');
+  out = replaceAll(
+    out,
+    SIM_DATASET_FROM,
+    "} else if (name === 'hidden') {\n      if (exparserNode.$$) exparserNode.$$.toggleAttribute('hidden', !!value && value !== 'false')\n    " +
+      SIM_DATASET_FROM,
+    'hidden',
+  );
+  out = replaceAll(
+    out,
+    SIM_HANDLER_FROM,
+    'let __simRet\n            try { __simRet = caller[handler]({\n              type: evt.type,',
+    'handler return',
+  );
+  out = replaceAll(
+    out,
+    SIM_HANDLER_END_FROM,
+    '              mut: mutatedMarked,\n            })\n            } catch (err) { if (window.__simReportError) window.__simReportError(err, handler); else throw err }\n' +
+      '            if (evt.__simOnReturn) evt.__simOnReturn(__simRet)\n' +
+      "            else if (__simRet && typeof __simRet.then === 'function' && window.__simReportError) __simRet.then(undefined, (err) => window.__simReportError(err, handler))\n",
+    'handler end',
+  );
+  out = replaceAll(
+    out,
+    SIM_ENTRY_FROM,
+    `window.__simExparser = __webpack_require__(4);\n${SIM_ENTRY_FROM}`,
+    'exparser',
+  );
+  out = replaceAll(out, SIM_LESS_FROM, '', 'less notice');
   return out;
 }
 
@@ -230,7 +268,7 @@ export function buildFileMap(
       if (fileSet.has(`${base}.json`) || base === 'app') {
         if (modules.includes(base)) continue;
         modules.push(base);
-        fileMap[`${base}.js`] = `return window.__MODS[${JSON.stringify(base)}]()`;
+        fileMap[`${base}.js`] = `return window.__simRunModule(${JSON.stringify(base)})`;
       }
     }
   }

@@ -49,6 +49,10 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+const RUNTIME_DIR = path.join(__dirname, 'runtime');
+/** Editors write a file in several steps; one rebuild after the last. */
+const WATCH_DEBOUNCE_MS = 100;
+
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 
 export function describeBuild(result: BuildResult, what: string): string {
@@ -118,14 +122,19 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     return running;
   };
 
-  let watcher: fs.FSWatcher | undefined;
+  // The mini program, and the simulator's own browser runtime (so working on a built-in reloads too).
+  const watchers: fs.FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   if (opts.watch) {
-    watcher = fs.watch(root, { recursive: true }, (_event, file) => {
-      if (file && /(^|[/\\])\.|~$|\.swp$/.test(String(file))) return; // editor temp files
-      clearTimeout(timer);
-      timer = setTimeout(() => rebuild().catch(() => undefined), 100);
-    });
+    for (const dir of [root, RUNTIME_DIR]) {
+      watchers.push(
+        fs.watch(dir, { recursive: true }, (_event, file) => {
+          if (file && /(^|[/\\])\.|~$|\.swp$/.test(String(file))) return; // editor temp files
+          clearTimeout(timer);
+          timer = setTimeout(() => rebuild().catch(() => undefined), WATCH_DEBOUNCE_MS);
+        }),
+      );
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -146,7 +155,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {
         clearTimeout(timer);
-        watcher?.close();
+        for (const w of watchers) w.close();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       })),

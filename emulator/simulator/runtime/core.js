@@ -37,7 +37,8 @@ export function guard(where, fn, self, args) {
   try {
     const out = fn.apply(self, args || []);
     if (out && typeof out.then === 'function') {
-      track(out.then(undefined, (err) => reportError(err, where)));
+      // reported, not tracked: an async handler may wait for the user (a picker, a dialog)
+      out.then(undefined, (err) => reportError(err, where));
     }
     return out;
   } catch (err) {
@@ -45,6 +46,8 @@ export function guard(where, fn, self, args) {
     return undefined;
   }
 }
+
+window.__simReportError = (err, handler) => reportError(err, `event handler ${handler}`);
 
 window.addEventListener('unhandledrejection', (event) => {
   const reason = event.reason;
@@ -100,6 +103,11 @@ function flushIdle() {
   );
 }
 
+/** How many tracked things are in flight (for debugging a test that waits on idle()). */
+export function pendingCount() {
+  return pending;
+}
+
 /** Resolves when nothing tracked is in flight and a frame has passed since. */
 export function idle() {
   return new Promise((resolve) => {
@@ -109,6 +117,17 @@ export function idle() {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
+
+/** APIs that wait for the user (a dialog, a sheet): not work in flight for idle(). */
+const INTERACTIVE = new Set([
+  'showModal',
+  'showActionSheet',
+  'makePhoneCall',
+  'openSetting',
+  'chooseMessageFile',
+  'requestSubscribeMessage',
+  'openEmbeddedMiniProgram',
+]);
 
 /** WeChat's async API shape: success/fail/complete callbacks and a promise when none is given. */
 export function asyncApi(name, options, run) {
@@ -137,7 +156,7 @@ export function asyncApi(name, options, run) {
       return undefined;
     },
   );
-  track(out.catch(() => undefined));
+  if (!INTERACTIVE.has(name)) track(out.catch(() => undefined));
   return hasCallback ? undefined : out;
 }
 

@@ -11,7 +11,7 @@ import {
   syncHistory,
   wirePage,
 } from './chrome';
-import { config, errors, idle, openid, reportError, showPanel } from './core';
+import { config, errors, idle, openid, pendingCount, reportError, showPanel } from './core';
 import { buildPanel } from './panel';
 import { patchSelectorQuery } from './query';
 import { launchApp, nav, onPageCreated, parseUrl, queryString, stackInfo, topPage } from './stack';
@@ -25,6 +25,7 @@ const ready = new Promise((resolve) => (resolveReady = resolve));
 window.__sim = {
   ready,
   idle,
+  pending: pendingCount,
   stack: () => stackInfo(),
   identity: () => openid,
   errors,

@@ -1,6 +1,8 @@
 // WeChat's native UI drawn in the frame: toast, loading, modal, action sheet, picker, and the bottom
 // sheets/half-screen panels the simulator uses for share cards, permissions and the bind mini program.
-import { h, overlayRoot, trackedTimeout, track } from './core';
+import { h, overlayRoot, trackedTimeout } from './core';
+
+const SHEET_CLOSE_MS = 150;
 
 // ---- toast / loading ----------------------------------------------------------------------------
 
@@ -67,54 +69,53 @@ export function hideLoading() {
 export function showModal(o) {
   const old = document.getElementById('sim-modal');
   if (old) old.remove();
-  return track(
-    new Promise((resolve) => {
-      const showCancel = o.showCancel !== false;
-      const input = o.editable
-        ? h('textarea', { class: 'sim-modal-input', placeholder: o.placeholderText || '', rows: 2 })
-        : null;
-      if (input) input.value = o.content || '';
-      const close = (confirm) => {
-        el.remove();
-        const res = { confirm, cancel: !confirm };
-        if (o.editable) res.content = confirm ? input.value : '';
-        resolve(res);
-      };
-      const el = h(
+  // not tracked by idle(): a dialog waiting for the user is not work in flight
+  return new Promise((resolve) => {
+    const showCancel = o.showCancel !== false;
+    const input = o.editable
+      ? h('textarea', { class: 'sim-modal-input', placeholder: o.placeholderText || '', rows: 2 })
+      : null;
+    if (input) input.value = o.content || '';
+    const close = (confirm) => {
+      el.remove();
+      const res = { confirm, cancel: !confirm };
+      if (o.editable) res.content = confirm ? input.value : '';
+      resolve(res);
+    };
+    const el = h(
+      'div',
+      { id: 'sim-modal', class: 'sim-mask sim-mask--center' },
+      h(
         'div',
-        { id: 'sim-modal', class: 'sim-mask sim-mask--center' },
+        { class: 'sim-modal', role: 'dialog' },
+        o.title ? h('div', { class: 'sim-modal-title', text: o.title }) : null,
+        input || (o.content ? h('div', { class: 'sim-modal-content', text: o.content }) : null),
         h(
           'div',
-          { class: 'sim-modal', role: 'dialog' },
-          o.title ? h('div', { class: 'sim-modal-title', text: o.title }) : null,
-          input || (o.content ? h('div', { class: 'sim-modal-content', text: o.content }) : null),
-          h(
-            'div',
-            { class: 'sim-modal-buttons' },
-            showCancel
-              ? h('button', {
-                  type: 'button',
-                  'data-sim-modal': 'cancel',
-                  style: { color: o.cancelColor || '' },
-                  text: o.cancelText || '取消',
-                  onclick: () => close(false),
-                })
-              : null,
-            h('button', {
-              type: 'button',
-              'data-sim-modal': 'confirm',
-              class: 'sim-modal-confirm',
-              style: { color: o.confirmColor || '' },
-              text: o.confirmText || '确定',
-              onclick: () => close(true),
-            }),
-          ),
+          { class: 'sim-modal-buttons' },
+          showCancel
+            ? h('button', {
+                type: 'button',
+                'data-sim-modal': 'cancel',
+                style: { color: o.cancelColor || '' },
+                text: o.cancelText || '取消',
+                onclick: () => close(false),
+              })
+            : null,
+          h('button', {
+            type: 'button',
+            'data-sim-modal': 'confirm',
+            class: 'sim-modal-confirm',
+            style: { color: o.confirmColor || '' },
+            text: o.confirmText || '确定',
+            onclick: () => close(true),
+          }),
         ),
-      );
-      overlayRoot().append(el);
-      if (input) input.focus();
-    }),
-  );
+      ),
+    );
+    overlayRoot().append(el);
+    if (input) input.focus();
+  });
 }
 
 // ---- bottom sheets ------------------------------------------------------------------------------
@@ -123,26 +124,24 @@ export function showModal(o) {
 export function bottomSheet(id, build, { half = false } = {}) {
   const old = document.getElementById(id);
   if (old) old.remove();
-  return track(
-    new Promise((resolve) => {
-      let done = false;
-      const close = (value) => {
-        if (done) return;
-        done = true;
-        el.classList.remove('sim-open');
-        setTimeout(() => el.remove(), 150);
-        resolve(value);
-      };
-      const sheet = h('div', { class: `sim-sheet${half ? ' sim-sheet--half' : ''}` });
-      const el = h('div', { id, class: 'sim-mask sim-mask--bottom' }, sheet);
-      el.addEventListener('click', (e) => {
-        if (e.target === el) close(undefined);
-      });
-      sheet.append(...[].concat(build(close)));
-      overlayRoot().append(el);
-      requestAnimationFrame(() => el.classList.add('sim-open'));
-    }),
-  );
+  return new Promise((resolve) => {
+    let done = false;
+    const close = (value) => {
+      if (done) return;
+      done = true;
+      el.classList.remove('sim-open');
+      trackedTimeout(() => el.remove(), SHEET_CLOSE_MS);
+      resolve(value);
+    };
+    const sheet = h('div', { class: `sim-sheet${half ? ' sim-sheet--half' : ''}` });
+    const el = h('div', { id, class: 'sim-mask sim-mask--bottom' }, sheet);
+    el.addEventListener('click', (e) => {
+      if (e.target === el) close(undefined);
+    });
+    sheet.append(...[].concat(build(close)));
+    overlayRoot().append(el);
+    requestAnimationFrame(() => el.classList.add('sim-open'));
+  });
 }
 
 /** wx.showActionSheet: resolves the tapped index, or undefined on cancel. */

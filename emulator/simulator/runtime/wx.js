@@ -496,34 +496,34 @@ function bindPanel(options) {
 api.openEmbeddedMiniProgram = (o) => {
   const options = o || {};
   const page = topPage();
-  const run = async () => {
+  // back from the embedded mini program (after the success callback): App.onShow and the page's onShow
+  const returnToCaller = () => {
+    const app = window.getApp();
+    if (app && typeof app.onShow === 'function') guard('App.onShow', app.onShow, app, [launchOptions()]);
+    if (page && topPage() === page && typeof page.inst.onShow === 'function')
+      guard(`${page.route} onShow`, page.inst.onShow, page.inst);
+  };
+  return asyncApi('openEmbeddedMiniProgram', options, async () => {
     if (!options.appId) throw { errMsg: 'openEmbeddedMiniProgram:fail parameter error: appId' };
     // The caller goes to the background while the half-screen mini program is up.
     if (page && typeof page.inst.onHide === 'function')
       guard(`${page.route} onHide`, page.inst.onHide, page.inst);
-    if (options.appId === BIND_APPID) await bindPanel(options);
-    else {
-      await halfPanel('sim-embedded', '小程序', () => [
-        h('div', { class: 'sim-panel-text', text: `将打开小程序 ${options.appId}` }),
-        h('div', {
-          class: 'sim-panel-note',
-          text: `页面：${options.path || '(首页)'}；模拟器只模拟微信的推广员授权小程序。`,
-        }),
-      ]);
+    try {
+      if (options.appId === BIND_APPID) await bindPanel(options);
+      else {
+        await halfPanel('sim-embedded', '小程序', () => [
+          h('div', { class: 'sim-panel-text', text: `将打开小程序 ${options.appId}` }),
+          h('div', {
+            class: 'sim-panel-note',
+            text: `页面：${options.path || '(首页)'}；模拟器只模拟微信的推广员授权小程序。`,
+          }),
+        ]);
+      }
+    } finally {
+      setTimeout(returnToCaller, 0);
     }
     return {};
-  };
-  const result = asyncApi('openEmbeddedMiniProgram', options, run);
-  // back from the embedded mini program: App.onShow and the page's onShow
-  Promise.resolve(result)
-    .catch(() => undefined)
-    .then(() => {
-      const app = window.getApp();
-      if (app && typeof app.onShow === 'function') guard('App.onShow', app.onShow, app, [launchOptions()]);
-      if (page && topPage() === page && typeof page.inst.onShow === 'function')
-        guard(`${page.route} onShow`, page.inst.onShow, page.inst);
-    });
-  return result;
+  });
 };
 api.navigateToMiniProgram = (o) =>
   asyncApi('navigateToMiniProgram', o, () => {
