@@ -208,3 +208,8 @@ export const pageClass = (...names: string[]): string => names.map((name) => `.m
 
 /** The state-view's 重新加载 button (the error state of every page). */
 export const RETRY = '.state-view--state-view__retry';
+
+/** Taps the button (a t-button or a built-in button) of the top page labelled `text`. */
+export async function tapButton(page: Page, text: string | RegExp): Promise<void> {
+  await tap(topPage(page).locator('wx-button').getByText(text, { exact: true }));
+}

@@ -4,7 +4,7 @@
  * Real mouse clicks and typing through the simulator; a screenshot of the last step.
  */
 import { DEMO_STAFF } from '../../emulator/demo-data';
-import { idle, pageClass, search, shot, tap, tapText, topPage, typeInto, useBrowserEnv } from './harness';
+import { idle, pageClass, search, shot, tap, tapButton, topPage, typeInto, useBrowserEnv } from './harness';
 
 const env = useBrowserEnv();
 const MGR_SH = DEMO_STAFF.managers[0].openid;
@@ -13,7 +13,7 @@ const NEWCOMER = 'oNewcomerE2e000000000000000x';
 test('invite → ask to join → approve → authorize in the bind panel → bound on the manager’s list', async () => {
   // the manager makes an invite card and shares it
   const manager = await env.open(MGR_SH, 'pages/invite/index');
-  await tapText(manager, '生成邀请');
+  await tapButton(manager, '生成邀请');
   await topPage(manager).getByText('邀请卡片').waitFor();
   await topPage(manager).getByText('分享给微信好友').click();
   const sharePath = await manager
@@ -27,7 +27,7 @@ test('invite → ask to join → approve → authorize in the bind panel → bou
   const person = await env.open(NEWCOMER, route!, Object.fromEntries(new URLSearchParams(query)));
   await typeInto(topPage(person).getByPlaceholder('你的真实姓名'), '欧阳晨');
   await typeInto(topPage(person).getByPlaceholder('方便门店联系你'), '13612345678');
-  await tapText(person, '提交申请');
+  await tapButton(person, '提交申请');
   await topPage(person).locator(pageClass('result', 'requested')).waitFor();
 
   // the manager approves it
@@ -39,9 +39,9 @@ test('invite → ask to join → approve → authorize in the bind panel → bou
   await request.locator(pageClass('request__result--ok')).waitFor();
 
   // the person refreshes, sees they are declared, and authorizes in the half-screen panel
-  await tapText(person, '刷新进度');
+  await tapButton(person, '刷新进度');
   await topPage(person).locator(pageClass('result', 'authorize')).waitFor();
-  await topPage(person).getByText('去授权绑定').click();
+  await topPage(person).locator('wx-button').getByText('去授权绑定').click();
   await person.locator('#sim-bind-panel').waitFor();
   await tap(person.locator('[data-sim-bind=authorize]'));
   await topPage(person).locator(pageClass('result', 'bound')).waitFor();
