@@ -3,9 +3,12 @@
  * the WeChat stand-in, the CloudBase stand-in and the functions gateway on loopback with demo data,
  * and prints where everything is and who the demo users are.
  *
- * Environment: GATEWAY_PORT (9100), WECHAT_PORT (9101), CLOUDBASE_PORT (9102), SEED=0 (no demo
- * data), SEED_PROMOTERS (made-up promoters on top of the named demo ones; default 360), WX_API_BASE_URL (use that WeChat API instead of the stand-in), ADMIN_OPENIDS (HQ admins),
- * DATA_FILE (keep the database in this JSON file; default: a fresh demo each start).
+ * and serves the mini program itself in a browser frame (emulator/simulator), printed first.
+ *
+ * Environment: SIM_PORT (9000), GATEWAY_PORT (9100), WECHAT_PORT (9101), CLOUDBASE_PORT (9102), SEED=0
+ * (no demo data), SEED_PROMOTERS (made-up promoters on top of the named demo ones; default 360),
+ * WX_API_BASE_URL (use that WeChat API instead of the stand-in), ADMIN_OPENIDS (HQ admins), DATA_FILE
+ * (keep the database in this JSON file; default: a fresh demo each start).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -13,6 +16,8 @@ import { buildFunctions } from '../scripts/build-functions';
 import { DEFAULT_CROWD } from './demo-crowd';
 import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from './demo-data';
 import { listFunctions } from './gateway';
+import { type Simulator, startSimulator } from './simulator';
+import { demoIdentities, freshOpenid } from './simulator/identities';
 import { type Stack, startStack } from './stack';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -45,13 +50,54 @@ function buildNpm(): Promise<void> {
   });
 }
 
-function banner(stack: Stack, seeded: boolean, seconds: string): string {
+/** An invite of the demo Shanghai manager, so the banner can print a real "new person opens it" link. */
+async function demoInviteToken(stack: Stack): Promise<string | undefined> {
+  const manager = DEMO_STAFF.managers[0];
+  const answer = (await stack.call(
+    'promoter',
+    { action: 'invite.create', storeId: manager.storeIds[0], roleId: 1 },
+    manager.openid,
+  )) as { ok: boolean; data?: { invite: { token: string } } };
+  return answer.ok ? answer.data?.invite.token : undefined;
+}
+
+function simulatorLines(sim: Simulator, seeded: boolean, inviteToken: string | undefined): string[] {
+  const link = (openid: string, route: string): string => `${sim.url}?openid=${openid}#/${route}`;
+  const lines = [
+    `Open the mini program: ${sim.url}`,
+    '  First: you are the HQ admin on the home page. Pick another person in the panel on the right',
+    '  (a store manager, a promoter, 新用户), tap through the pages, watch the WeChat calls each tap costs.',
+  ];
+  if (seeded) {
+    lines.push(
+      '  Deep links:',
+      `    HQ home                     ${link(DEMO_STAFF.admin.openid, 'pages/home/index')}`,
+      `    manager, 待授权 promoters    ${link(DEMO_STAFF.managers[0].openid, 'pages/promoter-list/index?status=awaiting')}`,
+    );
+    if (inviteToken) {
+      lines.push(
+        `    a new person opens an invite ${link(freshOpenid(), `pages/join/index?invite=${inviteToken}`)}`,
+      );
+    }
+  }
+  lines.push('  (&panel=0 shows the phone alone, &theme=dark starts in dark mode)', '');
+  return lines;
+}
+
+function banner(
+  stack: Stack,
+  sim: Simulator,
+  seeded: boolean,
+  seconds: string,
+  inviteToken?: string,
+): string {
   const admins = stack.env.ADMIN_OPENIDS!.split(',');
   const pad = (label: string): string => label.padEnd(10);
   const lines = [
     '',
-    `Promoter Desk local backend is up in ${seconds} s`,
+    `Promoter Desk is up in ${seconds} s`,
     '',
+    ...simulatorLines(sim, seeded, inviteToken),
     `  ${pad('gateway')} ${stack.gatewayUrl}/functions   (${listFunctions('built').join(', ')})`,
     `  ${pad('wechat')} ${stack.wechatUrl}${stack.wechat ? '   (WeChat API stand-in; control API under /__control/)' : '   (outside WeChat API)'}`,
     `  ${pad('cloudbase')} ${stack.cloudbaseUrl}   (database stand-in; GET it for collection sizes)`,
@@ -86,6 +132,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const seed = process.env.SEED?.trim() !== '0';
   const ports = {
+    sim: portFromEnv('SIM_PORT', 9000),
     gateway: portFromEnv('GATEWAY_PORT', 9100),
     wechat: portFromEnv('WECHAT_PORT', 9101),
     cloudbase: portFromEnv('CLOUDBASE_PORT', 9102),
@@ -108,7 +155,17 @@ async function main(): Promise<void> {
     adminOpenids,
     dataFile: process.env.DATA_FILE?.trim() || undefined,
   });
-  console.log(banner(stack, seed, ((Date.now() - started) / 1000).toFixed(1)));
+  const sim = await startSimulator({
+    port: ports.sim,
+    host: HOST,
+    gatewayUrl: stack.gatewayUrl,
+    wechatControlUrl: stack.wechat ? stack.wechatUrl : undefined,
+    watch: true,
+    identities: demoIdentities(adminOpenids),
+    defaultOpenid: adminOpenids?.[0],
+  });
+  const inviteToken = seed ? await demoInviteToken(stack).catch(() => undefined) : undefined;
+  console.log(banner(stack, sim, seed, ((Date.now() - started) / 1000).toFixed(1), inviteToken));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -118,7 +175,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`\n${signal}: stopping...`);
-    stack.close().then(
+    Promise.all([sim.close(), stack.close()]).then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(err);

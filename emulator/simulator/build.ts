@@ -14,14 +14,16 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { inlineImports, rewriteColorScheme, rpxToPx, RPX_RATIO } from './css';
 import { type ThemeJson, type WindowConfig, pageWindow } from './theme';
 
+// Node's require, typed the same under every tsconfig (the test one types `require` as WeChat's).
+const nodeRequire = createRequire(__filename);
 // miniprogram-compiler has no types: wxmlToJs(root) compiles every .wxml/.wxs under root to one script.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const compiler = require('miniprogram-compiler') as { wxmlToJs(root: string): string };
+const compiler = nodeRequire('miniprogram-compiler') as { wxmlToJs(root: string): string };
 
 export interface BuildOptions {
   /** The mini program root (miniprogramRoot), default <repo>/miniprogram. */
@@ -61,7 +63,7 @@ export interface SimConfig {
 
 const REPO = path.resolve(__dirname, '..', '..');
 const RUNTIME_ENTRY = path.join(__dirname, 'runtime', 'main.js');
-const ICONS_DIR = path.join(path.dirname(require.resolve('tdesign-icons-svg/package.json')), 'src');
+const ICONS_DIR = path.join(path.dirname(nodeRequire.resolve('tdesign-icons-svg/package.json')), 'src');
 /** The page scripts the browser loads, in order. */
 export const SCRIPTS = ['simulate.js', 'runtime.js', 'wcc.js', 'filemap.js', 'app.js'] as const;
 
@@ -153,6 +155,7 @@ const SIM_DATASET_FROM = '} else if (/^data-/.test(name)) {';
 const SIM_HANDLER_FROM = 'caller[handler]({\n              type: evt.type,';
 const SIM_HANDLER_END_FROM = '              mut: mutatedMarked,\n            })\n';
 const SIM_ENTRY_FROM = 'return __webpack_require__(__webpack_require__.s = 60);';
+const SIM_SCROLL_FROM = 'this._lastScrollTime = +new Date()';
 const SIM_LESS_FROM = "less.logger.info('Less has finished and no sheets were loaded.');";
 
 function replaceAll(source: string, from: string, to: string, what: string): string {
@@ -171,6 +174,8 @@ function replaceAll(source: string, from: string, to: string, what: string): str
  * - what a page's event handler returns is handed to the built-in that fired the event (bindinput's
  *   returned string replaces the input's value), and a handler's exception is reported;
  * - exparser is exposed as window.__simExparser (the built-ins dispatch WeChat events through it);
+ * - a text field scrolling its own content (typing into a textarea) does not count as the page scrolling,
+ *   which would cancel the next tap for 150 ms;
  * - less's "no sheets were loaded" notice is silenced.
  */
 export function patchSimulate(source: string): string {
@@ -222,6 +227,12 @@ export function patchSimulate(source: string): string {
     SIM_ENTRY_FROM,
     `window.__simExparser = __webpack_require__(4);\n${SIM_ENTRY_FROM}`,
     'exparser',
+  );
+  out = replaceAll(
+    out,
+    SIM_SCROLL_FROM,
+    `if (!/^(INPUT|TEXTAREA)$/.test(evt.target && evt.target.tagName)) ${SIM_SCROLL_FROM}`,
+    'scroll protection',
   );
   out = replaceAll(out, SIM_LESS_FROM, '', 'less notice');
   return out;
@@ -378,7 +389,7 @@ export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
   add(
     'simulate.js',
     js,
-    patchSimulate(fs.readFileSync(require.resolve('miniprogram-simulate/build.js'), 'utf8')),
+    patchSimulate(fs.readFileSync(nodeRequire.resolve('miniprogram-simulate/build.js'), 'utf8')),
   );
   add('config.json', 'application/json', JSON.stringify(config));
   const t5 = Date.now();

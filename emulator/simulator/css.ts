@@ -25,7 +25,7 @@ export function inlineImports(
   css: string,
   file: string,
   read: (rel: string) => string | undefined,
-  seen: Set<string> = new Set(),
+  seen: Set<string> = new Set([file]),
 ): string {
   return css.replace(IMPORT, (_all, _q: string, target: string) => {
     const rel = resolveRel(file, target.endsWith('.wxss') ? target : `${target}.wxss`);

@@ -153,11 +153,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     build: () => current,
     rebuild,
     close: () =>
-      (closed ??= new Promise<void>((resolve, reject) => {
+      (closed ??= (async () => {
         clearTimeout(timer);
         for (const w of watchers) w.close();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      })),
+        await running?.catch(() => undefined); // no build left running after close
+        await new Promise<void>((resolve, reject) => {
+          server.close((err) => (err ? reject(err) : resolve()));
+          server.closeAllConnections();
+        });
+      })()),
   };
 }

@@ -117,8 +117,9 @@ interface CallRow {
 
 /** The newest calls after `since` (the panel polls); at most 200, without bodies. */
 export function callsSince(all: CallRow[], since: number): { calls: CallRow[]; last: number } {
-  const fresh = all.filter((c) => c.seq > since).slice(-200);
-  const last = all.length ? all[all.length - 1]!.seq : since;
+  const last = all.length ? all[all.length - 1]!.seq : 0;
+  const from = since > last ? 0 : since; // the stand-in was reset (seq restarted): start over
+  const fresh = all.filter((c) => c.seq > from).slice(-200);
   return {
     calls: fresh.map(({ seq, at, method, path: p, status, answer, fault }) => ({
       seq,
@@ -132,7 +133,7 @@ export function callsSince(all: CallRow[], since: number): { calls: CallRow[]; l
           : {},
       fault,
     })),
-    last: Math.max(last, since > last ? 0 : since),
+    last,
   };
 }
 
