@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { DEMO_PROMOTERS, DEMO_STAFF } from '../../emulator/demo-data';
-import { LEAKS, RETRY, shot, tap, topPage, topRoute, useBrowserEnv } from './harness';
+import { LEAKS, RETRY, shot, tap, topPage, topRoute, LOOP_TIMEOUT_MS, useBrowserEnv } from './harness';
 import { pageVisits } from './visits';
 
 const env = useBrowserEnv();
@@ -40,19 +40,23 @@ test('WeChat failing: the promoter sees a clear error, and 重新加载 succeeds
   await shot(page, 'flow-fault-retry');
 });
 
-test('30 % of WeChat calls failing: each detail page a manager opens ends readable, after retries if needed', async () => {
-  await env.control('POST', 'faults', { rules: [{ kind: 'errcode', errcode: -1, rate: 0.3 }] });
-  const promoters = DEMO_PROMOTERS.filter((p) => p.storeId === 'SH-XUHUI');
-  for (const [index, promoter] of promoters.entries()) {
-    const page = await env.open(MGR_SH, 'pages/promoter-detail/index', {
-      id: String(DEMO_PROMOTERS.indexOf(promoter) + 1),
-    });
-    await retryUntilReady(page, async () => (await topPage(page).innerText()).includes(promoter.phone), 10);
-    expect(await topPage(page).innerText()).not.toMatch(LEAKS);
-    if (index === promoters.length - 1) await shot(page, 'flow-fault-30');
-    await page.context().close();
-  }
-});
+test(
+  '30 % of WeChat calls failing: each detail page a manager opens ends readable, after retries if needed',
+  async () => {
+    await env.control('POST', 'faults', { rules: [{ kind: 'errcode', errcode: -1, rate: 0.3 }] });
+    const promoters = DEMO_PROMOTERS.filter((p) => p.storeId === 'SH-XUHUI');
+    for (const [index, promoter] of promoters.entries()) {
+      const page = await env.open(MGR_SH, 'pages/promoter-detail/index', {
+        id: String(DEMO_PROMOTERS.indexOf(promoter) + 1),
+      });
+      await retryUntilReady(page, async () => (await topPage(page).innerText()).includes(promoter.phone), 10);
+      expect(await topPage(page).innerText()).not.toMatch(LEAKS);
+      if (index === promoters.length - 1) await shot(page, 'flow-fault-30');
+      await page.context().close();
+    }
+  },
+  LOOP_TIMEOUT_MS,
+);
 
 /** WCAG contrast of each visible text element against the background it is painted on. */
 async function contrasts(
@@ -120,18 +124,22 @@ async function contrasts(
   });
 }
 
-test('dark mode: every page is dark and its text readable on it', async () => {
-  for (const visit of await pageVisits(env)) {
-    const page = await env.open(visit.openid, visit.route, visit.query, 'dark');
-    const route = await topRoute(page);
-    const { background, worst } = await contrasts(page);
-    // a dark page (luminance well below mid grey), and no text fainter than 3:1 (WCAG's floor for large text)
-    expect({ route, dark: background < 0.1 }).toEqual({ route, dark: true });
-    expect({ route, faint: worst.filter((w) => w.ratio < 3) }).toEqual({ route, faint: [] });
-    await shot(
-      page,
-      `dark-${visit.route.split('/')[1]}${visit.openid === DEMO_PROMOTERS[0].openid ? '-promoter' : ''}`,
-    );
-    await page.context().close();
-  }
-});
+test(
+  'dark mode: every page is dark and its text readable on it',
+  async () => {
+    for (const visit of await pageVisits(env)) {
+      const page = await env.open(visit.openid, visit.route, visit.query, 'dark');
+      const route = await topRoute(page);
+      const { background, worst } = await contrasts(page);
+      // a dark page (luminance well below mid grey), and no text fainter than 3:1 (WCAG's floor for large text)
+      expect({ route, dark: background < 0.1 }).toEqual({ route, dark: true });
+      expect({ route, faint: worst.filter((w) => w.ratio < 3) }).toEqual({ route, faint: [] });
+      await shot(
+        page,
+        `dark-${visit.route.split('/')[1]}${visit.openid === DEMO_PROMOTERS[0].openid ? '-promoter' : ''}`,
+      );
+      await page.context().close();
+    }
+  },
+  LOOP_TIMEOUT_MS,
+);

@@ -19,6 +19,8 @@ export const RESULTS_DIR = path.resolve(__dirname, '../../test-results/browser')
 
 /** The busy 2-core machine: generous limits, but every wait has a reason to end. */
 export const TIMEOUT_MS = 60_000;
+/** For a test that walks every page (a dozen loads) on a busy 2-core machine. */
+export const LOOP_TIMEOUT_MS = 300_000;
 
 declare global {
   interface Window {
