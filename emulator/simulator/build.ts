@@ -62,7 +62,8 @@ export interface SimConfig {
 }
 
 const REPO = path.resolve(__dirname, '..', '..');
-const RUNTIME_ENTRY = path.join(__dirname, 'runtime', 'main.js');
+const RUNTIME_DIR = path.join(__dirname, 'runtime');
+const RUNTIME_ENTRY = path.join(RUNTIME_DIR, 'main.js');
 const ICONS_DIR = path.join(path.dirname(nodeRequire.resolve('tdesign-icons-svg/package.json')), 'src');
 /** The page scripts the browser loads, in order. */
 export const SCRIPTS = ['simulate.js', 'runtime.js', 'wcc.js', 'filemap.js', 'app.js'] as const;
@@ -170,7 +171,8 @@ function replaceAll(source: string, from: string, to: string, what: string): str
  * - `:host` in a component's WXSS becomes the component's tag (its class prefixer leaves `:host` alone);
  * - a component's compiled WXSS is cached per (prefix, text), so the second page does not re-run postcss;
  * - csso minifying skipped (the browser does not need it and it is the slowest step);
- * - `hidden` on any element hides it (WeChat's common attribute; j-component drops it on built-ins);
+ * - `hidden` on any element hides it, and `aria-*` attributes (`aria-role` as `role`) reach the DOM, as in
+ *   WeChat's webview (j-component drops both on built-ins);
  * - what a page's event handler returns is handed to the built-in that fired the event (bindinput's
  *   returned string replaces the input's value), and a handler's exception is reported;
  * - exparser is exposed as window.__simExparser (the built-ins dispatch WeChat events through it);
@@ -205,6 +207,8 @@ export function patchSimulate(source: string): string {
     out,
     SIM_DATASET_FROM,
     "} else if (name === 'hidden') {\n      if (exparserNode.$$) exparserNode.$$.toggleAttribute('hidden', !!value && value !== 'false')\n    " +
+      "} else if (/^aria(-|[A-Z])/.test(name)) {\n      const ariaName = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())\n      const domName = ariaName === 'aria-role' ? 'role' : ariaName\n" +
+      "      if (exparserNode.$$) { if (value === undefined || value === null || value === false || value === '') exparserNode.$$.removeAttribute(domName); else exparserNode.$$.setAttribute(domName, String(value)) }\n    " +
       SIM_DATASET_FROM,
     'hidden',
   );
@@ -291,7 +295,42 @@ export function buildFileMap(
   return { fileMap, modules, pages };
 }
 
-export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
+/**
+ * What a rebuild can reuse from the previous one in the same process: each step's output keyed by a
+ * fingerprint (path, size, mtime) of its inputs, so editing a .wxml skips esbuild and editing a .ts
+ * skips wcc.
+ */
+export interface BuildCache {
+  steps: Map<string, { key: string; value: unknown }>;
+}
+
+export function createBuildCache(): BuildCache {
+  return { steps: new Map() };
+}
+
+function fingerprint(base: string, files: string[]): string {
+  const hash = createHash('sha1');
+  for (const rel of files) {
+    const stat = fs.statSync(path.join(base, rel));
+    hash.update(`${rel}\0${stat.size}\0${stat.mtimeMs}\n`);
+  }
+  return hash.digest('base64url');
+}
+
+async function cached<T>(
+  cache: BuildCache | undefined,
+  step: string,
+  key: string,
+  run: () => Promise<T> | T,
+): Promise<T> {
+  const hit = cache?.steps.get(step);
+  if (hit && hit.key === key) return hit.value as T;
+  const value = await run();
+  cache?.steps.set(step, { key, value });
+  return value;
+}
+
+export async function buildSimulator(opts: BuildOptions, cache?: BuildCache): Promise<BuildResult> {
   const root = path.resolve(opts.root);
   if (!fs.existsSync(path.join(root, 'miniprogram_npm'))) {
     throw new Error(`${root}/miniprogram_npm is missing: run \`npm run build:npm\` first`);
@@ -300,7 +339,15 @@ export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
   const files = walk(root);
   const icons = iconNames();
   const t1 = Date.now();
-  const wcc = compiler.wxmlToJs(root);
+  const wcc = await cached(
+    cache,
+    'wcc',
+    fingerprint(
+      root,
+      files.filter((f) => /\.(wxml|wxs)$/.test(f)),
+    ),
+    () => compiler.wxmlToJs(root),
+  );
   const t2 = Date.now();
   const { fileMap, modules, pages } = buildFileMap(root, files, icons);
   const appJson = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8')) as {
@@ -337,32 +384,38 @@ export async function buildSimulator(opts: BuildOptions): Promise<BuildResult> {
       })
       .join(',\n') +
     '};';
+  const scripts = files.filter((f) => /\.(ts|js|json)$/.test(f));
+  const runtimeFiles = fs.readdirSync(RUNTIME_DIR);
   const [appBundle, runtimeBundle] = await Promise.all([
-    esbuild.build({
-      stdin: { contents: entry, resolveDir: root, sourcefile: '__entry.js', loader: 'js' },
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2019',
-      write: false,
-      outfile: path.join(opts.outDir, 'app.js'),
-      sourcemap: 'external',
-      sourcesContent: true,
-      logLevel: 'silent',
-      plugins: [miniprogramNpm(root)],
-    }),
-    esbuild.build({
-      entryPoints: [RUNTIME_ENTRY],
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'chrome100',
-      write: false,
-      outfile: path.join(opts.outDir, 'runtime.js'),
-      sourcemap: 'external',
-      logLevel: 'silent',
-      loader: { '.css': 'text' },
-    }),
+    cached(cache, 'app', `${entry.length}:${fingerprint(root, scripts)}`, () =>
+      esbuild.build({
+        stdin: { contents: entry, resolveDir: root, sourcefile: '__entry.js', loader: 'js' },
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2019',
+        write: false,
+        outfile: path.join(opts.outDir, 'app.js'),
+        sourcemap: 'external',
+        sourcesContent: true,
+        logLevel: 'silent',
+        plugins: [miniprogramNpm(root)],
+      }),
+    ),
+    cached(cache, 'runtime', fingerprint(RUNTIME_DIR, runtimeFiles), () =>
+      esbuild.build({
+        entryPoints: [RUNTIME_ENTRY],
+        bundle: true,
+        format: 'iife',
+        platform: 'browser',
+        target: 'chrome100',
+        write: false,
+        outfile: path.join(opts.outDir, 'runtime.js'),
+        sourcemap: 'external',
+        logLevel: 'silent',
+        loader: { '.css': 'text' },
+      }),
+    ),
   ]);
   const t4 = Date.now();
 

@@ -7,6 +7,8 @@ export interface Identity {
   name: string;
   /** 总部管理员 / 店长 / 推广员 / 访客 */
   kind: string;
+  /** The phone WeChat would hand out for getPhoneNumber (promoters: their demo phone). */
+  phone?: string;
 }
 
 export function demoIdentities(adminOpenids: string[] = [DEMO_STAFF.admin.openid]): Identity[] {
@@ -21,7 +23,12 @@ export function demoIdentities(adminOpenids: string[] = [DEMO_STAFF.admin.openid
       name: `${m.name}（${m.storeIds.join('、')}）`,
       kind: '店长',
     })),
-    ...DEMO_PROMOTERS.map((p) => ({ openid: p.openid, name: `${p.name}（${p.storeId}）`, kind: '推广员' })),
+    ...DEMO_PROMOTERS.map((p) => ({
+      openid: p.openid,
+      name: `${p.name}（${p.storeId}）`,
+      kind: '推广员',
+      phone: p.phone,
+    })),
     { openid: DEMO_GUEST.openid, name: `${DEMO_GUEST.name}（还不是推广员）`, kind: '访客' },
   ];
 }

@@ -5,13 +5,13 @@
  *   const sim = await startSimulator({ port: 0, gatewayUrl, wechatControlUrl });
  *   sim.url  // http://127.0.0.1:<port>/
  */
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DEMO_APPS, DEMO_STAFF } from '../demo-data';
-import { type BuildResult, buildSimulator, DEFAULT_OUT_DIR, DEFAULT_ROOT } from './build';
+import { type BuildResult, buildSimulator, createBuildCache, DEFAULT_OUT_DIR, DEFAULT_ROOT } from './build';
 import { demoIdentities, type Identity } from './identities';
 import { createSimServer } from './server';
+import { type TreeWatcher, watchTree } from './watch';
 
 export interface SimulatorOptions {
   /** 0 = any free port. Default 9000. */
@@ -79,7 +79,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     outDir: opts.outDir ?? DEFAULT_OUT_DIR,
     appid: opts.appid ?? (process.env.WX_APPID?.trim() || DEMO_APPS.miniProgram.appid),
   };
-  let current = await buildSimulator(buildOptions);
+  const cache = createBuildCache();
+  let current = await buildSimulator(buildOptions, cache);
   log(describeBuild(current, 'cold build'));
 
   const identities = opts.identities ?? demoIdentities();
@@ -105,7 +106,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         for (;;) {
           again = false;
           try {
-            current = await buildSimulator(buildOptions);
+            current = await buildSimulator(buildOptions, cache);
             log(describeBuild(current, 'rebuilt'));
             broadcast('rebuilt', String(current.config.builtAt));
           } catch (err) {
@@ -123,13 +124,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
 
   // The mini program, and the simulator's own browser runtime (so working on a built-in reloads too).
-  const watchers: fs.FSWatcher[] = [];
+  const watchers: TreeWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   if (opts.watch) {
     for (const dir of [root, RUNTIME_DIR]) {
       watchers.push(
-        fs.watch(dir, { recursive: true }, (_event, file) => {
-          if (file && /(^|[/\\])\.|~$|\.swp$/.test(String(file))) return; // editor temp files
+        watchTree(dir, () => {
           clearTimeout(timer);
           timer = setTimeout(() => rebuild().catch(() => undefined), WATCH_DEBOUNCE_MS);
         }),

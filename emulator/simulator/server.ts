@@ -82,6 +82,7 @@ async function forward(
   url: string,
   init: { method: string; body?: string },
   transform?: (body: unknown) => unknown,
+  statusMap: Record<number, number> = {},
 ): Promise<void> {
   let answer: Response;
   try {
@@ -94,6 +95,12 @@ async function forward(
     return send(res, 502, { error: `cannot reach ${new URL(url).origin}: ${(err as Error).message}` });
   }
   const text = await answer.text();
+  const mapped = statusMap[answer.status];
+  if (mapped === 204) {
+    res.writeHead(204, { 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
   if (!transform || !answer.ok) {
     res.writeHead(answer.status, {
       'content-type': 'application/json; charset=utf-8',
@@ -171,6 +178,11 @@ async function wechatRoute(
     case 'DELETE faults':
     case 'POST calls/clear':
       return forward(res, `${base}/${sub}`, { method, body });
+    case 'POST subscriptions':
+    case 'POST phone-codes':
+      // newer stand-in endpoints: an older stand-in's 404 becomes 204 (the page falls back quietly,
+      // without a failed request in the browser console)
+      return forward(res, `${base}/${sub}`, { method, body }, undefined, { 404: 204 });
     case 'GET calls':
       return forward(res, `${base}/calls`, { method: 'GET' }, (all) =>
         callsSince(all as CallRow[], Number(query.get('since')) || 0),

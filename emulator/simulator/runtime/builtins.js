@@ -3,10 +3,11 @@
 // properties, real DOM (an <input>, an <img>…) and events sent back into exparser, so page handlers run as
 // on a phone. A built-in that is still a shell logs `[sim] built-in <tag> is not implemented` when it
 // renders, so a page that needs one fails the end-to-end suite instead of showing a blank.
-import { guard, h, notImplemented } from './core';
+import { config, guard, h, notImplemented, openid, track } from './core';
 import { fs } from './files';
 import { pageOfElement } from './stack';
 import { halfPanel, showPickerSheet } from './ui';
+import { DEMO_PHONE } from './wx';
 
 const exparser = () => window.__simExparser;
 
@@ -294,10 +295,38 @@ async function share(node) {
   ]);
 }
 
+/** The phone WeChat would hand out: the identity's demo phone, else a fixed demo number. */
+function phoneOfIdentity() {
+  const me = config.identities.find((i) => i.openid === openid);
+  return (me && me.phone) || DEMO_PHONE;
+}
+
+/** A code the WeChat stand-in can turn into the number (getuserphonenumber); fabricated if it cannot. */
+async function phoneCode(phoneNumber) {
+  try {
+    const res = await fetch('/__sim/wechat/phone-codes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phoneNumber, countryCode: '86' }),
+    });
+    if (res.ok) {
+      const body = await res.json();
+      if (body && body.code) return body.code;
+    }
+  } catch {
+    // a stand-in without phone codes (or none at all): fall back below
+  }
+  return `simphone${Date.now().toString(36)}`;
+}
+
 async function getPhoneNumber(node) {
+  const phone = phoneOfIdentity();
   const allowed = await halfPanel('sim-phone-number', '申请获取你的手机号', (close) => [
     h('div', { class: 'sim-panel-text', text: '该小程序申请使用你的手机号' }),
-    h('div', { class: 'sim-phone-choice', text: '138****0000（微信绑定号码）' }),
+    h('div', {
+      class: 'sim-phone-choice',
+      text: `${phone.slice(0, 3)}****${phone.slice(-4)}（微信绑定号码）`,
+    }),
     h(
       'div',
       { class: 'sim-panel-actions' },
@@ -318,7 +347,7 @@ async function getPhoneNumber(node) {
     ),
   ]);
   const detail = allowed
-    ? { errMsg: 'getPhoneNumber:ok', code: `simphone${Date.now().toString(36)}` }
+    ? { errMsg: 'getPhoneNumber:ok', code: await track(phoneCode(phone)) }
     : { errMsg: 'getPhoneNumber:fail user deny' };
   fire(node, 'getphonenumber', detail);
 }

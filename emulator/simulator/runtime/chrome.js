@@ -12,7 +12,18 @@ export function buildPhone(onThemeToggle) {
   const phone = h(
     'div',
     { id: 'sim-phone' },
-    h('div', { id: 'sim-statusbar' }, time, h('span', { class: 'sim-status-icons', text: '📶 100%' })),
+    h(
+      'div',
+      { id: 'sim-statusbar' },
+      time,
+      h(
+        'span',
+        { class: 'sim-status-icons' },
+        h('i', { class: 'sim-signal' }),
+        h('span', { text: '100%' }),
+        h('i', { class: 'sim-battery' }),
+      ),
+    ),
     h(
       'div',
       { id: 'sim-navbar' },

@@ -103,6 +103,40 @@ function flushIdle() {
   );
 }
 
+const TRANSITION_CAP_MS = 1000;
+
+/**
+ * CSS transitions inside `root` (tdesign's popups, dialogs, toasts) count as work in flight, so
+ * idle() answers after they have settled; each counts at most TRANSITION_CAP_MS (a transition whose
+ * element is removed midway may never report its end).
+ */
+export function trackTransitions(root) {
+  const running = new Map(); // element → { props: Set, done() }
+  root.addEventListener('transitionrun', (e) => {
+    let entry = running.get(e.target);
+    if (!entry) {
+      let finish;
+      const settled = new Promise((resolve) => (finish = resolve));
+      const timer = setTimeout(() => end(e.target), TRANSITION_CAP_MS);
+      entry = { props: new Set(), done: () => (clearTimeout(timer), finish()) };
+      running.set(e.target, entry);
+      track(settled);
+    }
+    entry.props.add(e.propertyName);
+  });
+  const end = (target, prop) => {
+    const entry = running.get(target);
+    if (!entry) return;
+    if (prop !== undefined) entry.props.delete(prop);
+    if (prop === undefined || entry.props.size === 0) {
+      running.delete(target);
+      entry.done();
+    }
+  };
+  root.addEventListener('transitionend', (e) => end(e.target, e.propertyName));
+  root.addEventListener('transitioncancel', (e) => end(e.target, e.propertyName));
+}
+
 /** How many tracked things are in flight (for debugging a test that waits on idle()). */
 export function pendingCount() {
   return pending;

@@ -11,7 +11,7 @@ import {
   syncHistory,
   wirePage,
 } from './chrome';
-import { config, errors, idle, openid, pendingCount, reportError, showPanel } from './core';
+import { config, errors, idle, openid, pendingCount, reportError, showPanel, trackTransitions } from './core';
 import { buildPanel } from './panel';
 import { patchSelectorQuery } from './query';
 import { launchApp, nav, onPageCreated, parseUrl, queryString, stackInfo, topPage } from './stack';
@@ -96,6 +96,7 @@ window.__simBoot = function boot() {
   if (showPanel) root.append(buildPanel());
   else document.body.classList.add('sim-no-panel');
   applyThemeToChrome();
+  trackTransitions(phone);
 
   // compiled templates replace the file map's markers (simulate accepts precompiled functions)
   const fileMap = window.__FILE_MAP__;

@@ -37,7 +37,8 @@ import {
 } from './ui';
 
 export const BIND_APPID = 'wx97537671f13cd770';
-export const DEMO_PHONE = '13800000000';
+/** getPhoneNumber's number for people without a demo phone. */
+export const DEMO_PHONE = '13800138000';
 
 const api = {};
 const themeListeners = [];
@@ -339,7 +340,6 @@ Object.assign(api, {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
       downloads.push(name);
-      showToast({ title: '已保存到相册', icon: 'success' });
       return {};
     }),
   getSetting: (o) => asyncApi('getSetting', o, () => ({ authSetting: Object.assign({}, authSetting) })),
@@ -431,6 +431,18 @@ Object.assign(api, {
         ),
       ]);
       if (!ok) ids.forEach((id) => (choices[id] = 'reject'));
+      // each acceptance allows one message: tell the WeChat stand-in (an older one without the endpoint is fine)
+      await Promise.all(
+        ids
+          .filter((id) => choices[id] === 'accept')
+          .map((templateId) =>
+            fetch('/__sim/wechat/subscriptions', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ openid, templateId, accept: 1 }),
+            }).catch(() => undefined),
+          ),
+      );
       return choices;
     }),
 });

@@ -1,7 +1,13 @@
 /** The simulator's build: file map, templates, bundles and the patched simulate runtime. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSimulator, patchSimulate, readIcon, type BuildResult } from '../../../emulator/simulator/build';
+import {
+  buildSimulator,
+  createBuildCache,
+  patchSimulate,
+  readIcon,
+  type BuildResult,
+} from '../../../emulator/simulator/build';
 import { writeFixture } from './fixture';
 
 let fixture: ReturnType<typeof writeFixture>;
@@ -106,6 +112,21 @@ describe('buildSimulator on a small mini program', () => {
       fs.renameSync(path.join(fixture.root, 'npm-away'), path.join(fixture.root, 'miniprogram_npm'));
     }
   });
+});
+
+describe('rebuilds', () => {
+  it('reuse the steps whose inputs did not change: a template edit runs wcc, not esbuild', async () => {
+    const cache = createBuildCache();
+    const opts = { root: fixture.root, outDir: fixture.outDir, appid: 'x' };
+    await buildSimulator(opts, cache);
+    const appStep = cache.steps.get('app');
+    const wccStep = cache.steps.get('wcc');
+    fs.appendFileSync(path.join(fixture.root, 'pages/b/index.wxml'), '<view>新的一行</view>\n');
+    const again = await buildSimulator(opts, cache);
+    expect(cache.steps.get('app')).toBe(appStep);
+    expect(cache.steps.get('wcc')).not.toBe(wccStep);
+    expect(again.files.get('wcc.js')!.body.toString()).toContain('新的一行');
+  }, 60_000);
 });
 
 describe('icons', () => {

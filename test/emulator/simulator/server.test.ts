@@ -74,6 +74,7 @@ beforeAll(async () => {
           },
         },
       };
+    if (url === '/__control/phone-codes') return { status: 404, body: { error: 'no route' } };
     if (url === '/__control/calls') {
       const row = (seq: number): object => ({
         seq,
@@ -189,6 +190,15 @@ describe('WeChat control proxy', () => {
     await get('/__sim/wechat/faults', { method: 'DELETE' });
     expect(wechat.seen.at(-1)).toMatchObject({ method: 'DELETE', url: '/__control/faults' });
     expect((await get('/__sim/wechat/reset', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('forwards subscription acceptances and phone-code requests', async () => {
+    await post('/__sim/wechat/subscriptions', { openid: OPENID, templateId: 't1', accept: 1 });
+    expect(wechat.seen.at(-1)).toMatchObject({ method: 'POST', url: '/__control/subscriptions' });
+    const res = await post('/__sim/wechat/phone-codes', { phoneNumber: '13800138000', countryCode: '86' });
+    expect(wechat.seen.at(-1)).toMatchObject({ method: 'POST', url: '/__control/phone-codes' });
+    // a stand-in without the endpoint: no failed request in the browser, the page falls back
+    expect(res.status).toBe(204);
   });
 
   it('answers the calls after a sequence number, without bodies or secrets', async () => {
