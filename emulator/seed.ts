@@ -3,10 +3,18 @@
  * every document has the functions' own shape and the audit log records how it got there.
  * (The WeChat stand-in seeds its own side: roles, promoters in every state, OA users.)
  */
+import { DEMO_CROWD_STORES, demoCrowd, demoJoiners } from './demo-crowd';
 import { DEMO_STAFF, DEMO_STORES } from './demo-data';
 
 interface SeedTarget {
   call(name: string, data: object, openid?: string): Promise<unknown>;
+  /** The WeChat stand-in's base URL (its control API seeds the crowd); absent for an outside WeChat API. */
+  wechatControlUrl?: string;
+}
+
+export interface SeedOptions {
+  /** Made-up promoters (emulator/demo-crowd.ts) added to the stand-in before the sync; default 0. */
+  crowd?: number;
 }
 
 type Answer =
@@ -16,8 +24,9 @@ async function asAdmin(
   stack: SeedTarget,
   fn: string,
   data: { action: string } & Record<string, unknown>,
+  openid: string = DEMO_STAFF.admin.openid,
 ): Promise<unknown> {
-  const answer = (await stack.call(fn, data, DEMO_STAFF.admin.openid)) as Answer;
+  const answer = (await stack.call(fn, data, openid)) as Answer;
   if (!answer || typeof answer !== 'object' || !('ok' in answer)) {
     throw new Error(`seed: ${fn} ${data.action} answered something that is not a CloudResponse`);
   }
@@ -32,12 +41,14 @@ async function asAdmin(
  * Stores, managers, then a promoter sync from WeChat. What a persisted database (DATA_FILE) already
  * holds is left alone, so a restart seeds only what is missing. Returns a one-line summary.
  */
-export async function seedDemoData(stack: SeedTarget): Promise<string> {
+export async function seedDemoData(stack: SeedTarget, opts: SeedOptions = {}): Promise<string> {
+  const crowd = stack.wechatControlUrl ? (opts.crowd ?? 0) : 0;
   const stores = (await asAdmin(stack, 'admin', { action: 'store.list' })) as {
     items: Array<{ storeId: string }>;
   };
   const haveStores = new Set(stores.items.map((s) => s.storeId));
-  const newStores = DEMO_STORES.filter((store) => !haveStores.has(store.storeId));
+  const wanted = crowd > 0 ? [...DEMO_STORES, ...DEMO_CROWD_STORES] : DEMO_STORES;
+  const newStores = wanted.filter((store) => !haveStores.has(store.storeId));
   for (const store of newStores) {
     await asAdmin(stack, 'admin', { action: 'store.add', storeId: store.storeId, name: store.name });
   }
@@ -55,6 +66,55 @@ export async function seedDemoData(stack: SeedTarget): Promise<string> {
       storeIds: [...manager.storeIds],
     });
   }
+  const crowdNote = crowd > 0 ? await seedCrowd(stack.wechatControlUrl!, crowd) : '';
   const sync = (await asAdmin(stack, 'promoter', { action: 'promoter.sync' })) as { total: number };
-  return `${newStores.length} stores and ${newManagers.length} managers added, ${sync.total} promoters synced from WeChat`;
+  const joins = crowd > 0 && newManagers.length > 0 ? await seedInvitesAndRequests(stack) : '';
+  return `${newStores.length} stores and ${newManagers.length} managers added${crowdNote}, ${sync.total} promoters synced from WeChat${joins}`;
+}
+
+async function control(base: string, op: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}/__control/${op}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`seed: WeChat stand-in ${op}: HTTP ${res.status} ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+/** The crowd straight into the stand-in: three control calls, whatever the count. Skipped when already there. */
+async function seedCrowd(base: string, count: number): Promise<string> {
+  const { now } = (await control(base, 'clock')) as { now: number };
+  const people = demoCrowd(count, now);
+  const state = (await control(base, 'state')) as { miniProgram: { promoters: Array<{ openid: string }> } };
+  if (state.miniProgram.promoters.some((p) => p.openid === people.promoters[0].openid)) return '';
+  await control(base, 'promoters', { promoters: people.promoters });
+  if (people.relations.length > 0) await control(base, 'relations', { rows: people.relations });
+  if (people.orders.length > 0) await control(base, 'orders', { rows: people.orders });
+  return `, ${count} made-up promoters (${people.relations.length} reach rows, ${people.orders.length} orders) put in WeChat`;
+}
+
+/** An open invite from each demo manager, and a few people who asked to join through them. */
+async function seedInvitesAndRequests(stack: SeedTarget): Promise<string> {
+  const joiners = demoJoiners(5);
+  let requests = 0;
+  for (const [index, manager] of DEMO_STAFF.managers.entries()) {
+    const { invite } = (await asAdmin(
+      stack,
+      'promoter',
+      { action: 'invite.create', storeId: manager.storeIds[0], roleId: 1 },
+      manager.openid,
+    )) as { invite: { token: string } };
+    for (const person of joiners.filter((_, n) => n % DEMO_STAFF.managers.length === index)) {
+      await asAdmin(
+        stack,
+        'promoter',
+        { action: 'join.request', inviteToken: invite.token, name: person.name, phone: person.phone },
+        person.openid,
+      );
+      requests++;
+    }
+  }
+  return `, ${DEMO_STAFF.managers.length} invites and ${requests} join requests`;
 }

@@ -19,6 +19,8 @@ import { startWechatEmulator, type WechatEmulator } from './wechat';
 export interface StackOptions {
   /** Demo data in the WeChat stand-in and, through the real functions, in the database. */
   seed?: boolean;
+  /** With seed: this many made-up promoters (emulator/demo-crowd.ts) on top of the named ones; default 0. */
+  crowd?: number;
   /** 0 or unset: a free port each. */
   ports?: { gateway?: number; wechat?: number; cloudbase?: number };
   /** built = cloudfunctions/<name>/index.js (what CloudBase runs); source = src/index.ts (ts-jest/tsx). */
@@ -144,7 +146,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       close: () => (closing ??= closeAll()),
     };
     if (opts.seed) {
-      const summary = await seedDemoData(stack);
+      const summary = await seedDemoData(
+        { call: stack.call, wechatControlUrl: wechat?.url },
+        { crowd: opts.crowd },
+      );
       log(`seed       ${summary}`);
     }
     log(`stack up in ${Date.now() - started} ms`);

@@ -6,12 +6,14 @@
  * and serves the mini program itself in a browser frame (emulator/simulator), printed first.
  *
  * Environment: SIM_PORT (9000), GATEWAY_PORT (9100), WECHAT_PORT (9101), CLOUDBASE_PORT (9102), SEED=0
- * (no demo data), WX_API_BASE_URL (use that WeChat API instead of the stand-in), ADMIN_OPENIDS (HQ
- * admins), DATA_FILE (keep the database in this JSON file; default: a fresh demo each start).
+ * (no demo data), SEED_PROMOTERS (made-up promoters on top of the named demo ones; default 360),
+ * WX_API_BASE_URL (use that WeChat API instead of the stand-in), ADMIN_OPENIDS (HQ admins), DATA_FILE
+ * (keep the database in this JSON file; default: a fresh demo each start).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { buildFunctions } from '../scripts/build-functions';
+import { DEFAULT_CROWD } from './demo-crowd';
 import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from './demo-data';
 import { listFunctions } from './gateway';
 import { type Simulator, startSimulator } from './simulator';
@@ -21,15 +23,19 @@ import { type Stack, startStack } from './stack';
 const ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 
-function portFromEnv(name: string, fallback: number): number {
+/** A whole number from the environment, `fallback` when unset; anything else outside 0..max is refused. */
+function intFromEnv(name: string, fallback: number, max: number, what: string): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${name} must be a port number 0..65535, got "${raw}"`);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be ${what} 0..${max}, got "${raw}"`);
   }
-  return port;
+  return value;
 }
+
+const portFromEnv = (name: string, fallback: number): number =>
+  intFromEnv(name, fallback, 65535, 'a port number');
 
 function buildNpm(): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -138,8 +144,10 @@ async function main(): Promise<void> {
     : undefined;
 
   await Promise.all([buildNpm(), buildFunctions()]);
+  const crowd = seed ? intFromEnv('SEED_PROMOTERS', DEFAULT_CROWD, 50_000, 'a whole number') : 0;
   const stack = await startStack({
     seed,
+    crowd,
     ports,
     host: HOST,
     functions: 'built',

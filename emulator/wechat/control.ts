@@ -204,6 +204,64 @@ function bulkPromoters(ctx: ControlContext): unknown {
   };
 }
 
+/**
+ * Promoters with the fields given (name, phone, store, role, states, update time): what the demo crowd
+ * and tests need when `/promoters/bulk`'s numbered 推广员N will not do. Every row is checked first.
+ */
+function addPromoters(ctx: ControlContext): unknown {
+  const { world } = ctx;
+  const { mp } = world;
+  const now = world.clock.now();
+  const seen = new Set<string>();
+  const rows = listOf(ctx.body, 'promoters').map((item, index) => {
+    const where = `promoters[${index}]`;
+    const openid = reqOpenid(item, 'openid', where);
+    if (seen.has(openid) || mp.findPromoter(openid))
+      throw new ControlError(400, `${where}.openid: ${openid} is already a promoter`);
+    seen.add(openid);
+    const roleId = optInt(item, 'roleId', where, 1, MAX_UINT) ?? 1;
+    if (!mp.roles.has(roleId)) throw new ControlError(400, `${where}.roleId: role ${roleId} does not exist`);
+    return {
+      unionid: optOpenid(item, 'unionid', where),
+      fields: {
+        openid,
+        roleId,
+        retailId: optStr(item, 'retailId', where, WECHAT_LIMITS.retailIdBytes) ?? '',
+        extraInfo: optStr(item, 'extraInfo', where, WECHAT_LIMITS.extraInfoBytes) ?? '',
+        name: reqStr(item, 'name', where, WECHAT_LIMITS.nameBytes),
+        phone: reqStr(item, 'phone', where, WECHAT_LIMITS.phoneBytes),
+        authStatus: oneOf(item.authStatus ?? 0, [0, 1, 2] as const, `${where}.authStatus`) as AuthStatus,
+        declStatus: oneOf(item.declStatus ?? 1, [1, 2] as const, `${where}.declStatus`) as DeclStatus,
+        updateTime: optInt(item, 'updateTime', where, 0, MAX_UINT) ?? now,
+      },
+    };
+  });
+  const declaring = rows.filter((row) => row.fields.declStatus === 1).length;
+  if (mp.declaredCount + declaring > world.limits.maxDeclared) {
+    throw new ControlError(
+      400,
+      `promoters: ${mp.declaredCount} declared + ${declaring} passes the cap of ${world.limits.maxDeclared}`,
+    );
+  }
+  const claimed = new Map<string, string>();
+  rows.forEach(({ unionid, fields }, index) => {
+    if (unionid === undefined) return;
+    const owner = mp.userByUnionid(unionid)?.openid ?? claimed.get(unionid);
+    if (owner !== undefined && owner !== fields.openid)
+      throw new ControlError(400, `promoters[${index}].unionid: already belongs to openid ${owner}`);
+    claimed.set(unionid, fields.openid);
+  });
+  const created = rows.map(({ unionid, fields }) => {
+    mp.putUser(fields.openid, unionid, undefined);
+    return mp.addPromoter(fields);
+  });
+  return {
+    created: created.length,
+    firstId: String(created[0].id),
+    lastId: String(created[created.length - 1].id),
+  };
+}
+
 /** Fields shared by reach rows and order rows. */
 function relationFields(
   world: World,
@@ -228,12 +286,19 @@ function addRows<T extends RelationRow>(
   build: (item: Obj, where: string, promoter: Promoter, seq: number) => Omit<T, 'seq'>,
 ): unknown {
   const input = body(ctx);
-  const promoter = promoterFor(ctx.world, input);
-  const { mp } = ctx.world;
+  const { world } = ctx;
+  const { mp } = world;
+  // One promoter for every row (openid/unionid), or each row names its own (rows[i].promoter).
+  const shared =
+    input.openid !== undefined || input.unionid !== undefined ? promoterFor(world, input) : undefined;
   // Every row is checked before any is stored.
   const added = listOf(input, 'rows').map((item, index) => {
+    const where = `rows[${index}]`;
+    const own = optOpenid(item, 'promoter', where);
+    const promoter = own !== undefined ? (mp.findPromoter(own) ?? notDeclared(own)) : shared;
+    if (!promoter) throw new ControlError(400, `openid: is required (or unionid, or ${where}.promoter)`);
     const seq = mp.nextRowSeq + index;
-    return { ...build(item, `rows[${index}]`, promoter, seq), seq } as T;
+    return { ...build(item, where, promoter, seq), seq } as T;
   });
   mp.nextRowSeq += added.length;
   for (const row of added) mp.ensureUser(row.visitorOpenid);
@@ -446,6 +511,7 @@ const ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = {
   '/__control/users': { POST: oaUsers },
   '/__control/mp-users': { POST: mpUsers },
   '/__control/bind': { POST: bind },
+  '/__control/promoters': { POST: addPromoters },
   '/__control/promoters/bulk': { POST: bulkPromoters },
   '/__control/relations': { POST: relations },
   '/__control/orders': { POST: orders },

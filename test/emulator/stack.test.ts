@@ -1,6 +1,7 @@
 /** The whole local backend: start, seed through the real functions, call over HTTP, stop; and npm start. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { DEFAULT_CROWD } from '../../emulator/demo-crowd';
 import { DEMO_APPS, DEMO_PROMOTERS, DEMO_STAFF, DEMO_STORES } from '../../emulator/demo-data';
 import { type Stack, startStack } from '../../emulator/stack';
 import {
@@ -89,6 +90,28 @@ describe('stack options', () => {
     await expect(fetch(stack.wechatUrl + '/__control/apps')).rejects.toThrow();
   });
 
+  it('seeds a crowd on top of the named demo data: every status, the crowd stores, invites and join requests', async () => {
+    const stack = await startStack({ seed: true, crowd: 40, functions: 'source', quiet: true });
+    try {
+      const summary = (await stack.call('promoter', { action: 'stats.summary' }, ADMIN)) as Answer<{
+        total: number;
+        byStatus: Record<string, number>;
+        byStore: Array<{ storeId: string }>;
+        pendingJoinRequests: number;
+      }>;
+      if (!summary.ok) throw new Error(summary.error.message);
+      expect(summary.data.total).toBe(DEMO_PROMOTERS.length + 40);
+      for (const count of Object.values(summary.data.byStatus)) expect(count).toBeGreaterThan(0);
+      expect(summary.data.byStore.map((s) => s.storeId)).toEqual(
+        expect.arrayContaining(['GZ-TIANHE', 'SZ-NANSHAN', ...DEMO_STORES.map((s) => s.storeId)]),
+      );
+      expect(summary.data.pendingJoinRequests).toBe(5);
+      expect(stack.cloudbase.collections().invites).toHaveLength(DEMO_STAFF.managers.length);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('uses an outside WeChat API when given one, without starting the stand-in', async () => {
     const stack = await startStack({ functions: 'source', quiet: true, wechatBaseUrl: 'http://127.0.0.1:9' });
     try {
@@ -116,12 +139,27 @@ describe('stack options', () => {
 
 describe('npm start (emulator/start.ts)', () => {
   const root = path.resolve(__dirname, '../..');
-  const run = (env: Record<string, string>): ChildProcess =>
-    spawn(path.join(root, 'node_modules/.bin/tsx'), ['emulator/start.ts'], {
+  const children: ChildProcess[] = [];
+  // A failed expectation must not leave npm start running (jest would wait for it).
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const run = (env: Record<string, string>): ChildProcess => {
+    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['emulator/start.ts'], {
       cwd: root,
-      env: { ...process.env, GATEWAY_PORT: '0', WECHAT_PORT: '0', CLOUDBASE_PORT: '0', ...env },
+      env: {
+        ...process.env,
+        SIM_PORT: '0',
+        GATEWAY_PORT: '0',
+        WECHAT_PORT: '0',
+        CLOUDBASE_PORT: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
+    return child;
+  };
   const collect = (child: ChildProcess): { text: () => string } => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -132,7 +170,7 @@ describe('npm start (emulator/start.ts)', () => {
     new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
   it('builds, starts with demo data, prints URLs, identities and a curl example, and stops on SIGTERM', async () => {
-    const child = run({ SEED: '1' });
+    const child = run({ SEED: '1', SEED_PROMOTERS: '' });
     const output = collect(child);
     const exit = exited(child);
     const deadline = Date.now() + 50_000;
@@ -142,7 +180,7 @@ describe('npm start (emulator/start.ts)', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const text = output.text();
-    expect(text).toMatch(/Promoter Desk local backend is up in \d+\.\d s/);
+    expect(text).toMatch(/Promoter Desk is up in \d+\.\d s/);
     expect(text).toContain(`HQ admin   ${ADMIN}`);
     for (const manager of DEMO_STAFF.managers) expect(text).toContain(manager.openid);
     const gatewayUrl = /gateway\s+(http:\/\/127\.0\.0\.1:\d+)\/functions/.exec(text)![1]!;
@@ -155,7 +193,7 @@ describe('npm start (emulator/start.ts)', () => {
     });
     expect(((await res.json()) as { result: unknown }).result).toMatchObject({
       ok: true,
-      data: { total: 6 },
+      data: { total: DEMO_PROMOTERS.length + DEFAULT_CROWD, pendingJoinRequests: 5 },
     });
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

@@ -285,6 +285,67 @@ describe('control input', () => {
     expect(made.firstOpenid).toHaveLength(28);
   });
 
+  test('promoters: adds people with their own fields; a bad or taken row is 400 and nothing is added', async () => {
+    const person = {
+      openid: oid('Ann'),
+      name: '安然',
+      phone: '13912345678',
+      retailId: 'SH',
+      updateTime: 1000,
+    };
+    const cases: Array<[object[], string]> = [
+      [[{ ...person, name: undefined }], 'promoters[0].name'],
+      [[person, { ...person, phone: '1' }], 'promoters[1].openid'],
+      [[{ ...person, roleId: 9 }], 'promoters[0].roleId'],
+      [[{ ...person, authStatus: 5 }], 'promoters[0].authStatus'],
+      [[{ ...person, name: '名'.repeat(11) }], 'promoters[0].name'],
+    ];
+    for (const [promoters, field] of cases) {
+      const reply = await wx.control('POST', '/promoters', { promoters });
+      expect(reply.status).toBe(400);
+      expect(reply.json.error).toContain(field);
+    }
+    expect((await wx.ctl('GET', '/state')).miniProgram.promoters).toEqual([]);
+    const made = await wx.ctl('POST', '/promoters', [
+      person,
+      { openid: oid('Bo'), name: '薄荷', phone: '13800001111', authStatus: 2, declStatus: 2 },
+    ]);
+    expect(made).toEqual({ created: 2, firstId: '1', lastId: '2' });
+    const rows = (await wx.post('/promoter/getpromoter', {})).promoter_list;
+    expect(
+      rows.map((row: any) => [row.name, row.phone, row.retail_id, row.auth_status, row.decl_status]),
+    ).toEqual([
+      ['安然', '13912345678', 'SH', 0, 1],
+      ['薄荷', '13800001111', '', 2, 2],
+    ]);
+    const again = await wx.control('POST', '/promoters', [person]);
+    expect(again.status).toBe(400);
+    expect(again.json.error).toContain('already a promoter');
+  });
+
+  test('relations and orders: each row may name its promoter; rows for one promoter as before', async () => {
+    await wx.ctl('POST', '/promoters', [
+      { openid: oid('Ann'), name: '安然', phone: '1', authStatus: 1 },
+      { openid: oid('Bo'), name: '薄荷', phone: '2', authStatus: 1 },
+    ]);
+    await wx.ctl('POST', '/relations', {
+      rows: [
+        { promoter: oid('Ann'), openid: oid('V1') },
+        { promoter: oid('Bo'), openid: oid('V2') },
+      ],
+    });
+    await wx.ctl('POST', '/orders', { rows: [{ promoter: oid('Bo'), openid: oid('V2'), paidAmount: 990 }] });
+    expect((await wx.post('/promoter/getrelation', { openid: oid('Ann') })).total_cnt).toBe(1);
+    expect((await wx.post('/promoter/getorder', { openid: oid('Bo') })).total_cnt).toBe(1);
+    const noPromoter = await wx.control('POST', '/relations', { rows: [{ openid: oid('V3') }] });
+    expect(noPromoter.status).toBe(400);
+    expect(noPromoter.json.error).toContain('rows[0].promoter');
+    const unknown = await wx.control('POST', '/relations', {
+      rows: [{ promoter: oid('Nobody'), openid: oid('V3') }],
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   test('unknown control path 404, wrong method 405, body not JSON 400', async () => {
     expect((await wx.control('GET', '/nothing')).status).toBe(404);
     expect((await wx.control('GET', '/reset')).status).toBe(405);
