@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     wechatBaseUrl: process.env.WX_API_BASE_URL?.trim() || undefined,
     adminOpenids,
     dataFile: process.env.DATA_FILE?.trim() || undefined,
+    timers: true,
   });
   console.log(banner(stack, seed, ((Date.now() - started) / 1000).toFixed(1)));
 

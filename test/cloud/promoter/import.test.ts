@@ -8,6 +8,7 @@ import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
 import { db } from '../../../cloudfunctions/_shared/db';
 import { IMPORT_COLLECTIONS, type ChunkDoc } from '../../../cloudfunctions/promoter/src/import/model';
 import { nextChinaMidnight } from '../../../cloudfunctions/promoter/src/import/runner';
+import { loadFunction, startTimers } from '../../../emulator/gateway';
 import { useEnvOverrides, wechatControl } from '../harness';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
@@ -326,4 +327,29 @@ test('the timer trigger (no caller) runs due jobs; a mini program caller cannot 
   const answer = (await env.stack.call('promoter', timerEvent)) as { ok: boolean; data: { ran: string[] } };
   expect(answer.data.ran).toEqual([started.jobId]);
   expect((await status(started.jobId)).state).toBe('done');
+});
+
+test("the gateway fires the promoter function's timer trigger (config.json) as CloudBase does", async () => {
+  const started = await start({ rows: rows(15, 'Gateway') });
+  const timers = startTimers({
+    names: () => ['promoter'],
+    load: (name) => loadFunction(name, { from: 'source' }),
+    tick: false,
+  });
+  try {
+    expect(timers.triggers).toEqual([
+      expect.objectContaining({ fn: 'promoter', name: 'importJobs', config: '0 */1 * * * * *' }),
+    ]);
+    expect(await timers.fire(new Date(2026, 11, 6, 12, 0, 30))).toEqual([]); // not at second 0
+    const fired = await timers.fire(new Date(2026, 11, 6, 12, 1, 0));
+    expect(fired).toEqual([
+      { fn: 'promoter', trigger: 'importJobs', result: { ok: true, data: { ran: [started.jobId] } } },
+    ]);
+    expect((await status(started.jobId)).state).toBe('done');
+    // nothing left: the next minute runs nothing
+    const again = await timers.fire(new Date(2026, 11, 6, 12, 2, 0));
+    expect(again[0]!.result).toEqual({ ok: true, data: { ran: [] } });
+  } finally {
+    await timers.close();
+  }
 });
