@@ -99,13 +99,14 @@ export async function acquireLease(key: string, options: LeaseOptions): Promise<
  * must then stop: the new holder works on the same thing).
  */
 export async function renewLease(lease: Lease): Promise<boolean> {
-  return db().runTransaction(async (tx) => {
-    const ref = tx.collection<LeaseDoc>(LEASES_COLLECTION).doc(lease.key);
-    const current = (await ref.get()).data;
-    if (current?.token !== lease.token) return false;
-    await ref.update({ data: { at: nowS() } });
-    return true;
-  });
+  // One conditional update (no transaction): it matches only while the token is still ours.
+  const { stats } = await collection<LeaseDoc>(LEASES_COLLECTION)
+    .where({ _id: lease.key, token: lease.token })
+    .update({ data: { at: nowS() } });
+  if (stats.updated === 1) return true;
+  // Nothing changed can also mean the same second as the last renewal: ours if the token still is.
+  const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(lease.key).get();
+  return data?.token === lease.token;
 }
 
 /** Gives the lease back (only if it is still ours: a taken-over lease belongs to its new holder). */

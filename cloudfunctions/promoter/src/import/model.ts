@@ -17,6 +17,7 @@ import type {
 } from '../../../../typings/contract/promoter';
 import type { StoredDoc } from '../../../_shared/db';
 import { log } from '../../../_shared/log';
+import { findAll } from '../store';
 
 export const IMPORT_COLLECTIONS = {
   jobs: 'import_jobs',
@@ -53,8 +54,9 @@ export interface ChunkDoc extends StoredDoc {
   jobId: string;
   n: number;
   rows: ChunkRow[];
-  /** Every row settled and counted into the job. */
+  /** Every row settled; `counts` then holds its rows' outcomes. */
   done: boolean;
+  counts?: ImportCounts;
 }
 
 export type ImportPhase = 'resolve' | 'dedupe' | 'declare';
@@ -66,6 +68,9 @@ export interface JobDoc extends StoredDoc {
   state: ImportState;
   phase: ImportPhase;
   total: number;
+  /** Rows settled at import.start (invalid, repeated, over the cap): never in a chunk. */
+  upfront: ImportCounts;
+  /** upfront plus every done chunk's counts, as of the last slice's end (jobCounts has them fresh). */
   counts: ImportCounts;
   chunks: number;
   /** Chunks before this one are settled (in the current phase). */
@@ -102,6 +107,35 @@ export const emptyCounts = (): ImportCounts => ({
   duplicate: 0,
   failed: 0,
 });
+
+/** A settled chunk's outcomes. */
+export function chunkCounts(rows: ChunkRow[]): ImportCounts {
+  const counts = emptyCounts();
+  for (const r of rows) {
+    if (r.s === 'declared') counts.declared++;
+    else if (r.s === 'already') counts.alreadyDeclared++;
+    else if (r.s === 'failed') counts.failed++;
+    else if (r.s === 'duplicate') counts.duplicate++;
+  }
+  return counts;
+}
+
+export function addCounts(into: ImportCounts, more: ImportCounts): ImportCounts {
+  for (const key of Object.keys(into) as Array<keyof ImportCounts>) into[key] += more[key];
+  return into;
+}
+
+/** The job's counts now: what import.start settled plus every done chunk's (one read per 1000 chunks). */
+export async function jobCounts(job: Pick<JobDoc, '_id' | 'upfront'>): Promise<ImportCounts> {
+  const done = await findAll<Pick<ChunkDoc, 'counts'>>(
+    IMPORT_COLLECTIONS.chunks,
+    { jobId: job._id, done: true },
+    { counts: true },
+  );
+  const counts = addCounts(emptyCounts(), job.upfront);
+  for (const chunk of done) if (chunk.counts) addCounts(counts, chunk.counts);
+  return counts;
+}
 
 export const settledRows = (c: ImportCounts): number =>
   c.declared + c.alreadyDeclared + c.invalid + c.duplicate + c.failed;

@@ -47,15 +47,18 @@ import {
   LEASE_RENEW_MS,
   LEASE_STALE_S,
   MAX_ATTEMPTS,
+  chunkCounts,
   chunkId,
   failureId,
   importSettings,
+  jobCounts,
 } from './model';
 
 const ADD_PATH = '/promoter/addpromoter';
 const QUOTA_ERRCODE = 45009;
 const ROWS = 'rows';
 const CHINA_OFFSET_S = 8 * 3600;
+const STALE_EVERY_MS = 5_000;
 
 export type SliceOutcome = 'worked' | 'busy' | 'missing' | 'finished' | 'not-due';
 
@@ -436,13 +439,21 @@ class Slice {
       this.complete.add(n);
       return;
     }
-    const save = writer(async () => {
+    // Each write sends only the rows changed since the last one (`rows.<k>`): a batch's 10, not 100.
+    const position = new Map(chunk.rows.map((r, k) => [r.i, k]));
+    const dirty = new Set<number>();
+    const write = writer(async () => {
       if (this.stopped === 'lost') return; // the new holder owns the chunk now
-      await db()
-        .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
-        .doc(chunk._id)
-        .update({ data: { rows: chunk.rows } });
+      const data: Record<string, unknown> = {};
+      for (const k of dirty) data[`rows.${k}`] = chunk.rows[k];
+      dirty.clear();
+      if (Object.keys(data).length === 0) return;
+      await db().collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks).doc(chunk._id).update({ data });
     });
+    const save = (rows: ChunkRow[] = chunk.rows) => {
+      for (const r of rows) dirty.add(position.get(r.i)!);
+      return write();
+    };
     const settledBefore = chunk.rows.filter(isSettled).length;
     /** Rows that may have reached WeChat before (marked in flight by a slice that died). */
     const maybeSent = new Set(chunk.rows.filter((r) => r.s === 'sent').map((r) => r.i));
@@ -451,7 +462,7 @@ class Slice {
     const open = chunk.rows.filter((r) => r.s === 'pending' || r.s === 'sent');
     if (open.length > 0) {
       for (const r of open) r.s = 'sent';
-      await save(); // in flight, before any addpromoter call
+      await save(open); // in flight, before any addpromoter call
     }
     const batches: ChunkRow[][] = [];
     for (let i = 0; i < open.length; i += 10) batches.push(open.slice(i, i + 10));
@@ -476,13 +487,13 @@ class Slice {
             for (const r of batch) maybeSent.add(r.i);
             continue;
           }
-          if (batch.some(isSettled)) await save();
+          if (batch.some(isSettled)) await save(batch);
           return;
         }
         this.wechat.release();
         this.calls++;
         for (const r of batch) attempted.add(r.i);
-        await this.settleBatch(batch, failures, maybeSent, save);
+        await this.settleBatch(batch, failures, maybeSent, () => save(batch));
         return;
       }
     };
@@ -572,41 +583,37 @@ class Slice {
     await Promise.all(writes);
   }
 
-  /** The chunk's last write, its failures and its counts into the job, in one transaction. */
+  /**
+   * The chunk's failures, then its last write with `done` and its counts (the job's counts are the
+   * sum of its done chunks', status.ts). No transaction: the failure documents have fixed ids (a repeat
+   * rewrites the same), and `done` is the one write that makes the chunk count.
+   */
   private async finishChunk(chunk: ChunkDoc): Promise<void> {
     if (this.stopped === 'lost') return;
-    this.complete.add(chunk.n);
-    const add = { declared: 0, alreadyDeclared: 0, failed: 0, duplicate: 0 };
-    for (const r of chunk.rows) {
-      if (r.s === 'declared') add.declared++;
-      else if (r.s === 'already') add.alreadyDeclared++;
-      else if (r.s === 'failed') add.failed++;
-      else if (r.s === 'duplicate') add.duplicate++;
+    const counts = chunkCounts(chunk.rows);
+    for (const r of chunk.rows.filter((row) => row.s === 'failed' || row.s === 'duplicate')) {
+      const { _id, ...data } = failureDoc(this.jobId, r);
+      await db().collection<FailureDoc>(IMPORT_COLLECTIONS.failures).doc(_id).set({ data });
     }
-    const failed = chunk.rows.filter((r) => r.s === 'failed' || r.s === 'duplicate');
-    const prefix = this.prefix(this.job.nextChunk);
-    await db().runTransaction(async (tx) => {
-      const jobRef = tx.collection<JobDoc>(IMPORT_COLLECTIONS.jobs).doc(this.jobId);
-      const current = (await jobRef.get()).data;
-      if (!current) return;
-      const chunkRef = tx.collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks).doc(chunk._id);
-      const stored = (await chunkRef.get()).data;
-      if (!stored || stored.done) return; // counted already (by a slice that ran on after a takeover)
-      await chunkRef.update({ data: { rows: chunk.rows, done: true } });
-      for (const r of failed) {
-        const { _id, ...data } = failureDoc(this.jobId, r);
-        await tx.collection<FailureDoc>(IMPORT_COLLECTIONS.failures).doc(_id).set({ data });
-      }
-      const counts = { ...current.counts };
-      counts.declared += add.declared;
-      counts.alreadyDeclared += add.alreadyDeclared;
-      counts.failed += add.failed;
-      counts.duplicate += add.duplicate;
-      await jobRef.update({
-        data: { counts, nextChunk: Math.max(current.nextChunk, prefix), updatedAt: nowS() },
-      });
-    });
-    if (add.declared > 0) await markStale();
+    await db()
+      .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
+      .doc(chunk._id)
+      .update({ data: { done: true, counts } }); // its rows are all written already
+    this.complete.add(chunk.n);
+    if (counts.declared > 0) await this.markMirrorStale(false);
+  }
+
+  private staleMarkedAt = 0;
+  private staleOwed = false;
+
+  /** The read model learns of new promoters: at most every few seconds while running, and at the end. */
+  private async markMirrorStale(final: boolean): Promise<void> {
+    this.staleOwed = true;
+    if (!final && Date.now() - this.staleMarkedAt < STALE_EVERY_MS) return;
+    if (!this.staleOwed) return;
+    this.staleOwed = false;
+    this.staleMarkedAt = Date.now();
+    await markStale();
   }
 
   private async updateJob(data: Partial<JobDoc>): Promise<void> {
@@ -620,6 +627,9 @@ class Slice {
   /** The slice's time and rows into the job; its state unless someone cancelled it meanwhile. */
   private async finish(): Promise<void> {
     if (this.stopped === 'lost') return;
+    if (this.staleOwed) await this.markMirrorStale(true);
+    const prefix = this.job.phase === 'declare' ? this.prefix(this.job.nextChunk) : this.job.nextChunk;
+    const counts = await jobCounts(this.job);
     const elapsed = Date.now() - this.started;
     const settled = this.settledNow;
     const pause = this.pause;
@@ -630,6 +640,8 @@ class Slice {
       if (!current) return;
       const at = nowS();
       const data: Record<string, unknown> = {
+        counts,
+        nextChunk: Math.max(current.phase === this.job.phase ? current.nextChunk : 0, prefix),
         runMs: current.runMs + elapsed,
         runRows: current.runRows + settled,
         slices: current.slices + 1,

@@ -139,6 +139,7 @@ export async function createJob(
     state: chunks.length === 0 ? 'done' : 'queued',
     phase: rows.some((r) => r.s === 'oa') ? 'resolve' : 'declare',
     total: given.length,
+    upfront: counts,
     counts,
     chunks: chunks.length,
     nextChunk: 0,

@@ -5,7 +5,7 @@ import { AppError } from '../../../_shared/errors';
 import type { Caller } from '../../../_shared/staff';
 import { cmd, getDoc } from '../store';
 import { db } from '../../../_shared/db';
-import { type FailureDoc, IMPORT_COLLECTIONS, type JobDoc, settledRows } from './model';
+import { type FailureDoc, IMPORT_COLLECTIONS, type JobDoc, jobCounts, settledRows } from './model';
 
 /** The job, if the caller may see it: its creator, or any HQ admin. Otherwise NOT_FOUND. */
 export async function visibleJob(caller: Caller, jobId: string): Promise<JobDoc> {
@@ -72,12 +72,13 @@ export function statusOf(job: JobDoc): ImportStatus {
   return status;
 }
 
-/** The job with a page of its failures (import.start / status / resume / cancel). */
+/** The job with fresh counts and a page of its failures (import.start / status / resume / cancel). */
 export async function toStatus(
   job: JobDoc,
   page: { cursor?: string; limit?: number } = {},
 ): Promise<ImportStatus> {
-  const status = statusOf(job);
+  // Fresh counts: the job document's are as of the last slice's end.
+  const status = statusOf({ ...job, counts: await jobCounts(job) });
   const { failures, nextCursor } = await failuresPage(
     job._id,
     page.cursor,
