@@ -64,13 +64,21 @@ export const newDocumentId = (): string => crypto.randomBytes(16).toString('hex'
 export interface DatabaseOptions {
   /** false: like the real cloud, touching a collection nobody created is an error. Default true. */
   autoCreateCollections?: boolean;
-  /** Called after every committed change (persistence hooks in here). */
-  onChange?: () => void;
+  /** Called after every committed change, saying what changed (persistence hooks in here). */
+  onChange?: (change: DbChange) => void;
   /** Default 30 s: an idle transaction is aborted after this. */
   transactionIdleMs?: number;
   /** Default 10 s: how long startTransaction waits for the lock before DATABASE_TRANSACTION_CONFLICT. */
   transactionWaitMs?: number;
 }
+
+/** What a committed change touched: everything (reset), a new collection, or documents. */
+export type DbChange =
+  | { kind: 'reset' }
+  | { kind: 'collection'; name: string }
+  | { kind: 'docs'; keys: Array<[collection: string, id: string]> };
+
+const splitKey = (key: string): [string, string] => key.split('\u0000') as [string, string];
 
 export class Database {
   private committed: Space = new Map();
@@ -109,7 +117,12 @@ export class Database {
     waiters.forEach((wake) => wake());
     this.committed = new Map();
     this.versions.clear();
-    this.options.onChange?.();
+    this.options.onChange?.({ kind: 'reset' });
+  }
+
+  /** The committed document (not a copy: do not change it), or undefined. */
+  committedDoc(collection: string, id: string): Doc | undefined {
+    return this.committed.get(collection)?.get(id);
   }
 
   close(): void {
@@ -125,7 +138,7 @@ export class Database {
       throw new DbError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists`);
     }
     this.committed.set(name, new Map());
-    this.options.onChange?.();
+    this.options.onChange?.({ kind: 'collection', name });
   }
 
   // ---- document operations; `transactionId` routes them to that transaction's copy ----
@@ -281,7 +294,7 @@ export class Database {
     }
     // collections the transaction created, even if it wrote nothing into them
     for (const name of tx.space.keys()) if (!this.committed.has(name)) this.committed.set(name, new Map());
-    if (tx.written.size) this.options.onChange?.();
+    if (tx.written.size) this.options.onChange?.({ kind: 'docs', keys: [...tx.written].map(splitKey) });
   }
 
   abortTransaction(id: string): void {
@@ -298,7 +311,7 @@ export class Database {
       const touched: string[] = [];
       const result = fn(this.committed, (c, id) => touched.push(docKey(c, id)));
       touched.forEach((key) => this.bump(key));
-      if (touched.length) this.options.onChange?.();
+      if (touched.length) this.options.onChange?.({ kind: 'docs', keys: touched.map(splitKey) });
       return result;
     }
     const tx = this.transaction(transactionId);
