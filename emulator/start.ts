@@ -5,7 +5,8 @@
  *
  * Environment: GATEWAY_PORT (9100), WECHAT_PORT (9101), CLOUDBASE_PORT (9102), SEED=0 (no demo
  * data), WX_API_BASE_URL (use that WeChat API instead of the stand-in), ADMIN_OPENIDS (HQ admins),
- * DATA_FILE (keep the database in this JSON file; default: a fresh demo each start).
+ * DATA_FILE (keep the database in this JSON file; default: a fresh demo each start), BUILD=0 (skip the
+ * builds). Timer triggers in the functions' config.json fire on the clock.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
         .filter(Boolean)
     : undefined;
 
-  await Promise.all([buildNpm(), buildFunctions()]);
+  // BUILD=0: run what is built already (a restart in scripts/soak.ts).
+  if (process.env.BUILD?.trim() !== '0') await Promise.all([buildNpm(), buildFunctions()]);
   const stack = await startStack({
     seed,
     ports,

@@ -21,6 +21,12 @@ export const promoterService = {
   redeclare: (id: string) => call('promoter.redeclare', { id }),
   sync: () => call('promoter.sync', {}),
 
+  importStart: (p: P<'import.start'>) => call('import.start', p),
+  importStatus: (p: P<'import.status'>) => call('import.status', p),
+  importResume: (p: P<'import.resume'>) => call('import.resume', p),
+  importCancel: (jobId: string) => call('import.cancel', { jobId }),
+  importList: (p: P<'import.list'> = {}) => call('import.list', p),
+
   createInvite: (p: P<'invite.create'>) => call('invite.create', p),
   getInvite: (token: string) => call('invite.get', { token }),
 

@@ -67,6 +67,8 @@ Page({
     declaredCount: 0,
     submitLabel: '提交声明',
     maxRows: LIMITS.declare.maxRows,
+    /** HQ admins also get the way to the import page (large lists, OA openids). */
+    isAdmin: false,
   },
 
   nextKey: 1,
@@ -100,6 +102,7 @@ Page({
       const rows = this.data.rows.length ? this.data.rows : [this.newRow(blankRow())];
       this.setData({
         allowed,
+        isAdmin: caller.role === 'admin',
         roleLabels: roles.items.map((r) => `${r.name}（${r.roleId}）`),
         rows: rows.map((r) => ({
           ...r,
@@ -164,6 +167,10 @@ Page({
       pendingCount,
       submitLabel: failedCount ? `重试未成功的 ${failedCount} 行` : `提交声明（${pendingCount} 行）`,
     });
+  },
+
+  onOpenImport() {
+    wx.navigateTo({ url: '/pages/import/index' });
   },
 
   onModeChange(e: WechatMiniprogram.CustomEvent<{ value: 'rows' | 'csv' }>) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCloudbaseEmulator } from '../../../emulator/cloudbase';
-import { type SdkFixture, startWithSdk } from './sdk';
+import { type Loose, type SdkFixture, startWithSdk } from './sdk';
 
 let dir: string;
 let file: string;
@@ -55,7 +55,7 @@ it('a process killed before the debounced save loses no committed write (the jou
     .doc('SH')
     .update({ data: { name: '上海徐汇店' } });
   await emu.db.collection('stores').doc('GZ').remove();
-  await emu.db.runTransaction(async (tx) => {
+  await emu.db.runTransaction(async (tx: Loose) => {
     await tx
       .collection('stores')
       .doc('BJ')
