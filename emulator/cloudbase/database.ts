@@ -174,7 +174,8 @@ export class Database {
   find(collection: string, query: unknown, opts: FindOptions, transactionId?: string): Doc[] {
     const coll = this.collectionFor(this.spaceOf(transactionId), collection, false);
     if (!coll) return [];
-    let cursor = find<Doc>([...coll.values()], criteria(query), opts.projection as AnyObject | undefined);
+    const where = criteria(query);
+    let cursor = find<Doc>(candidates(coll, where), where, opts.projection as AnyObject | undefined);
     if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(opts.order);
     if (opts.offset) cursor = cursor.skip(opts.offset);
     if (opts.limit !== undefined) cursor = cursor.limit(Math.min(opts.limit, MAX_LIMIT));
@@ -195,7 +196,8 @@ export class Database {
     return this.write(transactionId, (space, touch) => {
       const coll = this.collectionFor(space, collection, opts.upsert);
       const change = updateSpec(data, opts.merge);
-      const matched = coll ? find<Doc>([...coll.values()], criteria(query)).all() : [];
+      const where = criteria(query);
+      const matched = coll ? find<Doc>(candidates(coll, where), where).all() : [];
       const targets = opts.multi ? matched : matched.slice(0, 1);
       if (targets.length === 0) {
         if (!opts.upsert || !coll) return { updated: 0, docs: [] };
@@ -227,7 +229,8 @@ export class Database {
     return this.write(transactionId, (space, touch) => {
       const coll = this.collectionFor(space, collection, false);
       if (!coll) return 0;
-      const matched = find<Doc>([...coll.values()], criteria(query)).all();
+      const where = criteria(query);
+      const matched = find<Doc>(candidates(coll, where), where).all();
       const targets = multi ? matched : matched.slice(0, 1);
       for (const doc of targets) {
         coll.delete(doc._id);
@@ -385,6 +388,20 @@ function duplicateKey(collection: string, id: string): DbError {
     'DATABASE_REQUEST_FAILED',
     `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: "${id}" }`,
   );
+}
+
+/**
+ * The documents a query can match: only the one with that `_id` when the query names a plain `_id`
+ * (every doc(id) call, and most writes), otherwise the whole collection. Mingo still applies the
+ * query to what is left, so this changes speed only (writes by id no longer scan the collection).
+ */
+function candidates(coll: Map<string, Doc>, query: AnyObject): Doc[] {
+  const id = query._id;
+  if (typeof id === 'string' || typeof id === 'number') {
+    const doc = coll.get(String(id));
+    return doc ? [doc] : [];
+  }
+  return [...coll.values()];
 }
 
 function criteria(query: unknown): AnyObject {
