@@ -439,13 +439,19 @@ class Slice {
       this.complete.add(n);
       return;
     }
-    // Each write sends only the rows changed since the last one (`rows.<k>`): a batch's 10, not 100.
+    // Each write sends only the rows changed since the last one (`rows.<k>.s`…): a batch's 10, not 100.
     const position = new Map(chunk.rows.map((r, k) => [r.i, k]));
     const dirty = new Set<number>();
     const write = writer(async () => {
       if (this.stopped === 'lost') return; // the new holder owns the chunk now
+      // Only what a row's state changes (its state, attempts, failure): the rest of it never changes here.
       const data: Record<string, unknown> = {};
-      for (const k of dirty) data[`rows.${k}`] = chunk.rows[k];
+      for (const k of dirty) {
+        const r = chunk.rows[k]!;
+        data[`rows.${k}.s`] = r.s;
+        if (r.a !== undefined) data[`rows.${k}.a`] = r.a;
+        if (r.f !== undefined) data[`rows.${k}.f`] = r.f;
+      }
       dirty.clear();
       if (Object.keys(data).length === 0) return;
       await db().collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks).doc(chunk._id).update({ data });
