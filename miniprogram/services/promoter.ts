@@ -21,6 +21,7 @@ export const promoterService = {
   redeclare: (id: string) => call('promoter.redeclare', { id }),
   sync: () => call('promoter.sync', {}),
 
+  importUpload: (p: P<'import.upload'>) => call('import.upload', p),
   importStart: (p: P<'import.start'>) => call('import.start', p),
   importStatus: (p: P<'import.status'>) => call('import.status', p),
   importResume: (p: P<'import.resume'>) => call('import.resume', p),

@@ -105,11 +105,27 @@ export interface ImportFailure extends RowFailure {
 }
 
 export interface ImportStartParams {
-  /** Rows shaped like promoter.declare's (for oaOpenid: the OA openid in `openid`). Exactly one of rows / csv. */
+  /** Rows shaped like promoter.declare's (for oaOpenid: the OA openid in `openid`). Exactly one of rows / csv / uploadId. */
   rows?: unknown[];
   /** CSV text with a header row: openid / unionid / oaOpenid, roleId, storeId, name, phone, extraInfo. */
   csv?: string;
+  /** CSV text sent before in parts with import.upload (a file too large for one call). */
+  uploadId?: string;
   identity?: ImportIdentity;
+}
+
+/** import.upload: one part of a large CSV, in order; the first part starts an upload (no uploadId). */
+export interface ImportUploadParams {
+  uploadId?: string;
+  text: string;
+}
+
+export interface ImportUpload {
+  uploadId: string;
+  /** Parts received so far. */
+  parts: number;
+  /** UTF-8 bytes received so far. */
+  bytes: number;
 }
 
 export interface ImportStatus {
@@ -367,6 +383,7 @@ export interface PromoterActions {
   'role.update': { params: { roleId: number; name?: string; desc?: string }; result: Role };
 
   'promoter.declare': { params: { promoters: DeclareRow[] }; result: DeclareResult };
+  'import.upload': { params: ImportUploadParams; result: ImportUpload };
   'import.start': { params: ImportStartParams; result: ImportStatus };
   'import.status': { params: ImportStatusParams; result: ImportStatus };
   'import.resume': { params: ImportStatusParams; result: ImportStatus };

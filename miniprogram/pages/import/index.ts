@@ -14,11 +14,12 @@ import type {
 } from '../../../typings/contract/index';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
-import { LIMITS } from '../../shared/field-rules';
+import { LIMITS, utf8ByteLength } from '../../shared/field-rules';
 import { copyText } from '../../utils/save-image';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
 import { failedRowsCsv } from './failed-csv';
+import { splitParts } from './parts';
 
 type ViewState = 'loading' | 'error' | 'ready';
 
@@ -281,7 +282,7 @@ Page({
     if (!csv || this.data.starting) return;
     this.setData({ starting: true });
     try {
-      const status = await promoterService.importStart({ csv, identity: this.identity });
+      const status = await this.startWith(csv);
       this.setData({ csvText: '' });
       await this.show(status);
       toast(this, `已开始导入 ${status.total} 行`);
@@ -290,6 +291,18 @@ Page({
     } finally {
       this.setData({ starting: false });
     }
+  },
+
+  /** A large file goes up in parts first (one call carries only so much), then the job starts from them. */
+  async startWith(csv: string): Promise<ImportStatus> {
+    const identity = this.identity;
+    if (utf8ByteLength(csv) <= LIMITS.import.uploadPartBytes)
+      return promoterService.importStart({ csv, identity });
+    let uploadId: string | undefined;
+    for (const text of splitParts(csv, LIMITS.import.uploadPartBytes)) {
+      ({ uploadId } = await promoterService.importUpload(uploadId ? { uploadId, text } : { text }));
+    }
+    return promoterService.importStart({ uploadId, identity });
   },
 
   async onMoreFailures() {

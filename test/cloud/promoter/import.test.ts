@@ -353,3 +353,38 @@ test("the gateway fires the promoter function's timer trigger (config.json) as C
     await timers.close();
   }
 });
+
+test('a CSV too large for one call goes up in parts (import.upload), then import.start joins them', async () => {
+  const lines = rows(30, 'Up').map((r) => `${r.openid},1,${SH}`);
+  const parts = [
+    'openid,roleId,storeId\n' + lines.slice(0, 12).join('\n') + '\n',
+    lines.slice(12).join('\n'),
+  ];
+  const first = ok(
+    await env.admin<{ uploadId: string; parts: number }>({ action: 'import.upload', text: parts[0] }),
+  );
+  const second = ok(
+    await env.admin<{ uploadId: string; parts: number }>({
+      action: 'import.upload',
+      uploadId: first.uploadId,
+      text: parts[1],
+    }),
+  );
+  expect(second).toMatchObject({ uploadId: first.uploadId, parts: 2 });
+  // someone else cannot add to it or start from it
+  expect(err(await env.mgrSh({ action: 'import.upload', uploadId: first.uploadId, text: 'x' })).code).toBe(
+    'NOT_FOUND',
+  );
+  expect(err(await env.mgrSh({ action: 'import.start', uploadId: first.uploadId })).code).toBe('NOT_FOUND');
+  expect(err(await env.admin({ action: 'import.start', uploadId: first.uploadId, csv: 'a' })).field).toBe(
+    'uploadId',
+  );
+
+  const started = await start({ uploadId: first.uploadId });
+  expect(started.total).toBe(30);
+  expect((await runToEnd(started.jobId)).counts.declared).toBe(30);
+  // the parts are gone once the job holds the rows
+  expect(err(await env.admin({ action: 'import.start', uploadId: first.uploadId })).code).toBe('NOT_FOUND');
+  const tooBig = err(await env.admin({ action: 'import.upload', text: 'x'.repeat(256 * 1024 + 1) }));
+  expect(tooBig.code).toBe('INVALID_ARGUMENT');
+});

@@ -238,3 +238,28 @@ test('choose a CSV file from a chat: it is read as UTF-8 into the box', async ()
   );
   expect(page.instance.data.csvText).toBe('openid,roleId\noX,1');
 });
+
+test('a large CSV goes up in parts cut between lines, then the job starts from the upload', async () => {
+  const line = `o${'x'.repeat(27)},1,推广员名字很长很长很长很长很长很长很长很长\n`;
+  const csv = 'openid,roleId,name\n' + line.repeat(6000); // about 600 KB: three parts
+  const texts: string[] = [];
+  const { page, callFunction } = await open({
+    'promoter/import.upload': (d) => {
+      texts.push(d.text);
+      return ok({ uploadId: 'up-1', parts: texts.length, bytes: 0 });
+    },
+    'promoter/import.start': () => ok(status({ state: 'done', progress: 1, etaSeconds: 0 })),
+    'promoter/import.status': () => ok(status({ state: 'done', progress: 1, etaSeconds: 0 })),
+  });
+  page.instance.setData({ csvText: csv });
+  await tap(page, '.start >>> .t-button');
+  const uploads = actions(callFunction, 'import.upload');
+  expect(uploads.length).toBe(3);
+  expect(uploads[0].data.uploadId).toBeUndefined();
+  expect(uploads.slice(1).map((c) => c.data.uploadId)).toEqual(['up-1', 'up-1']);
+  expect(texts.join('')).toBe(csv.trim()); // the page trims the text it was given
+  expect(texts.slice(0, -1).every((t) => t.endsWith('\n'))).toBe(true);
+  expect(actions(callFunction, 'import.start')).toEqual([
+    callOf('promoter', 'import.start', { uploadId: 'up-1', identity: 'openid' }),
+  ]);
+});

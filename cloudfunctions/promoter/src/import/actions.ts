@@ -5,7 +5,8 @@
  */
 import * as v from 'valibot';
 import type { ImportStatus } from '../../../../typings/contract/promoter';
-import { LIMITS } from '../../../../miniprogram/shared/field-rules';
+import { LIMITS, utf8ByteLength } from '../../../../miniprogram/shared/field-rules';
+import { AppError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
 import { bytes, integer, list, pageParams, params } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
@@ -15,6 +16,7 @@ import { db } from '../../../_shared/db';
 import { IMPORT_COLLECTIONS, type JobDoc } from './model';
 import { runSlice } from './runner';
 import { createJob } from './start';
+import { addPart, uploadedText } from './upload';
 import { statusOf, toStatus, visibleJob } from './status';
 
 const jobId = bytes(64, '导入任务编号');
@@ -28,9 +30,28 @@ async function reload(id: string): Promise<JobDoc> {
   return (await getDoc<JobDoc>(IMPORT_COLLECTIONS.jobs, id))!;
 }
 
+const upload = defineAction({
+  access: 'staff',
+  schema: params({
+    uploadId: v.optional(bytes(32, '上传编号')),
+    text: v.pipe(
+      v.string('text 应为文本'),
+      v.minLength(1, 'text 不能为空'),
+      v.check(
+        (t) => utf8ByteLength(t) <= LIMITS.import.uploadPartBytes,
+        `每段最多 ${LIMITS.import.uploadPartBytes / 1024} KB（text）`,
+      ),
+    ),
+  }),
+  async run(input, ctx) {
+    return addPart(ctx.caller, input, ctx.now());
+  },
+});
+
 const start = defineAction({
   access: 'staff',
   schema: params({
+    uploadId: v.optional(bytes(32, '上传编号')),
     rows: v.optional(list(v.unknown(), '导入行', 1, LIMITS.import.maxRows)),
     csv: v.optional(
       v.pipe(
@@ -43,8 +64,20 @@ const start = defineAction({
       'openid',
     ),
   }),
-  async run(input, ctx): Promise<ImportStatus> {
-    const job = await createJob(promoterApi(), ctx.caller, input, Date.now());
+  async run({ uploadId, ...input }, ctx): Promise<ImportStatus> {
+    if (uploadId !== undefined && (input.rows !== undefined || input.csv !== undefined)) {
+      throw new AppError('INVALID_ARGUMENT', 'rows、csv 和 uploadId 必须且只能提供一个（uploadId）', {
+        field: 'uploadId',
+      });
+    }
+    const uploaded = uploadId === undefined ? undefined : await uploadedText(ctx.caller, uploadId);
+    const job = await createJob(
+      promoterApi(),
+      ctx.caller,
+      uploaded ? { ...input, csv: uploaded.text } : input,
+      Date.now(),
+    );
+    await uploaded?.done();
     await ctx.audit({
       target: `import:${job._id}`,
       before: null,
@@ -114,6 +147,7 @@ const listJobs = defineAction({
 });
 
 export const importActions = {
+  'import.upload': upload,
   'import.start': start,
   'import.status': status,
   'import.resume': resume,

@@ -23,7 +23,18 @@ export const IMPORT_COLLECTIONS = {
   jobs: 'import_jobs',
   chunks: 'import_chunks',
   failures: 'import_failures',
+  uploads: 'import_uploads',
 } as const;
+
+/** One part of a CSV sent with import.upload (`<uploadId>-<part>`). */
+export interface UploadPartDoc extends StoredDoc {
+  uploadId: string;
+  part: number;
+  text: string;
+  bytes: number;
+  createdBy: string;
+  at: number;
+}
 
 /**
  * A row's state inside its chunk:
