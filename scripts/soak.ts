@@ -219,10 +219,24 @@ async function main(): Promise<number> {
     clearInterval(progress);
     clearInterval(poll);
     await control('DELETE', 'faults');
-    const calls = (await control('GET', 'calls')) as Array<{ path: string; fault?: string }>;
+    const calls = (await control('GET', 'calls')) as Array<{
+      path: string;
+      fault?: string;
+      body?: { promoter_list?: Array<{ openid: string }> };
+    }>;
     const byFault: Record<string, number> = {};
     for (const c of calls) if (c.fault) byFault[c.fault] = (byFault[c.fault] ?? 0) + 1;
     say(`WeChat calls: ${calls.length}, faulted ${JSON.stringify(byFault)}`);
+    // Rows put on the wire more than once: after a faulted call, or found in flight after a kill.
+    const sends = new Map<string, number>();
+    for (const c of calls) {
+      if (c.path !== '/promoter/addpromoter') continue;
+      for (const p of c.body?.promoter_list ?? []) sends.set(p.openid, (sends.get(p.openid) ?? 0) + 1);
+    }
+    const resent = [...sends.values()].filter((n) => n > 1).length;
+    say(
+      `addpromoter calls ${calls.filter((c) => c.path === '/promoter/addpromoter').length}; rows sent more than once ${resent}`,
+    );
 
     // ---- the checks ----
     const final = await call<ImportStatus>({ action: 'import.status', jobId: started.jobId, limit: 100 });
