@@ -33,6 +33,8 @@ export interface StackOptions {
   dataFile?: string;
   host?: string;
   quiet?: boolean;
+  /** Fire the functions' timer triggers on the clock (npm start). Default false. */
+  timers?: boolean;
 }
 
 export interface Stack {
@@ -130,9 +132,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       host,
       load,
       names: () => listFunctions(from),
+      timers: opts.timers,
     });
     closers.push(() => gateway.close());
     log(`gateway    ${gateway.url}/functions (${listFunctions(from).join(', ') || 'no functions found'})`);
+    if (gateway.timers?.triggers.length) {
+      log(`timers     ${gateway.timers.triggers.map((t) => `${t.fn}/${t.name} "${t.config}"`).join(', ')}`);
+    }
 
     let closing: Promise<void> | undefined;
     const stack: Stack = {

@@ -8,7 +8,8 @@
  * Environment: SIM_PORT (9000), GATEWAY_PORT (9100), WECHAT_PORT (9101), CLOUDBASE_PORT (9102), SEED=0
  * (no demo data), SEED_PROMOTERS (made-up promoters on top of the named demo ones; default 360),
  * WX_API_BASE_URL (use that WeChat API instead of the stand-in), ADMIN_OPENIDS (HQ admins), DATA_FILE
- * (keep the database in this JSON file; default: a fresh demo each start).
+ * (keep the database in this JSON file; default: a fresh demo each start), BUILD=0 (skip the builds).
+ * Timer triggers in the functions' config.json fire on the clock.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -143,7 +144,8 @@ async function main(): Promise<void> {
         .filter(Boolean)
     : undefined;
 
-  await Promise.all([buildNpm(), buildFunctions()]);
+  // BUILD=0: run what is built already (a restart in scripts/soak.ts).
+  if (process.env.BUILD?.trim() !== '0') await Promise.all([buildNpm(), buildFunctions()]);
   const crowd = seed ? intFromEnv('SEED_PROMOTERS', DEFAULT_CROWD, 50_000, 'a whole number') : 0;
   const stack = await startStack({
     seed,
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
     wechatBaseUrl: process.env.WX_API_BASE_URL?.trim() || undefined,
     adminOpenids,
     dataFile: process.env.DATA_FILE?.trim() || undefined,
+    timers: true,
   });
   const sim = await startSimulator({
     port: ports.sim,

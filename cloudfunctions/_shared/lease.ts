@@ -46,6 +46,11 @@ export interface LeaseOptions {
   waitMs?: number;
   /** The message of that CONFLICT. */
   busyMessage?: string;
+  /**
+   * Seconds after which the lease counts as abandoned (default LEASE_STALE_S). Only a holder that
+   * renews its lease (renewLease) well within this may pass a shorter one.
+   */
+  staleS?: number;
 }
 
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -58,7 +63,7 @@ async function tryTake(key: string, options: LeaseOptions): Promise<Lease | Leas
     const ref = tx.collection<LeaseDoc>(LEASES_COLLECTION).doc(key);
     const current = (await ref.get()).data;
     const at = nowS();
-    if (current && at - current.at < LEASE_STALE_S) return current;
+    if (current && at - current.at < (options.staleS ?? LEASE_STALE_S)) return current;
     await ref.set({ data: { token, action: options.action, by: options.by, at } });
     return current ? { key, token, takenOver: current } : { key, token };
   });
@@ -73,7 +78,7 @@ export async function acquireLease(key: string, options: LeaseOptions): Promise<
   for (;;) {
     // A plain read first: cheaper than a transaction while the lease is busy.
     const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(key).get();
-    if (!data || nowS() - data.at >= LEASE_STALE_S) {
+    if (!data || nowS() - data.at >= (options.staleS ?? LEASE_STALE_S)) {
       try {
         const taken = await tryTake(key, options);
         if (isLease(taken)) return taken;
@@ -87,6 +92,21 @@ export async function acquireLease(key: string, options: LeaseOptions): Promise<
     await sleep(pause + Math.floor(Math.random() * pause));
     pause = Math.min(pause * 2, 400);
   }
+}
+
+/**
+ * Moves the lease's time to now, if it is still ours; false when someone took it over (the holder
+ * must then stop: the new holder works on the same thing).
+ */
+export async function renewLease(lease: Lease): Promise<boolean> {
+  // One conditional update (no transaction): it matches only while the token is still ours.
+  const { stats } = await collection<LeaseDoc>(LEASES_COLLECTION)
+    .where({ _id: lease.key, token: lease.token })
+    .update({ data: { at: nowS() } });
+  if (stats.updated === 1) return true;
+  // Nothing changed can also mean the same second as the last renewal: ours if the token still is.
+  const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(lease.key).get();
+  return data?.token === lease.token;
 }
 
 /** Gives the lease back (only if it is still ours: a taken-over lease belongs to its new holder). */

@@ -64,13 +64,21 @@ export const newDocumentId = (): string => crypto.randomBytes(16).toString('hex'
 export interface DatabaseOptions {
   /** false: like the real cloud, touching a collection nobody created is an error. Default true. */
   autoCreateCollections?: boolean;
-  /** Called after every committed change (persistence hooks in here). */
-  onChange?: () => void;
+  /** Called after every committed change, saying what changed (persistence hooks in here). */
+  onChange?: (change: DbChange) => void;
   /** Default 30 s: an idle transaction is aborted after this. */
   transactionIdleMs?: number;
   /** Default 10 s: how long startTransaction waits for the lock before DATABASE_TRANSACTION_CONFLICT. */
   transactionWaitMs?: number;
 }
+
+/** What a committed change touched: everything (reset), a new collection, or documents. */
+export type DbChange =
+  | { kind: 'reset' }
+  | { kind: 'collection'; name: string }
+  | { kind: 'docs'; keys: Array<[collection: string, id: string]> };
+
+const splitKey = (key: string): [string, string] => key.split('\u0000') as [string, string];
 
 export class Database {
   private committed: Space = new Map();
@@ -109,7 +117,12 @@ export class Database {
     waiters.forEach((wake) => wake());
     this.committed = new Map();
     this.versions.clear();
-    this.options.onChange?.();
+    this.options.onChange?.({ kind: 'reset' });
+  }
+
+  /** The committed document (not a copy: do not change it), or undefined. */
+  committedDoc(collection: string, id: string): Doc | undefined {
+    return this.committed.get(collection)?.get(id);
   }
 
   close(): void {
@@ -125,7 +138,7 @@ export class Database {
       throw new DbError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists`);
     }
     this.committed.set(name, new Map());
-    this.options.onChange?.();
+    this.options.onChange?.({ kind: 'collection', name });
   }
 
   // ---- document operations; `transactionId` routes them to that transaction's copy ----
@@ -161,7 +174,8 @@ export class Database {
   find(collection: string, query: unknown, opts: FindOptions, transactionId?: string): Doc[] {
     const coll = this.collectionFor(this.spaceOf(transactionId), collection, false);
     if (!coll) return [];
-    let cursor = find<Doc>([...coll.values()], criteria(query), opts.projection as AnyObject | undefined);
+    const where = criteria(query);
+    let cursor = find<Doc>(candidates(coll, where), where, opts.projection as AnyObject | undefined);
     if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(opts.order);
     if (opts.offset) cursor = cursor.skip(opts.offset);
     if (opts.limit !== undefined) cursor = cursor.limit(Math.min(opts.limit, MAX_LIMIT));
@@ -182,7 +196,8 @@ export class Database {
     return this.write(transactionId, (space, touch) => {
       const coll = this.collectionFor(space, collection, opts.upsert);
       const change = updateSpec(data, opts.merge);
-      const matched = coll ? find<Doc>([...coll.values()], criteria(query)).all() : [];
+      const where = criteria(query);
+      const matched = coll ? find<Doc>(candidates(coll, where), where).all() : [];
       const targets = opts.multi ? matched : matched.slice(0, 1);
       if (targets.length === 0) {
         if (!opts.upsert || !coll) return { updated: 0, docs: [] };
@@ -214,7 +229,8 @@ export class Database {
     return this.write(transactionId, (space, touch) => {
       const coll = this.collectionFor(space, collection, false);
       if (!coll) return 0;
-      const matched = find<Doc>([...coll.values()], criteria(query)).all();
+      const where = criteria(query);
+      const matched = find<Doc>(candidates(coll, where), where).all();
       const targets = multi ? matched : matched.slice(0, 1);
       for (const doc of targets) {
         coll.delete(doc._id);
@@ -281,7 +297,7 @@ export class Database {
     }
     // collections the transaction created, even if it wrote nothing into them
     for (const name of tx.space.keys()) if (!this.committed.has(name)) this.committed.set(name, new Map());
-    if (tx.written.size) this.options.onChange?.();
+    if (tx.written.size) this.options.onChange?.({ kind: 'docs', keys: [...tx.written].map(splitKey) });
   }
 
   abortTransaction(id: string): void {
@@ -298,7 +314,7 @@ export class Database {
       const touched: string[] = [];
       const result = fn(this.committed, (c, id) => touched.push(docKey(c, id)));
       touched.forEach((key) => this.bump(key));
-      if (touched.length) this.options.onChange?.();
+      if (touched.length) this.options.onChange?.({ kind: 'docs', keys: touched.map(splitKey) });
       return result;
     }
     const tx = this.transaction(transactionId);
@@ -372,6 +388,20 @@ function duplicateKey(collection: string, id: string): DbError {
     'DATABASE_REQUEST_FAILED',
     `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: "${id}" }`,
   );
+}
+
+/**
+ * The documents a query can match: only the one with that `_id` when the query names a plain `_id`
+ * (every doc(id) call, and most writes), otherwise the whole collection. Mingo still applies the
+ * query to what is left, so this changes speed only (writes by id no longer scan the collection).
+ */
+function candidates(coll: Map<string, Doc>, query: AnyObject): Doc[] {
+  const id = query._id;
+  if (typeof id === 'string' || typeof id === 'number') {
+    const doc = coll.get(String(id));
+    return doc ? [doc] : [];
+  }
+  return [...coll.values()];
 }
 
 function criteria(query: unknown): AnyObject {

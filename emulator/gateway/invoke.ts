@@ -36,7 +36,17 @@ const setOrUnset = (key: string, value: string | undefined): void => {
 const overTheWire = (value: unknown): unknown =>
   value === undefined ? null : JSON.parse(JSON.stringify(value));
 
-export function invokeFunction(fn: CloudFunctionModule, data: object, caller: Caller = {}): Promise<unknown> {
+export interface InvokeOptions {
+  /** An event from the platform (a timer trigger): no caller and no `userInfo` in the event. */
+  platformEvent?: boolean;
+}
+
+export function invokeFunction(
+  fn: CloudFunctionModule,
+  data: object,
+  caller: Caller = {},
+  options: InvokeOptions = {},
+): Promise<unknown> {
   // WX_APPID doubles as the functions' own setting (the mini program appid). When a caller claims
   // another appid it is set only for the synchronous entry and then put back.
   const configuredAppid = process.env.WX_APPID;
@@ -48,7 +58,7 @@ export function invokeFunction(fn: CloudFunctionModule, data: object, caller: Ca
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
   // The cloud adds the (deprecated) userInfo to every event sent by wx.cloud.callFunction.
-  event.userInfo = { appId: appid, openId: caller.openid };
+  if (!options.platformEvent) event.userInfo = { appId: appid, openId: caller.openid };
   const context = {
     request_id: crypto.randomUUID(),
     function_name: 'local',

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseJsonText, readBody } from '../json-body';
 import { type Caller, type CloudFunctionModule, invokeFunction } from './invoke';
+import { type Timers, startTimers } from './timers';
 
 export interface GatewayOptions {
   port?: number;
@@ -15,11 +16,15 @@ export interface GatewayOptions {
   load: (name: string) => CloudFunctionModule;
   /** The functions there are; a name outside it answers 404 without loading anything. */
   names: () => string[];
+  /** Fire the functions' timer triggers (config.json) on the clock, as CloudBase does. Default false. */
+  timers?: boolean;
 }
 
 export interface Gateway {
   url: string;
   port: number;
+  /** The timer triggers, when started with `timers: true`. */
+  timers?: Timers;
   close(): Promise<void>;
 }
 
@@ -136,15 +141,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  const timers = options.timers
+    ? startTimers({
+        names: options.names,
+        load: options.load,
+        onError: (fn, trigger, err) => console.error(`timer ${fn}/${trigger} failed: ${String(err)}`),
+      })
+    : undefined;
   const host = options.host && !['0.0.0.0', '::'].includes(options.host) ? options.host : '127.0.0.1';
   let closed: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
+    timers,
     close: () =>
-      (closed ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      })),
+      (closed ??= (timers?.close() ?? Promise.resolve()).then(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            server.close((err) => (err ? reject(err) : resolve()));
+            server.closeAllConnections();
+          }),
+      )),
   };
 }

@@ -88,8 +88,10 @@ function oaUsers(ctx: ControlContext): unknown {
       throw new ControlError(400, `${where}.subscribed: is required (true or false)`);
     return {
       openid,
-      // The OA is taken as bound to an Open Platform account, so every follower has a unionid.
-      unionid: optOpenid(item, 'unionid', where) ?? derivedUnionid(openid),
+      // The OA is taken as bound to an Open Platform account, so every follower has a unionid, unless
+      // the control call says `unionid: null` (a follower WeChat gives no unionid for).
+      unionid:
+        item.unionid === null ? undefined : (optOpenid(item, 'unionid', where) ?? derivedUnionid(openid)),
       subscribed,
       remark: optStr(item, 'remark', where, 30) ?? '',
       subscribeTime: optInt(item, 'subscribeTime', where, 0, MAX_UINT) ?? now,

@@ -128,7 +128,8 @@ export interface OrderRow extends RelationRow {
 
 export interface OaUser {
   openid: string;
-  unionid: string;
+  /** Absent when the OA is taken as not bound to an Open Platform account for this user (`unionid: null`). */
+  unionid?: string;
   subscribed: boolean;
   remark: string;
   subscribeTime: number;

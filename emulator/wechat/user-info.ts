@@ -14,12 +14,13 @@ import type { World, WxRoute } from './world';
  * is marked "no longer provided": the stand-in leaves them all out.
  */
 function userView(user: OaUser): WxBody {
-  if (!user.subscribed) return { subscribe: 0, openid: user.openid, unionid: user.unionid };
+  const unionid = user.unionid === undefined ? {} : { unionid: user.unionid };
+  if (!user.subscribed) return { subscribe: 0, openid: user.openid, ...unionid };
   return {
     subscribe: 1,
     openid: user.openid,
     subscribe_time: user.subscribeTime,
-    unionid: user.unionid,
+    ...unionid,
     remark: user.remark,
     groupid: 0,
     tagid_list: user.tagIds,

@@ -24,6 +24,13 @@ export const promoterService = {
   remind: (p: P<'promoter.remind'>) => call('promoter.remind', p),
   sync: () => call('promoter.sync', {}),
 
+  importUpload: (p: P<'import.upload'>) => call('import.upload', p),
+  importStart: (p: P<'import.start'>) => call('import.start', p),
+  importStatus: (p: P<'import.status'>) => call('import.status', p),
+  importResume: (p: P<'import.resume'>) => call('import.resume', p),
+  importCancel: (jobId: string) => call('import.cancel', { jobId }),
+  importList: (p: P<'import.list'> = {}) => call('import.list', p),
+
   createInvite: (p: P<'invite.create'>) => call('invite.create', p),
   getInvite: (token: string) => call('invite.get', { token }),
 

@@ -27,6 +27,12 @@ export const LIMITS = {
   },
   /** Rows one promoter.declare call accepts (our own cap, to keep a call well inside a function's timeout). */
   declare: { maxRows: 200 },
+  /**
+   * Import jobs: at most 50 000 rows a job (no more can be declared), CSV text up to 8 MiB, rows
+   * stored 100 to a chunk document (one batchget, ten addpromoter calls). A CSV larger than one call
+   * carries goes up first in parts of at most 256 KiB (import.upload).
+   */
+  import: { maxRows: 50_000, csvBytes: 8 * 1024 * 1024, chunkRows: 100, uploadPartBytes: 256 * 1024 },
   share: { titleBytes: 20, extraInfoBytes: 80, validDays: 30 },
   /** Our own rule for store display names. */
   store: { nameBytes: 60 },

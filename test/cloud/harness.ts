@@ -146,7 +146,8 @@ export interface BulkPromotersInput {
 export interface OaUserInput {
   openid: string;
   subscribed: boolean;
-  unionid?: string;
+  /** null: a follower WeChat gives no unionid for. */
+  unionid?: string | null;
   remark?: string;
   subscribeTime?: number;
   subscribeScene?: string;

@@ -130,6 +130,88 @@ export interface DeclareResult {
   failed: RowFailure[];
 }
 
+/** How an import's rows name the person: mini program openid, UnionID, or Official Account openid. */
+export type ImportIdentity = 'openid' | 'unionid' | 'oaOpenid';
+
+export type ImportState = 'queued' | 'running' | 'paused' | 'done' | 'cancelled';
+
+export interface ImportCounts {
+  /** Declared by this job (including a 103003 for a row this job itself had sent). */
+  declared: number;
+  /** Already declared in WeChat with the same role and store before the job. */
+  alreadyDeclared: number;
+  /** Failed validation up front (never sent). */
+  invalid: number;
+  /** The same person twice in one job (reported, sent once). */
+  duplicate: number;
+  /** Sent (or resolved) and refused: by WeChat, by the cap, or no UnionID for an OA openid. */
+  failed: number;
+}
+
+/** One input row that was not declared, with why. `row` is the row as given (for a CSV of failed rows). */
+export interface ImportFailure extends RowFailure {
+  kind: 'invalid' | 'duplicate' | 'failed';
+  row?: Record<string, unknown>;
+}
+
+export interface ImportStartParams {
+  /** Rows shaped like promoter.declare's (for oaOpenid: the OA openid in `openid`). Exactly one of rows / csv / uploadId. */
+  rows?: unknown[];
+  /** CSV text with a header row: openid / unionid / oaOpenid, roleId, storeId, name, phone, extraInfo. */
+  csv?: string;
+  /** CSV text sent before in parts with import.upload (a file too large for one call). */
+  uploadId?: string;
+  identity?: ImportIdentity;
+}
+
+/** import.upload: one part of a large CSV, in order; the first part starts an upload (no uploadId). */
+export interface ImportUploadParams {
+  uploadId?: string;
+  text: string;
+}
+
+export interface ImportUpload {
+  uploadId: string;
+  /** Parts received so far. */
+  parts: number;
+  /** UTF-8 bytes received so far. */
+  bytes: number;
+}
+
+export interface ImportStatus {
+  jobId: string;
+  state: ImportState;
+  identity: ImportIdentity;
+  /** Input rows. */
+  total: number;
+  counts: ImportCounts;
+  /** Rows settled (declared, already declared, invalid, duplicate or failed). */
+  processed: number;
+  /** processed / total, 0..1. */
+  progress: number;
+  /** Estimated seconds left while running or queued; null when unknown. */
+  etaSeconds: number | null;
+  /** Paused: when the job may go on (WeChat's daily quota resets); unix seconds. */
+  resumeAt?: UnixSeconds;
+  /** Why it is paused, in words. */
+  pauseReason?: string;
+  createdAt: UnixSeconds;
+  updatedAt: UnixSeconds;
+  createdBy: string;
+  /** A page of failures, by input index. */
+  failures: ImportFailure[];
+  /** Pass as `cursor` to import.status for the next page of failures. */
+  failuresCursor?: string;
+}
+
+export interface ImportStatusParams {
+  jobId: string;
+  /** Failures after this cursor (from failuresCursor). */
+  cursor?: string;
+  /** Failures per page, 1..100 (default 20). */
+  limit?: number;
+}
+
 export interface PromoterListParams extends PageParams {
   authStatus?: AuthStatus;
   declStatus?: DeclStatus;
@@ -358,6 +440,12 @@ export interface PromoterActions {
   'role.update': { params: { roleId: number; name?: string; desc?: string }; result: Role };
 
   'promoter.declare': { params: { promoters: DeclareRow[] }; result: DeclareResult };
+  'import.upload': { params: ImportUploadParams; result: ImportUpload };
+  'import.start': { params: ImportStartParams; result: ImportStatus };
+  'import.status': { params: ImportStatusParams; result: ImportStatus };
+  'import.resume': { params: ImportStatusParams; result: ImportStatus };
+  'import.cancel': { params: { jobId: string }; result: ImportStatus };
+  'import.list': { params: PageParams; result: Page<ImportStatus> };
   'promoter.list': { params: PromoterListParams; result: Page<Promoter> };
   'promoter.get': { params: { id: string }; result: PromoterDetail };
   'promoter.update': { params: PromoterUpdateParams; result: Promoter };

@@ -70,7 +70,7 @@ export type RowOutcome =
     }
   | { index: number; declared: false; failure: RowFailure };
 
-function failure(
+export function failure(
   index: number,
   code: ErrorCode,
   message: string,
@@ -91,10 +91,12 @@ export async function validateRows(
   caller: Caller,
   rows: unknown[],
   fieldPrefix = 'promoters',
-): Promise<{ valid: ValidRow[]; failed: RowFailure[] }> {
+): Promise<{ valid: ValidRow[]; failed: RowFailure[]; duplicateOf: Map<number, number> }> {
   const failed: RowFailure[] = [];
   const parsed: ValidRow[] = [];
   const seen = new Map<string, number>();
+  /** A repeated row's index → the index of the row it repeats. */
+  const duplicateOf = new Map<number, number>();
   rows.forEach((raw, index) => {
     const at = (field: string) => `${fieldPrefix}[${index}].${field}`;
     let row: DeclareRow;
@@ -121,6 +123,7 @@ export async function validateRows(
     const key = row.openid !== undefined ? 'openid' : 'unionid';
     const first = seen.get(identity);
     if (first !== undefined) {
+      duplicateOf.set(index, first);
       failed.push(
         failure(index, 'INVALID_ARGUMENT', `${key} 与第 ${first + 1} 行重复（${at(key)}）`, {
           field: at(key),
@@ -132,7 +135,7 @@ export async function validateRows(
     parsed.push({ index, identity, row });
   });
 
-  if (parsed.length === 0) return { valid: [], failed };
+  if (parsed.length === 0) return { valid: [], failed, duplicateOf };
   const stores = await knownStores(parsed.flatMap((p) => (p.row.storeId ? [p.row.storeId] : [])));
   const roles = await roleMap(api);
   const valid: ValidRow[] = [];
@@ -167,7 +170,7 @@ export async function validateRows(
       valid.push(p);
     }
   }
-  return { valid: await withinDeclaredCap(valid, failed), failed };
+  return { valid: await withinDeclaredCap(valid, failed), failed, duplicateOf };
 }
 
 /**
@@ -190,7 +193,7 @@ export async function declaredCount(): Promise<number> {
   return countWhere(COLLECTIONS.promoters, { declStatus: 1 });
 }
 
-function toWechatRow(v: ValidRow): AddPromoterRow {
+export function toWechatRow(v: ValidRow): AddPromoterRow {
   const r = v.row;
   const out: AddPromoterRow = { openid: v.identity, roleId: r.roleId };
   if (r.storeId !== undefined) out.storeId = r.storeId;
@@ -290,7 +293,7 @@ async function outcomeOfFailure(
  * of duplicates times the rows still to send); otherwise the rows are looked up 5 at a time. A row the
  * walk did not see (declared since, or sent by unionid) is looked up on its own.
  */
-class DuplicateLookup {
+export class DuplicateLookup {
   private walked: Map<string, WechatPromoter> | undefined;
 
   constructor(
@@ -338,7 +341,7 @@ class DuplicateLookup {
 }
 
 /** One batch's outcomes from addpromoter's fail_list (duplicates looked up together). */
-async function batchOutcomes(
+export async function batchOutcomes(
   api: PromoterApi,
   batch: ValidRow[],
   failures: AddPromoterFailure[],

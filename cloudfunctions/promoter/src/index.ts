@@ -3,6 +3,7 @@
  * (contract: typings/contract/promoter.ts). WeChat is the source of truth for promoters; the
  * `promoters` collection mirrors it (see read-model.ts).
  */
+import * as cloud from 'wx-server-sdk';
 import { createHandler } from '../../_shared/handler';
 import { inviteActions } from './actions/invites';
 import { joinRequestActions } from './actions/join-requests';
@@ -12,8 +13,10 @@ import { promoterActions } from './actions/promoters';
 import { promotionActions } from './actions/promotion';
 import { reminderActions } from './actions/reminders';
 import { roleActions } from './actions/roles';
+import { importActions } from './import/actions';
+import { isTimerEvent, runDueJobs } from './import/timer';
 
-export const main = createHandler('promoter', {
+const actions = createHandler('promoter', {
   ...meActions,
   ...roleActions,
   ...promoterActions,
@@ -22,4 +25,16 @@ export const main = createHandler('promoter', {
   ...joinRequestActions,
   ...promotionActions,
   ...messageActions,
+  ...importActions,
 });
+
+/**
+ * A timer trigger (config.json) has no caller: it runs the import jobs' next slices. Anything with a
+ * caller goes to the actions, whatever it sends (a mini program cannot pose as the timer).
+ */
+export function main(event: unknown, context?: unknown): Promise<unknown> {
+  // Synchronous, before any await: the caller's identity is only in the environment right now.
+  const { OPENID } = (cloud as unknown as { getWXContext(): { OPENID?: unknown } }).getWXContext();
+  if (!OPENID && isTimerEvent(event)) return runDueJobs(event);
+  return actions(event, context);
+}

@@ -68,6 +68,8 @@ Page({
     declaredCount: 0,
     submitLabel: '提交声明',
     maxRows: LIMITS.declare.maxRows,
+    /** HQ admins also get the way to the import page (large lists, OA openids). */
+    isAdmin: false,
   },
 
   nextKey: 1,
@@ -102,6 +104,7 @@ Page({
       this.setData({
         allowed,
         isManager: caller.role === 'manager',
+        isAdmin: caller.role === 'admin',
         roleLabels: roles.items.map((r) => `${r.name}（${r.roleId}）`),
         rows: rows.map((r) => ({
           ...r,
@@ -171,6 +174,10 @@ Page({
       pendingCount,
       submitLabel: failedCount ? `重试未成功的 ${failedCount} 行` : `提交声明（${pendingCount} 行）`,
     });
+  },
+
+  onOpenImport() {
+    wx.navigateTo({ url: '/pages/import/index' });
   },
 
   onModeChange(e: WechatMiniprogram.CustomEvent<{ value: 'rows' | 'csv' }>) {

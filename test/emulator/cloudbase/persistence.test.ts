@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCloudbaseEmulator } from '../../../emulator/cloudbase';
-import { type SdkFixture, startWithSdk } from './sdk';
+import { type Loose, type SdkFixture, startWithSdk } from './sdk';
 
 let dir: string;
 let file: string;
@@ -20,7 +20,9 @@ it('round-trips documents, Dates included, through the file', async () => {
   await first.db.collection('empty-but-created').add({ data: { _id: 'x' } });
   await first.db.collection('empty-but-created').doc('x').remove();
   await first.emulator.close();
-  expect(fs.readdirSync(path.dirname(file))).toEqual(['db.json']); // no temporary file left behind
+  // no temporary file left behind; the journal is empty once the snapshot holds everything
+  expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['db.json', 'db.json.journal']);
+  expect(fs.readFileSync(`${file}.journal`, 'utf8')).toBe('');
 
   const second = await startCloudbaseEmulator({ file });
   try {
@@ -41,6 +43,43 @@ it('saves shortly after a write, without waiting for close', async () => {
   await new Promise((resolve) => setTimeout(resolve, 400));
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ stores: [{ _id: 'BJ', name: '北京朝阳店' }] });
   await emu.emulator.close();
+});
+
+it('a process killed before the debounced save loses no committed write (the journal)', async () => {
+  const emu = await startWithSdk({ file });
+  const at = new Date('2026-03-04T05:06:07.089Z');
+  await emu.db.collection('stores').add({ data: { _id: 'SH', name: '上海', at } });
+  await emu.db.collection('stores').add({ data: { _id: 'GZ', name: '广州' } });
+  await emu.db
+    .collection('stores')
+    .doc('SH')
+    .update({ data: { name: '上海徐汇店' } });
+  await emu.db.collection('stores').doc('GZ').remove();
+  await emu.db.runTransaction(async (tx: Loose) => {
+    await tx
+      .collection('stores')
+      .doc('BJ')
+      .set({ data: { name: '北京' } });
+  });
+  // What SIGKILL leaves on disk right now: no snapshot yet, only the journal (a torn last line too).
+  const killed = path.join(dir, 'killed', 'db.json');
+  fs.mkdirSync(path.dirname(killed), { recursive: true });
+  expect(fs.existsSync(file)).toBe(false);
+  fs.writeFileSync(
+    `${killed}.journal`,
+    fs.readFileSync(`${file}.journal`, 'utf8') + '{"c":"stores","id":"to',
+  );
+  await emu.emulator.close();
+
+  const restarted = await startCloudbaseEmulator({ file: killed });
+  try {
+    expect(restarted.collections().stores).toEqual([
+      { _id: 'SH', name: '上海徐汇店', at },
+      { _id: 'BJ', name: '北京' },
+    ]);
+  } finally {
+    await restarted.close();
+  }
 });
 
 it('refuses a broken data file with a message naming it', async () => {

@@ -6,6 +6,7 @@ import {
   node,
   pick,
   renderLoading,
+  stubWx,
   tap,
   toastText,
   typeInto,
@@ -85,6 +86,18 @@ describe('declare page', () => {
     expect(textOf(page)).toContain('服务出错了，请稍后重试');
     await tap(page, '.page-state >>> .state-view__retry >>> .t-button');
     expect(page.instance.data.state).toBe('ready');
+  });
+
+  it('leads HQ (not a store manager) to the import page for large lists', async () => {
+    cloud();
+    stubWx('navigateTo');
+    const page = await openPage('pages/declare/index');
+    expect(textOf(page)).toContain('批量导入');
+    await tap(page, '.import-link');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/import/index' });
+    resetApp({ whoami: Promise.resolve(MANAGER) });
+    const mine = await openPage('pages/declare/index');
+    expect(mine.querySelectorAll('.import-link')).toHaveLength(0);
   });
 
   it('is closed to promoters and guests', async () => {

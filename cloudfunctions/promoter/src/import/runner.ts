@@ -1,0 +1,694 @@
+/**
+ * One slice of an import job: what a single invocation does within its time budget (IMPORT_SLICE_MS),
+ * holding the job's lease (_shared/lease.ts, renewed every few seconds) so two invocations never work
+ * on the same job at once. The next slice comes from import.resume, the import page, or the timer
+ * trigger (timer.ts).
+ *
+ * Phases: `resolve` (OA openids → unionids, batchget 100 a call), `dedupe` (one person twice after
+ * resolving), `declare` (addpromoter 10 a call, IMPORT_CONCURRENCY calls in flight).
+ *
+ * Exactly once. Before its addpromoter calls a chunk's rows are marked `sent` (in flight) and written;
+ * after every WeChat call the chunk is written again with what WeChat answered. A slice that ends on
+ * time puts rows it never sent back to `pending`; a slice that dies leaves them `sent`. A `sent` row
+ * is sent again on resume, and a 103003 ("already exists") for it means this job declared it (its
+ * first call went through, the answer or the checkpoint was lost). WeChat itself never holds one
+ * person twice, so a repeat can never declare twice; the states make the count right. A chunk's counts
+ * join the job's (in one transaction with the chunk's last write and its failures) once every row of
+ * it is settled, so the job's counts account for every input row when it is done.
+ *
+ * Faults: -1, 45011, HTTP 5xx, timeouts and dropped connections back the batch off and retry it
+ * (MAX_ATTEMPTS, then its rows fail); the addpromoter call is made without the client's own retries
+ * so each attempt is known here. 45009 (daily quota) pauses the job until the next day in China
+ * (resumeAt). Every batch WeChat accepted writes an audit record.
+ */
+import type { RowFailure } from '../../../../typings/contract/promoter';
+import { auditDoc, writeAudit } from '../../../_shared/audit';
+import { db } from '../../../_shared/db';
+import { AppError, WechatApiError, WechatUnavailableError, toCloudError } from '../../../_shared/errors';
+import { type Lease, acquireLease, releaseLease, renewLease } from '../../../_shared/lease';
+import { log } from '../../../_shared/log';
+import { getWechatClient } from '../../../_shared/wechat/client';
+import { isTransient } from '../../../_shared/wechat/http';
+import {
+  type AddPromoterFailure,
+  type PromoterApi,
+  createPromoterApi,
+} from '../../../_shared/wechat/promoter-api';
+import { ERR_INVALID_OPENID, batchGetUserInfo } from '../../../_shared/wechat/user-info-api';
+import { DuplicateLookup, type RowOutcome, type ValidRow, batchOutcomes, toWechatRow } from '../declare';
+import { markStale } from '../read-model';
+import { COLLECTIONS, countWhere, findAll, getDoc } from '../store';
+import {
+  type ChunkDoc,
+  type ChunkRow,
+  type FailureDoc,
+  IMPORT_COLLECTIONS,
+  type JobDoc,
+  LEASE_RENEW_MS,
+  LEASE_STALE_S,
+  MAX_ATTEMPTS,
+  chunkCounts,
+  chunkId,
+  failureId,
+  importSettings,
+  jobCounts,
+} from './model';
+
+const ADD_PATH = '/promoter/addpromoter';
+const QUOTA_ERRCODE = 45009;
+const ROWS = 'rows';
+const CHINA_OFFSET_S = 8 * 3600;
+const STALE_EVERY_MS = 5_000;
+
+export type SliceOutcome = 'worked' | 'busy' | 'missing' | 'finished' | 'not-due';
+
+const nowS = () => Math.floor(Date.now() / 1000);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** WeChat's daily quotas start again at midnight, China time. */
+export function nextChinaMidnight(at: number): number {
+  return (Math.floor((at + CHINA_OFFSET_S) / 86_400) + 1) * 86_400 - CHINA_OFFSET_S;
+}
+
+/**
+ * The promoter family for imports: addpromoter without the client's own retries (this runner retries
+ * it, knowing which rows may already have gone through); every other call as usual.
+ */
+function importApi(): PromoterApi {
+  const client = getWechatClient('miniProgram');
+  return createPromoterApi({
+    call: (request) =>
+      client.call({ ...request, idempotent: request.path === ADD_PATH ? false : request.idempotent }),
+  });
+}
+
+/** At most `limit` holders at once. */
+class Semaphore {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/** Serialises writes of one document; a write asked for while one runs is made after it (once). */
+function writer(write: () => Promise<void>): () => Promise<void> {
+  let tail: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
+  return () => {
+    if (queued) return queued;
+    const run = tail.then(() => {
+      queued = null;
+      return write();
+    });
+    queued = run;
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const SETTLED = new Set(['declared', 'already', 'failed', 'duplicate']);
+const isSettled = (r: ChunkRow) => SETTLED.has(r.s);
+
+function failRow(r: ChunkRow, f: Omit<RowFailure, 'index'>): void {
+  r.s = 'failed';
+  r.f = { code: f.code, message: f.message };
+  if (f.field !== undefined) r.f.field = f.field;
+  if (f.errcode !== undefined) r.f.errcode = f.errcode;
+}
+
+function failureDoc(jobId: string, r: ChunkRow): FailureDoc {
+  const doc: FailureDoc = {
+    _id: failureId(jobId, r.i),
+    jobId,
+    index: r.i,
+    kind: r.s === 'duplicate' ? 'duplicate' : 'failed',
+    code: r.f?.code ?? 'INTERNAL',
+    message: r.f?.message ?? '未知原因',
+    row: { ...r.row },
+  };
+  if (r.f?.field !== undefined) doc.field = r.f.field;
+  if (r.f?.errcode !== undefined) doc.errcode = r.f.errcode;
+  return doc;
+}
+
+/** Runs `work(n)` for n in [from, to) on `workers` workers until `stop()`; rethrows the first failure. */
+async function pool(
+  from: number,
+  to: number,
+  workers: number,
+  stop: () => boolean,
+  work: (n: number) => Promise<void>,
+): Promise<void> {
+  let next = from;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && !stop() && next < to) {
+      const n = next++;
+      try {
+        await work(n);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+  if (failure !== undefined) throw failure;
+}
+
+class Slice {
+  private job!: JobDoc;
+  private readonly api = importApi();
+  private readonly wechat: Semaphore;
+  private stopped: 'deadline' | 'lost' | 'cancelled' | 'paused' | null = null;
+  private pause: { resumeAt: number; reason: string } | null = null;
+  private settledNow = 0;
+  private readonly complete = new Set<number>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private duplicates: DuplicateLookup;
+
+  constructor(
+    private readonly jobId: string,
+    private readonly lease: Lease,
+    private readonly deadline: number,
+    private readonly concurrency: number,
+    private readonly started = Date.now(),
+  ) {
+    this.wechat = new Semaphore(concurrency);
+    this.duplicates = new DuplicateLookup(this.api, () => countWhere(COLLECTIONS.promoters, {}));
+  }
+
+  /** WeChat calls this slice completed: a slice always makes at least one, however small its budget. */
+  private calls = 0;
+
+  private shouldStop(): boolean {
+    if (this.stopped === null && this.calls > 0 && Date.now() >= this.deadline) this.stopped = 'deadline';
+    return this.stopped !== null;
+  }
+
+  private startHeartbeat(): void {
+    let beating = false;
+    this.heartbeat = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      (async () => {
+        if (!(await renewLease(this.lease))) this.stopped = 'lost';
+        const current = await getDoc<JobDoc>(IMPORT_COLLECTIONS.jobs, this.jobId);
+        if (current?.state === 'cancelled' && this.stopped === null) this.stopped = 'cancelled';
+      })()
+        .catch((err: unknown) => log.warn('import_heartbeat_failed', { jobId: this.jobId, error: err }))
+        .finally(() => {
+          beating = false;
+        });
+    }, LEASE_RENEW_MS);
+  }
+
+  stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  async run(): Promise<SliceOutcome> {
+    const job = await getDoc<JobDoc>(IMPORT_COLLECTIONS.jobs, this.jobId);
+    if (!job) return 'missing';
+    if (job.state === 'done' || job.state === 'cancelled') return 'finished';
+    if (job.state === 'paused' && (job.resumeAt ?? 0) > nowS()) return 'not-due';
+    this.job = job;
+    const going = await db().runTransaction(async (tx) => {
+      const ref = tx.collection<JobDoc>(IMPORT_COLLECTIONS.jobs).doc(this.jobId);
+      const current = (await ref.get()).data;
+      if (!current || current.state === 'cancelled' || current.state === 'done') return false;
+      await ref.update({
+        data: { state: 'running', resumeAt: null, pauseReason: null, updatedAt: nowS() },
+      });
+      return true;
+    });
+    if (!going) return 'finished';
+    this.startHeartbeat();
+    try {
+      if (this.job.phase === 'resolve') await this.resolvePhase();
+      if (this.job.phase === 'dedupe' && !this.shouldStop()) await this.dedupePhase();
+      if (this.job.phase === 'declare' && !this.shouldStop()) await this.declarePhase();
+    } finally {
+      this.stopHeartbeat();
+      await this.finish();
+    }
+    return 'worked';
+  }
+
+  // ---- phase 1: OA openids → unionids ----
+
+  private async resolvePhase(): Promise<void> {
+    await pool(
+      this.job.nextChunk,
+      this.job.chunks,
+      this.concurrency,
+      () => this.shouldStop(),
+      (n) => this.resolveChunk(n),
+    );
+    if (this.stopped === 'lost') return;
+    const prefix = this.prefix(this.job.nextChunk);
+    if (prefix >= this.job.chunks) {
+      await this.updateJob({ phase: 'dedupe', nextChunk: 0 });
+      this.job.phase = 'dedupe';
+      this.complete.clear();
+    } else if (prefix > this.job.nextChunk) {
+      await this.updateJob({ nextChunk: prefix });
+    }
+  }
+
+  private prefix(from: number): number {
+    let n = from;
+    while (this.complete.has(n)) n++;
+    return n;
+  }
+
+  /** The OA users of `openids`; a batch WeChat refuses with 40003 is split until the unknown ones stand alone. */
+  private async lookUp(openids: string[]) {
+    const found = new Map<string, { unionid?: string } | 'unknown'>();
+    const ask = async (list: string[]): Promise<void> => {
+      try {
+        const users = await batchGetUserInfo(list);
+        users.forEach((u, k) => found.set(list[k]!, u.unionid ? { unionid: u.unionid } : {}));
+      } catch (err) {
+        if (!(err instanceof WechatApiError && err.errcode === ERR_INVALID_OPENID)) throw err;
+        if (list.length === 1) {
+          found.set(list[0]!, 'unknown');
+          return;
+        }
+        const half = Math.ceil(list.length / 2);
+        await ask(list.slice(0, half));
+        await ask(list.slice(half));
+      }
+    };
+    await ask(openids);
+    return found;
+  }
+
+  private async resolveChunk(n: number): Promise<void> {
+    const chunk = await getDoc<ChunkDoc>(IMPORT_COLLECTIONS.chunks, chunkId(this.jobId, n));
+    if (!chunk) throw new Error(`import chunk ${n} of ${this.jobId} is missing`);
+    const open = chunk.rows.filter((r) => r.s === 'oa');
+    for (let attempt = 1; open.length > 0; attempt++) {
+      if (this.shouldStop()) return;
+      await this.wechat.acquire();
+      let found: Map<string, { unionid?: string } | 'unknown'>;
+      try {
+        found = await this.lookUp(open.map((r) => r.oa!));
+      } catch (err) {
+        if (await this.transientOrPause(err, open, attempt, '查询公众号用户失败')) continue;
+        break;
+      } finally {
+        this.wechat.release();
+        this.calls++;
+      }
+      for (const r of open) {
+        const user = found.get(r.oa!);
+        const field = `${ROWS}[${r.i}].openid`;
+        if (user === 'unknown' || user === undefined) {
+          failRow(r, {
+            code: 'INVALID_ARGUMENT',
+            message: `不是本公众号的用户，公众号 openid 无效（${field}）`,
+            field,
+            errcode: ERR_INVALID_OPENID,
+          });
+        } else if (!user.unionid) {
+          failRow(r, {
+            code: 'FAILED_PRECONDITION',
+            message: `该公众号用户没有 UnionID（公众号未绑定开放平台），无法声明（${field}）`,
+            field,
+          });
+        } else {
+          r.id = user.unionid;
+          r.s = 'pending';
+        }
+      }
+      break;
+    }
+    if (this.stopped === 'lost') return;
+    await db()
+      .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
+      .doc(chunk._id)
+      .update({ data: { rows: chunk.rows } });
+    if (!chunk.rows.some((r) => r.s === 'oa')) this.complete.add(n);
+  }
+
+  /**
+   * After a failed WeChat call: true = try again (after a backoff), false = stop trying (rows failed,
+   * or the job paused on 45009). Bumps the rows' attempt counts.
+   */
+  private async transientOrPause(
+    err: unknown,
+    rows: ChunkRow[],
+    attempt: number,
+    what: string,
+  ): Promise<boolean> {
+    if (err instanceof WechatApiError && err.errcode === QUOTA_ERRCODE) {
+      const resumeAt = nextChinaMidnight(nowS());
+      this.pause ??= { resumeAt, reason: '微信接口今日调用次数已用完（45009），明天 0 点后自动继续' };
+      this.stopped = 'paused';
+      return false;
+    }
+    const cloud = toCloudError(err);
+    if (isTransient(err)) {
+      for (const r of rows) r.a = (r.a ?? 0) + 1;
+      if (Math.max(...rows.map((r) => r.a ?? 0)) < MAX_ATTEMPTS) {
+        const ceiling = Math.min(5_000, 200 * 2 ** (attempt - 1));
+        await sleep(Math.min(ceiling / 2 + Math.random() * (ceiling / 2), this.deadline - Date.now()));
+        return !this.shouldStop();
+      }
+    }
+    if (err instanceof AppError || err instanceof WechatApiError || err instanceof WechatUnavailableError) {
+      for (const r of rows) {
+        failRow(r, {
+          code: cloud.code,
+          message: `${what}：${cloud.message}`,
+          ...(cloud.errcode === undefined ? {} : { errcode: cloud.errcode }),
+        });
+      }
+      return false;
+    }
+    throw err;
+  }
+
+  // ---- phase 2: one person twice after resolving ----
+
+  private async dedupePhase(): Promise<void> {
+    const chunks = await findAll<ChunkDoc>(IMPORT_COLLECTIONS.chunks, { jobId: this.jobId });
+    chunks.sort((a, b) => a.n - b.n);
+    const seen = new Map<string, number>();
+    for (const chunk of chunks) {
+      let changed = false;
+      for (const r of chunk.rows) {
+        if (r.s === 'failed') continue;
+        const first = seen.get(r.id);
+        if (first === undefined) {
+          seen.set(r.id, r.i);
+        } else if (r.s === 'pending') {
+          r.s = 'duplicate';
+          r.f = {
+            code: 'INVALID_ARGUMENT',
+            message: `与第 ${first + 1} 行是同一人（UnionID 相同），只声明一次（${ROWS}[${r.i}].openid）`,
+            field: `${ROWS}[${r.i}].openid`,
+          };
+          changed = true;
+        }
+      }
+      if (changed) {
+        await db()
+          .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
+          .doc(chunk._id)
+          .update({ data: { rows: chunk.rows } });
+      }
+    }
+    await this.updateJob({ phase: 'declare', nextChunk: 0 });
+    this.job.phase = 'declare';
+    this.job.nextChunk = 0;
+  }
+
+  // ---- phase 3: addpromoter ----
+
+  private async declarePhase(): Promise<void> {
+    // Enough chunks at once to keep `concurrency` calls in flight (10 batches a chunk).
+    const chunkWorkers = Math.ceil(this.concurrency / 10) + 1;
+    await pool(
+      this.job.nextChunk,
+      this.job.chunks,
+      chunkWorkers,
+      () => this.shouldStop(),
+      (n) => this.declareChunk(n),
+    );
+  }
+
+  private rowsLeft(): number {
+    return Math.max(1, this.job.total - this.settledNow);
+  }
+
+  private async declareChunk(n: number): Promise<void> {
+    const chunk = await getDoc<ChunkDoc>(IMPORT_COLLECTIONS.chunks, chunkId(this.jobId, n));
+    if (!chunk) throw new Error(`import chunk ${n} of ${this.jobId} is missing`);
+    if (chunk.done) {
+      this.complete.add(n);
+      return;
+    }
+    // Each write sends only the rows changed since the last one (`rows.<k>.s`…): a batch's 10, not 100.
+    const position = new Map(chunk.rows.map((r, k) => [r.i, k]));
+    const dirty = new Set<number>();
+    const write = writer(async () => {
+      if (this.stopped === 'lost') return; // the new holder owns the chunk now
+      // Only what a row's state changes (its state, attempts, failure): the rest of it never changes here.
+      const data: Record<string, unknown> = {};
+      for (const k of dirty) {
+        const r = chunk.rows[k]!;
+        data[`rows.${k}.s`] = r.s;
+        if (r.a !== undefined) data[`rows.${k}.a`] = r.a;
+        if (r.f !== undefined) data[`rows.${k}.f`] = r.f;
+      }
+      dirty.clear();
+      if (Object.keys(data).length === 0) return;
+      await db().collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks).doc(chunk._id).update({ data });
+    });
+    const save = (rows: ChunkRow[] = chunk.rows) => {
+      for (const r of rows) dirty.add(position.get(r.i)!);
+      return write();
+    };
+    const settledBefore = chunk.rows.filter(isSettled).length;
+    /** Rows that may have reached WeChat before (marked in flight by a slice that died). */
+    const maybeSent = new Set(chunk.rows.filter((r) => r.s === 'sent').map((r) => r.i));
+    /** Rows this slice actually put on the wire. */
+    const attempted = new Set<number>();
+    const open = chunk.rows.filter((r) => r.s === 'pending' || r.s === 'sent');
+    if (open.length > 0) {
+      for (const r of open) r.s = 'sent';
+      await save(open); // in flight, before any addpromoter call
+    }
+    const batches: ChunkRow[][] = [];
+    for (let i = 0; i < open.length; i += 10) batches.push(open.slice(i, i + 10));
+    const sendBatch = async (batch: ChunkRow[]): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        if (this.shouldStop()) return;
+        await this.wechat.acquire();
+        if (this.shouldStop()) {
+          this.wechat.release();
+          return;
+        }
+        let failures;
+        try {
+          ({ failures } = await this.api.addPromoters(batch.map((r) => toWechatRow(this.valid(r)))));
+        } catch (err) {
+          this.wechat.release();
+          this.calls++;
+          const quota = err instanceof WechatApiError && err.errcode === QUOTA_ERRCODE;
+          // Refused at the door (45009) → not applied; anything else may have been.
+          if (!quota) for (const r of batch) attempted.add(r.i);
+          if (await this.transientOrPause(err, batch, attempt, '声明失败')) {
+            for (const r of batch) maybeSent.add(r.i);
+            continue;
+          }
+          if (batch.some(isSettled)) await save(batch);
+          return;
+        }
+        this.wechat.release();
+        this.calls++;
+        for (const r of batch) attempted.add(r.i);
+        await this.settleBatch(batch, failures, maybeSent, () => save(batch));
+        return;
+      }
+    };
+    await Promise.all(batches.map(sendBatch));
+    // Rows this slice marked in flight but never sent go back to pending.
+    let reverted = false;
+    for (const r of chunk.rows) {
+      if (r.s === 'sent' && !attempted.has(r.i) && !maybeSent.has(r.i)) {
+        r.s = 'pending';
+        reverted = true;
+      }
+    }
+    if (chunk.rows.every(isSettled)) {
+      this.settledNow += chunk.rows.length - settledBefore;
+      await this.finishChunk(chunk);
+    } else if (reverted) {
+      await save();
+    }
+  }
+
+  private valid(r: ChunkRow): ValidRow {
+    return { index: r.i, identity: r.id, row: r.row };
+  }
+
+  private async settleBatch(
+    batch: ChunkRow[],
+    failures: AddPromoterFailure[],
+    maybeSent: Set<number>,
+    save: () => Promise<void>,
+  ): Promise<void> {
+    const byId = new Map(failures.map((f) => [f.openid, f]));
+    const reconciled: ChunkRow[] = [];
+    const fresh: ChunkRow[] = [];
+    for (const r of batch) {
+      if (maybeSent.has(r.i) && byId.get(r.id)?.errcode === 103003) reconciled.push(r);
+      else fresh.push(r);
+    }
+    for (const r of reconciled) r.s = 'declared';
+    const outcomes: RowOutcome[] =
+      fresh.length === 0
+        ? []
+        : await batchOutcomes(
+            this.api,
+            fresh.map((r) => this.valid(r)),
+            failures.filter((f) => fresh.some((r) => r.id === f.openid)),
+            ROWS,
+            this.duplicates,
+            this.rowsLeft(),
+          );
+    const byIndex = new Map(batch.map((r) => [r.i, r]));
+    const declared: Array<Record<string, unknown>> = reconciled.map((r) => ({
+      index: r.i,
+      ...r.row,
+      reconciled: true,
+    }));
+    for (const o of outcomes) {
+      const r = byIndex.get(o.index)!;
+      if (o.declared) {
+        r.s = o.already ? 'already' : 'declared';
+        if (!o.already) {
+          declared.push({
+            index: r.i,
+            ...r.row,
+            ...(o.redeclaredId ? { redeclaredId: o.redeclaredId } : {}),
+          });
+        }
+      } else {
+        failRow(r, o.failure);
+      }
+    }
+    const writes: Array<Promise<void>> = [save()];
+    if (declared.length > 0 && this.stopped !== 'lost') {
+      writes.push(
+        writeAudit(
+          auditDoc(
+            {
+              fn: 'promoter',
+              action: 'import.run',
+              actor: { openid: this.job.createdBy, role: this.job.createdByRole },
+              atMs: Date.now(),
+            },
+            { target: 'promoters', before: null, after: { jobId: this.jobId, declared } },
+          ),
+        ),
+      );
+    }
+    await Promise.all(writes);
+  }
+
+  /**
+   * The chunk's failures, then its last write with `done` and its counts (the job's counts are the
+   * sum of its done chunks', status.ts). No transaction: the failure documents have fixed ids (a repeat
+   * rewrites the same), and `done` is the one write that makes the chunk count.
+   */
+  private async finishChunk(chunk: ChunkDoc): Promise<void> {
+    if (this.stopped === 'lost') return;
+    const counts = chunkCounts(chunk.rows);
+    for (const r of chunk.rows.filter((row) => row.s === 'failed' || row.s === 'duplicate')) {
+      const { _id, ...data } = failureDoc(this.jobId, r);
+      await db().collection<FailureDoc>(IMPORT_COLLECTIONS.failures).doc(_id).set({ data });
+    }
+    await db()
+      .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
+      .doc(chunk._id)
+      .update({ data: { done: true, counts } }); // its rows are all written already
+    this.complete.add(chunk.n);
+    if (counts.declared > 0) await this.markMirrorStale(false);
+  }
+
+  private staleMarkedAt = 0;
+  private staleOwed = false;
+
+  /** The read model learns of new promoters: at most every few seconds while running, and at the end. */
+  private async markMirrorStale(final: boolean): Promise<void> {
+    this.staleOwed = true;
+    if (!final && Date.now() - this.staleMarkedAt < STALE_EVERY_MS) return;
+    if (!this.staleOwed) return;
+    this.staleOwed = false;
+    this.staleMarkedAt = Date.now();
+    await markStale();
+  }
+
+  private async updateJob(data: Partial<JobDoc>): Promise<void> {
+    if (this.stopped === 'lost') return;
+    await db()
+      .collection<JobDoc>(IMPORT_COLLECTIONS.jobs)
+      .doc(this.jobId)
+      .update({ data: { ...data, updatedAt: nowS() } });
+  }
+
+  /** The slice's time and rows into the job; its state unless someone cancelled it meanwhile. */
+  private async finish(): Promise<void> {
+    if (this.stopped === 'lost') return;
+    if (this.staleOwed) await this.markMirrorStale(true);
+    const prefix = this.job.phase === 'declare' ? this.prefix(this.job.nextChunk) : this.job.nextChunk;
+    const counts = await jobCounts(this.job);
+    const elapsed = Date.now() - this.started;
+    const settled = this.settledNow;
+    const pause = this.pause;
+    const complete = this.job.phase === 'declare' && this.prefix(this.job.nextChunk) >= this.job.chunks;
+    await db().runTransaction(async (tx) => {
+      const ref = tx.collection<JobDoc>(IMPORT_COLLECTIONS.jobs).doc(this.jobId);
+      const current = (await ref.get()).data;
+      if (!current) return;
+      const at = nowS();
+      const data: Record<string, unknown> = {
+        counts,
+        nextChunk: Math.max(current.phase === this.job.phase ? current.nextChunk : 0, prefix),
+        runMs: current.runMs + elapsed,
+        runRows: current.runRows + settled,
+        slices: current.slices + 1,
+        updatedAt: at,
+      };
+      if (current.state !== 'cancelled') {
+        if (pause)
+          Object.assign(data, { state: 'paused', resumeAt: pause.resumeAt, pauseReason: pause.reason });
+        else if (complete) Object.assign(data, { state: 'done', finishedAt: at });
+      }
+      await ref.update({ data });
+    });
+  }
+}
+
+/**
+ * Runs one slice of job `jobId` if nobody else is (the lease), within `budgetMs` (default
+ * IMPORT_SLICE_MS). 'busy': another invocation holds the job; 'not-due': paused until resumeAt.
+ */
+export async function runSlice(jobId: string, by: string, budgetMs?: number): Promise<SliceOutcome> {
+  const settings = importSettings();
+  const deadline = Date.now() + (budgetMs ?? settings.sliceMs);
+  let lease: Lease;
+  try {
+    lease = await acquireLease(`import:${jobId}`, {
+      action: 'import.run',
+      by,
+      waitMs: 0,
+      staleS: LEASE_STALE_S,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'CONFLICT') return 'busy';
+    throw err;
+  }
+  const slice = new Slice(jobId, lease, deadline, settings.concurrency);
+  try {
+    return await slice.run();
+  } finally {
+    slice.stopHeartbeat();
+    await releaseLease(lease).catch((err: unknown) =>
+      log.warn('lease_release_failed', { jobId, error: err }),
+    );
+  }
+}
