@@ -112,6 +112,84 @@ describe('openAccount', () => {
     expect(rows('audit_log')).toHaveLength(0);
   });
 
+  describe('under concurrency (WeChat at 200 ms)', () => {
+    const ACCOUNT_C = 'wx5e7a9c1b3d5f7a05';
+    const latency = (ms: number) =>
+      wechatControl(env.stack).raw('POST', '/__control/faults', { latencyMs: ms });
+    const wechatChanges = async () =>
+      (
+        (await wechatControl(env.stack).raw('GET', '/__control/state')) as {
+          miniProgram: { union: { openAccount: string | null; changeTimes: number[] } };
+        }
+      ).miniProgram.union;
+    const bind = (openAccount: string) => admin('customparam', { action: 'openAccount.bind', openAccount });
+
+    beforeEach(async () => {
+      await wechatControl(env.stack).raw('POST', '/__control/open-accounts', { openAccounts: [ACCOUNT_C] });
+    });
+
+    test("three first binds at once: one first bind, then changes, our count equal to WeChat's", async () => {
+      await latency(200);
+      const answers = await Promise.all([ACCOUNT_A, ACCOUNT_B, ACCOUNT_C].map(bind));
+      await latency(0);
+      const union = await wechatChanges();
+      const history = rows('open_account_binds');
+      expect(history.filter((b) => b.change === false)).toHaveLength(1);
+      expect(history.filter((b) => b.change === true)).toHaveLength(union.changeTimes.length);
+      expect(history.at(-1)?.to).toBe(union.openAccount);
+      expect(answers.filter((a) => (a as { ok: boolean }).ok)).toHaveLength(3);
+      expect(await calls(BIND)).toBe(3);
+      const info = okData<OpenAccountInfo>(await admin('customparam', { action: 'openAccount.get' }));
+      expect(info).toMatchObject({
+        openAccount: union.openAccount,
+        rebindsInLastYear: union.changeTimes.length,
+      });
+      expect(rows('audit_log').filter((e) => e.action === 'openAccount.bind')).toHaveLength(3);
+    });
+
+    test("five binds at once after a first bind: serialized, WeChat never refuses, our count equal to WeChat's", async () => {
+      okData(await bind(ACCOUNT_A));
+      await latency(200);
+      const answers = await Promise.all([ACCOUNT_B, ACCOUNT_C, ACCOUNT_B, ACCOUNT_C, ACCOUNT_A].map(bind));
+      await latency(0);
+      const union = await wechatChanges();
+      // two changes go through; the rest are refused by our guard (or are no-ops) before WeChat is called
+      expect(union.changeTimes).toHaveLength(2);
+      const binds = await wechatControl(env.stack).calls(BIND);
+      expect(binds.every((c) => (c.answer as { errcode?: number } | undefined)?.errcode === 0)).toBe(true);
+      const history = rows('open_account_binds');
+      expect(history.filter((b) => b.change === true)).toHaveLength(2);
+      expect(history.at(-1)?.to).toBe(union.openAccount);
+      const refused = answers.filter((a) => !(a as { ok: boolean }).ok).map((a) => errorOf(a).code);
+      expect(refused.every((code) => code === 'QUOTA_EXCEEDED')).toBe(true);
+      expect(
+        okData<OpenAccountInfo>(await admin('customparam', { action: 'openAccount.get' })),
+      ).toMatchObject({
+        openAccount: union.openAccount,
+        rebindsInLastYear: 2,
+        rebindsLeft: 0,
+      });
+    });
+
+    test('a double-tapped change is one change: the repeat is a no-op, the second change still allowed', async () => {
+      okData(await bind(ACCOUNT_A));
+      await latency(200);
+      const [x, y] = await Promise.all([bind(ACCOUNT_B), bind(ACCOUNT_B)]);
+      expect([okData<OpenAccountInfo>(x).openAccount, okData<OpenAccountInfo>(y).openAccount]).toEqual([
+        ACCOUNT_B,
+        ACCOUNT_B,
+      ]);
+      await latency(0);
+      expect(await calls(BIND)).toBe(2);
+      expect(rows('open_account_binds').filter((b) => b.change === true)).toHaveLength(1);
+      expect(okData<OpenAccountInfo>(await bind(ACCOUNT_C))).toMatchObject({
+        rebindsInLastYear: 2,
+        rebindsLeft: 0,
+      });
+      expect((await wechatChanges()).changeTimes).toHaveLength(2);
+    });
+  });
+
   test('managers may read but not bind; strangers neither', async () => {
     await seedStaff(env.stack);
     okData(await env.as(MANAGER_SH)('customparam', { action: 'openAccount.get' }));
