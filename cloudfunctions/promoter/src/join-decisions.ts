@@ -222,7 +222,11 @@ export async function approveRequests(ctx: ActionContext, ids: string[]): Promis
           }
         }
       };
-      await sendRows(api, checked.valid as ValidRow[], 'ids', settle);
+      await sendRows(api, checked.valid as ValidRow[], {
+        holder: { action: ctx.action, by: ctx.caller.openid },
+        fieldPrefix: 'ids',
+        onBatch: settle,
+      });
     } finally {
       // Leases of requests never sent (an error before addpromoter) go back; completeApproval keeps its
       // own when the record could not be saved.

@@ -299,3 +299,40 @@ test('the 50 000 declared cap is held before WeChat is asked (declare and redecl
     count.mockRestore();
   }
 });
+
+describe('10 declares of one openid at once (WeChat at 100 ms)', () => {
+  const latency = (ms: number) => control(env.stack).latency(ms);
+  const declareAudits = () =>
+    (env.stack.cloudbase.collections()[AUDIT_COLLECTION] ?? []).filter(
+      (a) => a.action === 'promoter.declare',
+    );
+  /** Ten declares of one row at once: every answer declared, exactly one of them not a repeat. */
+  const tenDeclares = async (prefix: string) => {
+    await latency(100);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(1, prefix) }),
+      ),
+    );
+    await latency(0);
+    for (const answer of answers) expect(ok(answer)).toMatchObject({ declaredCount: 1, failed: [] });
+    expect(answers.filter((a) => ok(a).alreadyDeclaredCount === 0)).toHaveLength(1);
+  };
+
+  test('a new person: every answer declared, one audit record', async () => {
+    await tenDeclares('Rush');
+    expect(await control(env.stack).calls('/promoter/updatepromoter')).toHaveLength(0);
+    expect(declareAudits()).toHaveLength(1);
+  });
+
+  test('a cancelled person: one updatepromoter, one audit record, every answer declared', async () => {
+    ok(await env.admin({ action: 'promoter.declare', promoters: rows(1, 'Back') }));
+    const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list' })).items;
+    ok(await env.admin({ action: 'promoter.cancel', id: p.id }));
+    await control(env.stack).clearCalls();
+    await tenDeclares('Back');
+    expect(await control(env.stack).calls('/promoter/updatepromoter')).toHaveLength(1);
+    // the first declare and the one redeclare
+    expect(declareAudits()).toHaveLength(2);
+  }, 30_000);
+});

@@ -92,6 +92,8 @@ export function control(stack: Stack) {
     clearCalls: () => c.clearCalls(),
     faults: (rules: FaultInput[]) => c.faults(rules),
     clearFaults: () => c.clearFaults(),
+    /** Every WeChat call takes `ms` (the stand-in's latency), so parallel calls overlap as in production. */
+    latency: (ms: number) => c.raw('POST', '/__control/faults', { latencyMs: ms }),
     state: () =>
       c.raw('GET', '/__control/state') as Promise<{
         miniProgram: { promoters: Array<Record<string, unknown>>; roles: Array<Record<string, unknown>> };

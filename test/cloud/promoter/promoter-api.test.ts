@@ -229,7 +229,10 @@ describe('declare: fail_list codes map to ours (sendRows with a scripted WeChat)
       row: { openid, roleId: 1, storeId: 'SH' },
     }));
     // no mirror here: a count of 0 prices the walk at one page, so both 103003 rows come from one walk
-    const outcomes = await sendRows(api, rows, 'promoters', undefined, async () => 0);
+    const outcomes = await sendRows(api, rows, {
+      holder: { action: 'promoter.declare', by: 'test' },
+      promoterCount: async () => 0,
+    });
     const summary = outcomes.map((o) =>
       o.declared
         ? ['declared', o.already]

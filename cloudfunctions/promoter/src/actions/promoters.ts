@@ -71,7 +71,8 @@ const declare = defineAction({
       await markStale();
       await ctx.audit({ target: 'promoters', before: null, after: { declared } });
     };
-    const outcomes = valid.length > 0 ? await sendRows(api, valid, 'promoters', recordBatch) : [];
+    const holder = { action: ctx.action, by: ctx.caller.openid };
+    const outcomes = valid.length > 0 ? await sendRows(api, valid, { holder, onBatch: recordBatch }) : [];
     const declared = outcomes.filter((o) => o.declared);
     for (const o of outcomes) if (!o.declared) failed.push(o.failure);
     failed.sort((a, b) => a.index - b.index);
