@@ -4,6 +4,7 @@ import { DEMO_OPEN_ACCOUNTS } from '../demo-data';
 import { Clock } from './clock';
 import type { WxBody } from './errors';
 import { MiniProgramState, OfficialAccountState, WECHAT_LIMITS } from './state';
+import { DEFAULT_READINGS, type Readings } from './readings';
 import { TokenStore } from './tokens';
 
 export interface EmulatorApps {
@@ -28,6 +29,8 @@ export class World {
    */
   knownOpenAccounts = new Set<string>(DEMO_OPEN_ACCOUNTS);
   limits: AdjustableLimits = defaultLimits();
+  /** Where the sources disagree, the reading in force (emulator/wechat/readings.ts). */
+  readings: Readings = { ...DEFAULT_READINGS };
 
   constructor(readonly apps: EmulatorApps) {}
 
@@ -41,6 +44,7 @@ export class World {
     this.oa = new OfficialAccountState();
     this.knownOpenAccounts = new Set<string>(DEMO_OPEN_ACCOUNTS);
     this.limits = defaultLimits();
+    this.readings = { ...DEFAULT_READINGS };
   }
 
   appKind(appid: string): 'mp' | 'oa' | undefined {

@@ -74,6 +74,8 @@ Page({
     state: 'loading' as ViewState,
     errorText: '',
     allowed: false,
+    /** Day figures by message type sum every sender's messages: only admins may see them. */
+    isAdmin: false,
     roles: [] as Role[],
     stores: [] as Store[],
     fields: TEMPLATE_FIELDS,
@@ -143,6 +145,7 @@ Page({
       const [roles, stores] = await Promise.all([promoterService.listRoles(), adminService.listStores()]);
       this.setData({
         allowed,
+        isAdmin: caller.role === 'admin',
         roles: roles.items,
         stores: stores.items,
         'form.date': this.data.form.date || chinaDate(Math.floor(Date.now() / 1000)),
@@ -399,9 +402,11 @@ Page({
           }
         : // WeChat has no per-message click data for single sends: the day's figure for the type is the closest
           { sendDate: chinaDate(record.sentAt), dimension: 'type', msgType: record.msgType };
+    // A single send has no click figures of its own; the day's figure by type is for admins only.
+    const noClicks = clicksParams.dimension === 'type' && !this.data.isAdmin;
     const [status, clicks] = await Promise.allSettled([
       promoterService.messageStatus(record.id),
-      promoterService.messageClicks(clicksParams),
+      noClicks ? Promise.resolve(null) : promoterService.messageClicks(clicksParams),
     ]);
     const lines: string[] = [];
     const problems: string[] = [];
@@ -417,11 +422,11 @@ Page({
         );
       if (s.failInfoUrl) lines.push('失败人数较多，明细请在微信后台下载');
     } else problems.push(`送达情况：${errorText(status.reason)}`);
-    if (clicks.status === 'fulfilled') {
-      const items =
-        record.mode === 'group'
-          ? clicks.value.items.filter((c) => c.msgId === record.msgId)
-          : clicks.value.items;
+    if (clicks.status === 'fulfilled' && clicks.value === null) {
+      lines.push('单发消息没有单独的点击数据（按消息类型的当天合计只有总部管理员可以查看）');
+    } else if (clicks.status === 'fulfilled' && clicks.value) {
+      const all = clicks.value.items;
+      const items = record.mode === 'group' ? all.filter((c) => c.msgId === record.msgId) : all;
       const uv = items.reduce((sum, c) => sum + c.clickUv, 0);
       const pv = items.reduce((sum, c) => sum + c.clickPv, 0);
       lines.push(
@@ -429,7 +434,7 @@ Page({
           ? `点击 ${uv} 人，共 ${pv} 次`
           : `点击 ${uv} 人，共 ${pv} 次（单发消息按消息类型统计，为 ${chinaDate(record.sentAt)} 当天同类型消息合计）`,
       );
-    } else problems.push(`点击数据：${errorText(clicks.reason)}`);
+    } else if (clicks.status === 'rejected') problems.push(`点击数据：${errorText(clicks.reason)}`);
     this.setData({ [key]: { loading: false, error: problems.join('；'), lines } });
   },
 });

@@ -15,6 +15,7 @@ import {
   wechatControl,
 } from '../harness';
 import { seedStaff } from '../core/helpers';
+import type { Readings } from '../../../emulator/wechat/readings';
 
 export { seedStaff };
 
@@ -102,6 +103,8 @@ export function control(stack: Stack) {
     orders: (body: Record<string, unknown>) => c.raw('POST', '/__control/orders', body),
     clicks: (body: Record<string, unknown>) => c.raw('POST', '/__control/clicks', body),
     limits: (body: Record<string, unknown>) => c.raw('POST', '/__control/limits', body),
+    /** Switches readings where WeChat's sources disagree (emulator/wechat/readings.ts). */
+    readings: (body: Partial<Readings>) => c.raw('POST', '/__control/readings', body),
     mpUsers: (users: Array<Record<string, unknown>>) => c.raw('POST', '/__control/mp-users', { users }),
   };
 }

@@ -181,7 +181,7 @@ test('group status comes from getmsg; list and status are limited to the sender 
 
 test('clicks: dimension msg → dimonsion 0, type → 1; the rows come back camelCase', async () => {
   await boundIn(SH, 50, 'oClk');
-  const record = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+  const record = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
   await control(env.stack).clicks({ clicks: [{ msgId: record.msgId, clickUv: 7, clickPv: 9 }] });
   const day = new Date((record.sentAt + 8 * 3600) * 1000).toISOString().slice(0, 10);
   const byMsg = ok(
@@ -215,3 +215,54 @@ test('clicks: dimension msg → dimonsion 0, type → 1; the rows come back came
     'FORBIDDEN',
   );
 });
+
+test.each(['optional', 'required'] as const)(
+  "clicks are scoped like status: a manager sees only their own messages' figures (msg_id %s)",
+  async (reading) => {
+    await control(env.stack).readings({ clickDataMsgId: reading });
+    await boundIn(SH, 50, 'oSco');
+    await boundIn(BJ, 50, 'oScb');
+    const shMsg = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
+    const adminMsg = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+    await control(env.stack).clicks({
+      clicks: [
+        { msgId: shMsg.msgId, clickUv: 3, clickPv: 4 },
+        { msgId: adminMsg.msgId, clickUv: 30, clickPv: 40 },
+      ],
+    });
+    const day = new Date((shMsg.sentAt + 8 * 3600) * 1000).toISOString().slice(0, 10);
+    const clicks = (who: typeof env.admin, extra: Record<string, unknown>) =>
+      who<{ items: { msgId: string }[] }>({ action: 'message.clicks', sendDate: day, ...extra });
+    // another's message by id: FORBIDDEN naming msgId, and WeChat is not asked
+    await control(env.stack).clearCalls();
+    expect(err(await clicks(env.mgrBj, { dimension: 'msg', msgId: shMsg.msgId }))).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'msgId',
+    });
+    expect(err(await clicks(env.mgrSh, { dimension: 'msg', msgId: adminMsg.msgId })).code).toBe('FORBIDDEN');
+    expect(await control(env.stack).calls('/promoter/getmsgclickdata')).toHaveLength(0);
+    // the whole day by message: only their own rows
+    const mine = ok(await clicks(env.mgrSh, { dimension: 'msg', msgType: 1 }));
+    expect(mine.items.map((i) => i.msgId)).toEqual([shMsg.msgId]);
+    expect(ok(await clicks(env.mgrBj, { dimension: 'msg', msgType: 1 })).items).toEqual([]);
+    // by type WeChat sums every sender: admins only
+    expect(err(await clicks(env.mgrSh, { dimension: 'type', msgType: 1 }))).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'dimension',
+    });
+    const all = ok(await clicks(env.admin, { dimension: 'msg', msgType: 1 }));
+    expect(all.items.map((i) => i.msgId).sort()).toEqual([shMsg.msgId, adminMsg.msgId].sort());
+    // what WeChat would refuse without naming a field is refused first, naming it
+    expect(err(await clicks(env.admin, { dimension: 'type' })).field).toBe('msgType');
+    expect(err(await clicks(env.admin, { dimension: 'msg' })).field).toBe('msgId');
+    expect(
+      err(
+        await clicks(env.admin, {
+          dimension: 'msg',
+          msgId: shMsg.msgId,
+          beginSendTime: shMsg.sentAt + 3 * 86_400,
+        }),
+      ).field,
+    ).toBe('beginSendTime');
+  },
+);

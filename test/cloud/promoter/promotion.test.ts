@@ -52,19 +52,27 @@ describe('share.material', () => {
     expect(call.body).toEqual({ openid: oid('S-bound'), path: 'pages/goods/index?id=1', title: '春季上新' });
   });
 
-  test('not authorized → FAILED_PRECONDITION before calling WeChat; WeChat 103014 maps the same', async () => {
-    const p = await declared();
-    const e = err(await env.mgrSh({ action: 'share.material', id: p['等待'].id, path: 'pages/index/index' }));
-    expect(e.code).toBe('FAILED_PRECONDITION');
-    expect(e.message).toContain('待授权');
-    expect(await control(env.stack).calls('/promoter/getsharematerial')).toHaveLength(0);
-    // the promoter revokes in WeChat; our mirror is still within its 15 s window and says bound
-    await control(env.stack).bind(oid('S-bound'), 'revoke');
-    const stale = err(
-      await env.mgrSh({ action: 'share.material', id: p['绑定'].id, path: 'pages/index/index' }),
-    );
-    expect(stale).toMatchObject({ code: 'FAILED_PRECONDITION', errcode: 103014 });
-  });
+  // WeChat's answer for an unbound promoter is 103006 (the Chinese doc) or 103014 (the error table):
+  // docs/wechat-api.md, getsharematerial. Both map the same.
+  test.each([103006, 103014] as const)(
+    'not authorized → FAILED_PRECONDITION before calling WeChat; WeChat %i maps the same',
+    async (errcode) => {
+      await control(env.stack).readings({ shareMaterialUnbound: errcode });
+      const p = await declared();
+      const e = err(
+        await env.mgrSh({ action: 'share.material', id: p['等待'].id, path: 'pages/index/index' }),
+      );
+      expect(e.code).toBe('FAILED_PRECONDITION');
+      expect(e.message).toContain('待授权');
+      expect(await control(env.stack).calls('/promoter/getsharematerial')).toHaveLength(0);
+      // the promoter revokes in WeChat; our mirror is still within its 15 s window and says bound
+      await control(env.stack).bind(oid('S-bound'), 'revoke');
+      const stale = err(
+        await env.mgrSh({ action: 'share.material', id: p['绑定'].id, path: 'pages/index/index' }),
+      );
+      expect(stale).toMatchObject({ code: 'FAILED_PRECONDITION', errcode, field: 'id' });
+    },
+  );
 
   test('store-checked and validated', async () => {
     const p = await declared();

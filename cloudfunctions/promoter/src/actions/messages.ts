@@ -19,7 +19,8 @@ import {
   utf8ByteLength,
   byteLimitMessage,
 } from '../../../../miniprogram/shared/field-rules';
-import { canAccessStore, visibleStoreIds } from '../../../_shared/access';
+import { canAccessStore, isAdmin, visibleStoreIds } from '../../../_shared/access';
+import { mapLimit } from '../../../_shared/concurrency';
 import { AppError, WechatApiError, toCloudError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
 import {
@@ -35,6 +36,7 @@ import {
 import {
   type GroupAudience,
   type MessageBody,
+  type MessageClickRow,
   type PromoterApi,
   promoterApi,
 } from '../../../_shared/wechat/promoter-api';
@@ -264,6 +266,32 @@ const messageStatus = defineAction({
   },
 });
 
+/**
+ * Click figures are scoped like message.status and message.list: an admin sees every message's, a
+ * manager only those of the messages they sent. By message (dimension msg) a manager's answer keeps
+ * their own msg_ids and a msgId of someone else's message is FORBIDDEN; by type (dimension type) WeChat
+ * sums every sender's messages of the day, so only an admin may ask. Answers the msg_ids a manager may
+ * see (undefined: all).
+ */
+async function ownMessageIds(
+  ctx: ActionContext,
+  dimension: 'msg' | 'type',
+  msgId: string | undefined,
+): Promise<Set<string> | undefined> {
+  if (isAdmin(ctx.caller)) return undefined;
+  if (dimension === 'type') {
+    throw new AppError('FORBIDDEN', '按消息类型统计的点击数据包含其他人发送的消息，只有总部管理员可以查看', {
+      field: 'dimension',
+    });
+  }
+  const where = msgId === undefined ? { sentBy: ctx.caller.openid } : { sentBy: ctx.caller.openid, msgId };
+  const mine = await findAll<MessageDoc>(COLLECTIONS.messages, where, { msgId: true });
+  if (msgId !== undefined && mine.length === 0) {
+    throw new AppError('FORBIDDEN', '只能查看自己发送的消息', { field: 'msgId' });
+  }
+  return new Set(mine.flatMap((m) => (m.msgId ? [m.msgId] : [])));
+}
+
 const clicks = defineAction({
   access: 'staff',
   schema: params({
@@ -277,17 +305,34 @@ const clicks = defineAction({
     beginSendTime: v.optional(integer('开始时间', 0, 4_294_967_295)),
     endSendTime: v.optional(integer('结束时间', 0, 4_294_967_295)),
   }),
-  async run(p) {
+  async run(p, ctx) {
+    checkClickQuery(p);
+    const own = await ownMessageIds(ctx, p.dimension, p.msgId);
+    const api = promoterApi();
+    const query = {
+      sendDate: p.sendDate,
+      dimension: p.dimension === 'msg' ? (0 as const) : (1 as const),
+      msgType: p.msgType,
+      msgId: p.msgId,
+      beginSendTime: p.beginSendTime,
+      endSendTime: p.endSendTime,
+    };
     try {
-      const items = await promoterApi().getMessageClicks({
-        sendDate: p.sendDate,
-        dimension: p.dimension === 'msg' ? 0 : 1,
-        msgType: p.msgType,
-        msgId: p.msgId,
-        beginSendTime: p.beginSendTime,
-        endSendTime: p.endSendTime,
-      });
-      return { items };
+      let all: MessageClickRow[];
+      try {
+        all = await api.getMessageClicks(query);
+      } catch (err) {
+        // By message without msg_id is the official sample; WxJava marks msg_id required
+        // (docs/wechat-api.md, getmsgclickdata). If WeChat refuses it, ask per message we sent that day.
+        if (!(err instanceof WechatApiError && err.errcode === 103001 && p.dimension === 'msg' && !p.msgId))
+          throw err;
+        const ids = await groupMessagesOfDay(p.sendDate, p.msgType, own);
+        const rows = await mapLimit(ids, SINGLE_SEND_CONCURRENCY, (msgId) =>
+          api.getMessageClicks({ ...query, msgId }),
+        );
+        all = rows.flat();
+      }
+      return { items: own ? all.filter((item) => own.has(item.msgId)) : all };
     } catch (err) {
       if (err instanceof WechatApiError && err.errcode === 103013) {
         throw new AppError('FAILED_PRECONDITION', '点击数据正在统计中，请稍后再查询', {
@@ -298,6 +343,64 @@ const clicks = defineAction({
     }
   },
 });
+
+/** What WeChat would refuse with 103001 and no field, checked first (docs/wechat-api.md, getmsgclickdata). */
+function checkClickQuery(p: {
+  sendDate: string;
+  dimension: 'msg' | 'type';
+  msgType?: number;
+  msgId?: string;
+  beginSendTime?: number;
+  endSendTime?: number;
+}): void {
+  if (p.dimension === 'type' && p.msgType === undefined) {
+    throw new AppError('INVALID_ARGUMENT', '按消息类型统计时必须填写消息类型（msgType）', {
+      field: 'msgType',
+    });
+  }
+  if (p.dimension === 'msg' && p.msgId === undefined && p.msgType === undefined) {
+    throw new AppError('INVALID_ARGUMENT', '按消息统计时请填写消息编号或消息类型（msgId）', {
+      field: 'msgId',
+    });
+  }
+  for (const field of ['beginSendTime', 'endSendTime'] as const) {
+    const at = p[field];
+    if (at === undefined) continue;
+    if (p.dimension !== 'msg') {
+      throw new AppError('INVALID_ARGUMENT', `只有按消息统计时才能限定发送时间（${field}）`, { field });
+    }
+    if (chinaDay(at) !== p.sendDate) {
+      throw new AppError('INVALID_ARGUMENT', `发送时间必须在 ${p.sendDate} 当天（北京时间）（${field}）`, {
+        field,
+      });
+    }
+  }
+}
+
+/** yyyy-MM-dd of a unix time in China (UTC+8): WeChat's send_date is a China day. */
+function chinaDay(at: number): string {
+  return new Date((at + 8 * 3600) * 1000).toISOString().slice(0, 10);
+}
+
+/** The msg_ids of the group messages we sent on `sendDate` (China day), of one type, of `own` if given. */
+async function groupMessagesOfDay(
+  sendDate: string,
+  msgType: number | undefined,
+  own: Set<string> | undefined,
+): Promise<string[]> {
+  const start = Date.parse(`${sendDate}T00:00:00+08:00`) / 1000;
+  const _ = cmd();
+  const docs = await findAll<MessageDoc>(
+    COLLECTIONS.messages,
+    {
+      mode: 'group',
+      sentAt: _.and(_.gte(start), _.lt(start + 86_400)),
+      ...(msgType === undefined ? {} : { msgType }),
+    },
+    { msgId: true },
+  );
+  return docs.flatMap((d) => (d.msgId && (!own || own.has(d.msgId)) ? [d.msgId] : []));
+}
 
 export const messageActions = {
   'message.send': send,
