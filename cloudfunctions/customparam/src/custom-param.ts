@@ -1,7 +1,8 @@
 /**
  * Union custom user parameters, one per unionid (set overwrites). Admins may manage any unionid; a
  * manager only the unionid of a promoter of their own stores, looked up in the promoter read model
- * (collection `promoters`, written by the promoter function).
+ * (collection `promoters`, written by the promoter function) or, when the mirror does not know that
+ * unionid yet, in WeChat (getpromoter by unionid).
  */
 import { LIMITS, PATTERNS } from '../../../miniprogram/shared/field-rules';
 import { isAdmin } from '../../_shared/access';
@@ -10,6 +11,7 @@ import { AppError, WechatApiError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import type { Caller } from '../../_shared/staff';
 import { params, patterned, unionid } from '../../_shared/validation';
+import { promoterApi } from '../../_shared/wechat/promoter-api';
 import { deleteCustomizeInfo, getCustomizeInfo, setCustomizeInfo } from '../../_shared/wechat/union-api';
 
 export const PROMOTERS_COLLECTION = 'promoters';
@@ -22,6 +24,20 @@ interface PromoterRef {
   storeId?: string;
 }
 
+/**
+ * The promoter WeChat holds under this unionid, when the mirror does not know the unionid yet (it is
+ * fetched with need_unionid only when someone opens the promoter's detail): getpromoter takes an openid
+ * or a unionid. The unionid is then kept on the mirror's row, so the next check needs no WeChat call.
+ */
+async function promoterByUnionid(id: string): Promise<{ storeId: string } | undefined> {
+  const { promoters } = await promoterApi().getPromoterPage({ openid: id });
+  const found = promoters[0];
+  if (!found || found.declStatus !== 1) return undefined;
+  const ref = collection<PromoterRef>(PROMOTERS_COLLECTION).doc(found.id);
+  if ((await ref.get()).data) await ref.update({ data: { unionid: id } });
+  return { storeId: found.storeId };
+}
+
 /** FORBIDDEN unless the caller is an admin, or a manager with a promoter of this unionid in their stores. */
 export async function assertUnionidAccess(caller: Caller, id: string): Promise<void> {
   if (isAdmin(caller)) return;
@@ -31,6 +47,8 @@ export async function assertUnionidAccess(caller: Caller, id: string): Promise<v
       .limit(1)
       .get();
     if (data.length > 0) return;
+    const inWechat = await promoterByUnionid(id);
+    if (inWechat && caller.storeIds.includes(inWechat.storeId)) return;
   }
   throw new AppError('FORBIDDEN', '只能管理本门店推广员的自定义参数（unionid 不属于你门店的推广员）', {
     field: 'unionid',

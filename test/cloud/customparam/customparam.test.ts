@@ -1,6 +1,7 @@
 /** The customparam function: the bound Open Platform account (with its yearly change guard) and custom params. */
 import type { OpenAccountInfo } from '../../../typings/contract/customparam';
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
+import { derivedUnionid } from '../../../emulator/wechat/state';
 import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
 import { useTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
@@ -347,6 +348,30 @@ describe('customParam', () => {
         ).code,
       ).toBe('FORBIDDEN');
       expect(await calls(ADD)).toBe(1);
+    });
+
+    test("a manager's own promoter whose detail nobody opened: the unionid is resolved with WeChat when needed", async () => {
+      const openid = demoId('Fresh-sh');
+      const unionid = derivedUnionid(openid);
+      // the mirror as the promoter function keeps it, not the hand-made rows of this describe
+      for (const id of ['1', '2']) await collection<AnyDoc>('promoters').doc(id).remove();
+      okData(
+        await admin('promoter', {
+          action: 'promoter.declare',
+          promoters: [{ openid, roleId: 1, storeId: 'SH-XUHUI', name: '新人' }],
+        }),
+      );
+      okData(await admin('promoter', { action: 'promoter.list' })); // the mirror holds the row, no unionid
+      expect(rows('promoters').find((p) => p.openid === openid)?.unionid).toBeUndefined();
+      const sh = env.as(MANAGER_SH);
+      okData(await sh('customparam', { action: 'customParam.set', unionid, value: 'fresh' }));
+      expect(okData(await sh('customparam', { action: 'customParam.get', unionid }))).toMatchObject({
+        value: 'fresh',
+      });
+      // the other store's manager is still refused, and the unionid now sits in the mirror
+      const other = errorOf(await env.as(MANAGER_BJ)('customparam', { action: 'customParam.get', unionid }));
+      expect(other).toMatchObject({ code: 'FORBIDDEN', field: 'unionid' });
+      expect(rows('promoters').find((p) => p.openid === openid)).toMatchObject({ unionid });
     });
 
     test('a WeChat failure on set writes no audit record', async () => {
