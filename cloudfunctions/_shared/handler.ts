@@ -15,6 +15,7 @@ import * as cloud from 'wx-server-sdk';
 import type * as v from 'valibot';
 import type { CloudResponse } from '../../typings/contract/common';
 import type { ActionName, ActionResult, FunctionName } from '../../typings/contract/index';
+import { isAdmin, isStaff } from './access';
 import { type AuditRecord, auditDoc, writeAudit } from './audit';
 import { type Transaction, db } from './db';
 import { AppError, toCloudError } from './errors';
@@ -24,7 +25,8 @@ import { parseParams } from './validation';
 
 /**
  * anyone: any caller with an openid (guests included); staff: admins and managers; admin: admins only.
- * Store scoping for managers is checked inside the action (assertStoreAccess).
+ * Store scoping for managers is checked inside the action, always with access.ts assertStoreAccess
+ * (or storeAccessFailure where one row of many fails): one check, one sentence.
  */
 export type Access = 'anyone' | 'staff' | 'admin';
 
@@ -73,8 +75,8 @@ const ACCESS_DENIED: Record<Exclude<Access, 'anyone'>, string> = {
 
 function allowed(access: Access, caller: Caller): boolean {
   if (access === 'anyone') return true;
-  if (access === 'staff') return caller.role === 'admin' || caller.role === 'manager';
-  return caller.role === 'admin';
+  if (access === 'staff') return isStaff(caller);
+  return isAdmin(caller);
 }
 
 type WxContext = { OPENID?: unknown };

@@ -21,7 +21,7 @@ import * as v from 'valibot';
 import type { ErrorCode } from '../../../typings/contract/common';
 import type { DeclareRow, RowFailure } from '../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../miniprogram/shared/field-rules';
-import { canAccessStore } from '../../_shared/access';
+import { isAdmin, storeAccessFailure } from '../../_shared/access';
 import { mapLimit } from '../../_shared/concurrency';
 import { AppError, toCloudError } from '../../_shared/errors';
 import { withLease } from '../../_shared/lease';
@@ -140,15 +140,15 @@ export async function validateRows(
   for (const p of parsed) {
     const at = (field: string) => `${fieldPrefix}[${p.index}].${field}`;
     const store = p.row.storeId;
-    if (store === undefined && caller.role !== 'admin') {
+    if (store === undefined && !isAdmin(caller)) {
       failed.push(
         failure(p.index, 'FORBIDDEN', `店长声明推广员时必须选择自己负责的门店（${at('storeId')}）`, {
           field: at('storeId'),
         }),
       );
-    } else if (store !== undefined && !canAccessStore(caller, store)) {
+    } else if (store !== undefined && storeAccessFailure(caller, store)) {
       failed.push(
-        failure(p.index, 'FORBIDDEN', `你不是门店 ${store} 的店长，不能声明到该门店（${at('storeId')}）`, {
+        failure(p.index, 'FORBIDDEN', `${storeAccessFailure(caller, store)}（${at('storeId')}）`, {
           field: at('storeId'),
         }),
       );

@@ -22,7 +22,7 @@
  *    counts as declared.
  */
 import type { BatchResult, JoinStatus } from '../../../typings/contract/promoter';
-import { canAccessStore } from '../../_shared/access';
+import { storeAccessFailure } from '../../_shared/access';
 import { toCloudError } from '../../_shared/errors';
 import type { ActionContext } from '../../_shared/handler';
 import { type Lease, acquireLease, releaseLease } from '../../_shared/lease';
@@ -73,12 +73,9 @@ async function claimRequests(
       failed.push({ id, code: 'NOT_FOUND', message: `申请 ${id} 不存在` });
       continue;
     }
-    if (!canAccessStore(ctx.caller, doc.storeId)) {
-      failed.push({
-        id,
-        code: 'FORBIDDEN',
-        message: `申请 ${id} 属于门店 ${doc.storeId}，你不是该门店的店长`,
-      });
+    const denied = storeAccessFailure(ctx.caller, doc.storeId);
+    if (denied) {
+      failed.push({ id, code: 'FORBIDDEN', message: denied });
       continue;
     }
     if (doc.status !== 'pending') {

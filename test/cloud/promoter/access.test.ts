@@ -96,9 +96,15 @@ const MATRIX: [string, (f: Fixture) => Record<string, unknown>, Outcome[]][] = [
     ['ok', 'ok', 'F', 'F', 'F'],
   ],
   ['message.list', () => ({}), ['ok', 'ok', 'ok', 'F', 'F']],
+  // by type WeChat sums every sender's messages: admins only; by message a manager gets their own rows
   [
     'message.clicks',
     () => ({ sendDate: '2026-11-22', dimension: 'type', msgType: 1 }),
+    ['ok', 'F', 'F', 'F', 'F'],
+  ],
+  [
+    'message.clicks',
+    () => ({ sendDate: '2026-11-22', dimension: 'msg', msgType: 1 }),
     ['ok', 'ok', 'ok', 'F', 'F'],
   ],
   ['stats.summary', () => ({ storeId: SH }), ['ok', 'ok', 'F', 'F', 'F']],

@@ -128,7 +128,8 @@ test('params are checked before anything is sent', async () => {
   const bad = [
     [{ ...message({ kind: 'all' }), msgType: 0 }, 'msgType'],
     [{ ...message({ kind: 'all' }), content: {} }, 'content'],
-    [{ ...message({ kind: 'all' }), content: { t: 'x'.repeat(1001) } }, 'content'],
+    [{ ...message({ kind: 'all' }), content: { t: 'x'.repeat(1001) } }, 'content.t'],
+    [{ ...message({ kind: 'all' }), content: { a: 'x'.repeat(600), b: 'x'.repeat(600) } }, 'content'],
     [{ ...message({ kind: 'all' }), path: '' }, 'path'],
     [{ ...message({ kind: 'all' }), appid: 'nope' }, 'appid'],
     [message({ kind: 'everyone' }), 'audience.kind'],
@@ -139,6 +140,35 @@ test('params are checked before anything is sent', async () => {
     expect([e.code, e.field]).toEqual(['INVALID_ARGUMENT', field]);
   }
   expect((await sendCalls()).single).toHaveLength(0);
+});
+
+test("a manager's role audience is held to the 2 000-id cap before anything is sent", async () => {
+  await boundIn(SH, 2001, 'oCap');
+  await control(env.stack).clearCalls();
+  const refused = err(await env.mgrSh(message({ kind: 'role', roleIds: [1] })));
+  expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'audience.roleIds' });
+  expect(refused.message).toContain('2001');
+  expect(refused.message).toContain('2000');
+  expect(await control(env.stack).calls('/promoter/sendmsg')).toHaveLength(0);
+  // an admin's role audience is list_type 1 (no id list): not capped
+  expect(ok(await env.admin<MessageRecord>(message({ kind: 'role', roleIds: [1] }))).recipientCount).toBe(
+    2001,
+  );
+});
+
+test('message content refuses control characters and half emoji, naming the entry', async () => {
+  await boundIn(SH, 1, 'oTxt');
+  const bad = err(
+    await env.admin({ ...message({ kind: 'all' }), content: { title: '上新\u0000', desc: 'ok' } }),
+  );
+  expect(bad).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'content.title' });
+  expect(bad.message).toContain('空字符');
+  const half = err(await env.admin({ ...message({ kind: 'all' }), content: { title: '\ud83d' } }));
+  expect(half.message).toContain('残缺的字符');
+  expect(
+    ok(await env.admin<MessageRecord>({ ...message({ kind: 'all' }), content: { desc: '第一行\n第二行' } }))
+      .sentCount,
+  ).toBe(1);
 });
 
 test('single sends report failures per id; message.status answers from the stored results', async () => {

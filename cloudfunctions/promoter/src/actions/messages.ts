@@ -15,23 +15,25 @@ import type { MessageAudience, MessageRecord, MessageStatus } from '../../../../
 import {
   FIELD_LABELS,
   LIMITS,
-  PATTERNS,
   utf8ByteLength,
   byteLimitMessage,
 } from '../../../../miniprogram/shared/field-rules';
-import { canAccessStore, isAdmin, visibleStoreIds } from '../../../_shared/access';
+import { assertStoreAccess, isAdmin, visibleStoreIds } from '../../../_shared/access';
 import { mapLimit } from '../../../_shared/concurrency';
 import { AppError, WechatApiError, toCloudError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
 import {
   appid,
   bytes,
-  integer,
+  date,
+  idString,
   list,
   pageParams,
   params,
   roleId,
   storeId,
+  uint32,
+  unixTime,
 } from '../../../_shared/validation';
 import {
   type GroupAudience,
@@ -46,8 +48,6 @@ import { COLLECTIONS, type Stored, cmd, countWhere, findAll, getDoc, randomId } 
 import { promoterId } from '../params';
 
 const SINGLE_SEND_CONCURRENCY = 5;
-/** Our own cap on an explicit id list (one sendmsg carries them all). */
-const MAX_AUDIENCE_IDS = 2000;
 
 type MessageDoc = Omit<MessageRecord, 'id'>;
 
@@ -57,13 +57,20 @@ const audienceSchema = v.variant(
     params({ kind: v.literal('all') }),
     params({ kind: v.literal('role'), roleIds: list(roleId, '角色列表', 1, LIMITS.role.maxRoles) }),
     params({ kind: v.literal('store'), storeIds: list(storeId, '门店列表', 1, 200) }),
-    params({ kind: v.literal('promoters'), ids: list(promoterId, '推广员列表', 1, MAX_AUDIENCE_IDS) }),
+    params({
+      kind: v.literal('promoters'),
+      ids: list(promoterId, '推广员列表', 1, LIMITS.message.maxAudienceIds),
+    }),
   ],
   '发送对象只能是 all、role、store、promoters 之一',
 );
 
 const contentSchema = v.pipe(
-  v.record(v.string(), v.string('消息内容的每一项应为文本'), '消息内容应为对象'),
+  v.record(
+    bytes(LIMITS.message.contentBytes, '消息内容的字段名'),
+    bytes(LIMITS.message.contentBytes, '消息内容的每一项', { allowEmpty: true, multiline: true }),
+    '消息内容应为对象',
+  ),
   v.check((c) => Object.keys(c).length > 0, '消息内容不能为空'),
   v.check(
     (c) => utf8ByteLength(JSON.stringify(c)) <= LIMITS.message.contentBytes,
@@ -74,12 +81,10 @@ const contentSchema = v.pipe(
 
 interface Recipients {
   where: unknown;
+  /** Set when the send carries every recipient's id (sendmsg list_type 3): at most this many. */
+  idCap?: { max: number; field: string };
   /** The sendmsg audience that reaches the same people. */
   group: (ids: () => Promise<string[]>) => Promise<GroupAudience>;
-}
-
-function forbidden(message: string, field: string): AppError {
-  return new AppError('FORBIDDEN', message, { field });
 }
 
 async function resolveAudience(ctx: ActionContext, audience: MessageAudience): Promise<Recipients> {
@@ -98,18 +103,17 @@ async function resolveAudience(ctx: ActionContext, audience: MessageAudience): P
       if (mine === undefined) {
         return { where: { ...bound, roleId: _.in(roleIds) }, group: async () => ({ listType: 1, roleIds }) };
       }
+      // A manager's role audience goes out as the promoter ids of their stores (list_type 3), so it is
+      // held to the same cap as an explicit id list.
       return {
         where: { ...bound, roleId: _.in(roleIds), storeId: _.in(mine) },
         group: async (ids) => ({ listType: 3, ids: await ids() }),
+        idCap: { max: LIMITS.message.maxAudienceIds, field: 'audience.roleIds' },
       };
     }
     case 'store': {
       const storeIds = [...new Set(audience.storeIds)];
-      storeIds.forEach((s, i) => {
-        if (!canAccessStore(ctx.caller, s)) {
-          throw forbidden(`你不是门店 ${s} 的店长，不能给该门店的推广员发消息`, `audience.storeIds[${i}]`);
-        }
-      });
+      storeIds.forEach((s, i) => assertStoreAccess(ctx.caller, s, `audience.storeIds[${i}]`));
       return { where: { ...bound, storeId: _.in(storeIds) }, group: async () => ({ listType: 2, storeIds }) };
     }
     case 'promoters': {
@@ -119,9 +123,7 @@ async function resolveAudience(ctx: ActionContext, audience: MessageAudience): P
       ids.forEach((id, i) => {
         const doc = known.get(id);
         if (!doc) throw new AppError('NOT_FOUND', `推广员 ${id} 不存在`, { field: `audience.ids[${i}]` });
-        if (!canAccessStore(ctx.caller, doc.storeId)) {
-          throw forbidden(`推广员 ${id} 不属于你负责的门店`, `audience.ids[${i}]`);
-        }
+        assertStoreAccess(ctx.caller, doc.storeId, `audience.ids[${i}]`);
       });
       return {
         where: { ...bound, _id: _.in(ids) },
@@ -165,7 +167,7 @@ function toRecord(doc: Stored<MessageDoc>): MessageRecord {
 const send = defineAction({
   access: 'staff',
   schema: params({
-    msgType: integer('消息类型', 1, 4_294_967_295),
+    msgType: uint32('消息类型', 1),
     content: contentSchema,
     path: bytes(LIMITS.message.pathBytes, FIELD_LABELS.path),
     appid: v.optional(appid),
@@ -177,6 +179,14 @@ const send = defineAction({
     await ensureFresh(api, ctx.now());
     const recipients = await resolveAudience(ctx, audience);
     const recipientCount = await countWhere(COLLECTIONS.promoters, recipients.where);
+    const cap = recipients.idCap;
+    if (cap && recipientCount > cap.max) {
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        `所选角色在你的门店中有 ${recipientCount} 名已授权的推广员，一次最多发给 ${cap.max} 人；请按门店发送，或分批选择推广员`,
+        { field: cap.field },
+      );
+    }
     if (recipientCount === 0) {
       throw new AppError(
         'FAILED_PRECONDITION',
@@ -224,7 +234,7 @@ const send = defineAction({
 });
 
 function senderScope(ctx: ActionContext): Record<string, unknown> {
-  return ctx.caller.role === 'admin' ? {} : { sentBy: ctx.caller.openid };
+  return isAdmin(ctx.caller) ? {} : { sentBy: ctx.caller.openid };
 }
 
 const listMessages = defineAction({
@@ -244,11 +254,11 @@ const listMessages = defineAction({
 
 const messageStatus = defineAction({
   access: 'staff',
-  schema: params({ id: bytes(64, '消息 id') }),
+  schema: params({ id: idString('消息 id') }),
   async run({ id }, ctx): Promise<MessageStatus> {
     const doc = await getDoc<MessageDoc>(COLLECTIONS.messages, id);
     if (!doc) throw new AppError('NOT_FOUND', `消息 ${id} 不存在（id）`, { field: 'id' });
-    if (ctx.caller.role !== 'admin' && doc.sentBy !== ctx.caller.openid) {
+    if (!isAdmin(ctx.caller) && doc.sentBy !== ctx.caller.openid) {
       throw new AppError('FORBIDDEN', '只能查看自己发送的消息', { field: 'id' });
     }
     if (doc.mode === 'single' || !doc.msgId) {
@@ -295,15 +305,12 @@ async function ownMessageIds(
 const clicks = defineAction({
   access: 'staff',
   schema: params({
-    sendDate: v.pipe(
-      v.string('发送日期应为文本'),
-      v.regex(PATTERNS.date, '发送日期格式应为 yyyy-MM-dd（sendDate）'),
-    ),
+    sendDate: date('发送日期'),
     dimension: v.picklist(['msg', 'type'], '统计维度只能是 msg、type 之一'),
-    msgType: v.optional(integer('消息类型', 1, 4_294_967_295)),
-    msgId: v.optional(bytes(64, '消息编号')),
-    beginSendTime: v.optional(integer('开始时间', 0, 4_294_967_295)),
-    endSendTime: v.optional(integer('结束时间', 0, 4_294_967_295)),
+    msgType: v.optional(uint32('消息类型', 1)),
+    msgId: v.optional(idString('消息编号')),
+    beginSendTime: v.optional(unixTime('开始时间')),
+    endSendTime: v.optional(unixTime('结束时间')),
   }),
   async run(p, ctx) {
     checkClickQuery(p);

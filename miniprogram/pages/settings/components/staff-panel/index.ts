@@ -7,7 +7,14 @@
 import type { Staff, StaffInvite, StaffRole, Store } from '../../../../../typings/contract/index';
 import { adminService } from '../../../../services/admin';
 import { CloudCallError, errorText } from '../../../../services/cloud';
-import { LIMITS, PATTERNS, checkBytes } from '../../../../shared/field-rules';
+import {
+  FIELD_LABELS,
+  LIMITS,
+  PATTERNS,
+  RULES,
+  checkBytes,
+  patternMessage,
+} from '../../../../shared/field-rules';
 import { formatDate } from '../../../../utils/format';
 import { toast, toastError } from '../../../../utils/toast';
 
@@ -181,9 +188,9 @@ Component({
       const storeIds = form.role === 'admin' ? [] : form.storeIds;
       const errors = { ...NO_ERRORS };
       if (withOpenid && !PATTERNS.openid.test(openid))
-        errors.openid = 'openid 格式不正确：应为 28 位字母、数字、- 或 _';
+        errors.openid = patternMessage(FIELD_LABELS.openid, RULES.openid);
       if (!name) errors.name = '请填写姓名';
-      else errors.name = checkBytes('姓名', name, LIMITS.staff.nameBytes) ?? '';
+      else errors.name = checkBytes(FIELD_LABELS.name, name, LIMITS.staff.nameBytes) ?? '';
       if (form.role === 'manager' && !storeIds.length) errors.storeIds = '店长至少要负责一家门店';
       else if (storeIds.length > LIMITS.staff.maxStores)
         errors.storeIds = `一位店长最多负责 ${LIMITS.staff.maxStores} 家门店`;
