@@ -44,7 +44,8 @@ export default tseslint.config(
             { group: ['node:*', 'fs', 'path', 'http'], message: 'The mini program cannot use node modules.' },
             {
               regex: '(^|/)(cloudfunctions|emulator|test|scripts)/',
-              message: 'The mini program imports only its own files and typings/ (the cloud side imports miniprogram/shared, never the other way).',
+              message:
+                'The mini program imports only its own files and typings/ (the cloud side imports miniprogram/shared, never the other way).',
             },
           ],
         },
