@@ -326,7 +326,7 @@ describe('customParam', () => {
       ).toMatchObject({ value: 'sh' });
       expect(rows('audit_log').at(-1)).toMatchObject({ actor: { openid: MANAGER_SH, role: 'manager' } });
 
-      for (const action of ['customParam.get', 'customParam.set', 'customParam.remove']) {
+      for (const action of ['customParam.get', 'customParam.set', 'customParam.remove'] as const) {
         const data = action === 'customParam.set' ? { value: 'x' } : {};
         const other = errorOf(await sh('customparam', { action, unionid: BJ_UNIONID, ...data }));
         expect(other).toMatchObject({ code: 'FORBIDDEN', field: 'unionid' });

@@ -4,7 +4,7 @@
  * `ok` = allowed; `F` = FORBIDDEN for the whole call; `rowF` = the call answers, the item is FORBIDDEN.
  */
 import type { CloudResponse, Page, Promoter } from '../../../typings/contract/index';
-import { resetDatabase, wechatControl } from '../harness';
+import { offContract, resetDatabase, wechatControl } from '../harness';
 import { ADMIN, MGR_BJ, MGR_SH, SH, STRANGER, control, oid, ok, seedStaff, useStack } from './helpers';
 
 const env = useStack();
@@ -131,7 +131,7 @@ test.each(MATRIX)('%s', async (action, params, expected) => {
       await freshWorld();
       f = await fixture();
     }
-    outcomes.push(outcome(await env.as(CALLERS[caller])({ action, ...params(f) })));
+    outcomes.push(outcome(await env.as(CALLERS[caller])(offContract({ action, ...params(f) }))));
   }
   // one row of the matrix: admin, manager of the store, manager of another store, promoter, stranger
   expect(outcomes).toEqual(expected);
@@ -140,7 +140,7 @@ test.each(MATRIX)('%s', async (action, params, expected) => {
 test('a forbidden write leaves WeChat untouched', async () => {
   const f = await fixture();
   await control(env.stack).clearCalls();
-  for (const action of ['promoter.update', 'promoter.cancel']) {
+  for (const action of ['promoter.update', 'promoter.cancel'] as const) {
     expect(
       outcome(await env.mgrBj({ action, id: f.id, ...(action === 'promoter.update' ? { name: 'x' } : {}) })),
     ).toBe('F');

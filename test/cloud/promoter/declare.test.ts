@@ -6,6 +6,7 @@ import type { DeclareResult, Page, Promoter } from '../../../typings/contract/in
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
 import * as store from '../../../cloudfunctions/promoter/src/store';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
+import { offContract } from '../harness';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
 const env = useStack();
@@ -59,7 +60,9 @@ test('a malformed row fails alone with its index and field; the valid rows are s
     { openid: oid('Extra'), roleId: 1, storeId: SH, color: 'red' },
     rows(1, 'Good-b')[0],
   ];
-  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: input }));
+  const result = ok(
+    await env.admin<DeclareResult>(offContract({ action: 'promoter.declare', promoters: input })),
+  );
   expect(result.declaredCount).toBe(2);
   expect(result.failed.map((f) => [f.index, f.code, f.field])).toEqual([
     [1, 'INVALID_ARGUMENT', 'promoters[1].openid'],
@@ -85,7 +88,7 @@ test('a malformed row fails alone with its index and field; the valid rows are s
 
 test('a malformed request fails as a whole and calls WeChat not at all', async () => {
   for (const promoters of [undefined, 'x', [], rows(201)]) {
-    const e = err(await env.admin({ action: 'promoter.declare', promoters }));
+    const e = err(await env.admin(offContract({ action: 'promoter.declare', promoters })));
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.field).toBe('promoters');
   }

@@ -11,6 +11,7 @@ import {
   type FaultInput,
   type RecordedCall,
   type Stack,
+  type TestRequest,
   useTestStack,
   wechatControl,
 } from '../harness';
@@ -27,9 +28,8 @@ export const MGR_BJ = DEMO_STAFF.managers[1].openid;
 export const STRANGER = demoId('Stranger');
 export const GUEST = demoId('Guest-joiner');
 
-export type Call = <T = unknown>(
-  data: { action: string } & Record<string, unknown>,
-) => Promise<CloudResponse<T>>;
+/** Calls the promoter function; `data` is typed by the contract (TestRequest). */
+export type Call = <T = unknown>(data: TestRequest<'promoter'>) => Promise<CloudResponse<T>>;
 
 export interface Env {
   readonly stack: Stack;
@@ -50,8 +50,7 @@ export function useStack(): Env {
   beforeEach(() => seedStaff(base.stack));
   const promoterCaller = (openid: string): Call => {
     const call = base.as(openid);
-    return <T>(data: { action: string } & Record<string, unknown>) =>
-      call<CloudResponse<T>>('promoter', data);
+    return <T>(data: TestRequest<'promoter'>) => call<CloudResponse<T>, 'promoter'>('promoter', data);
   };
   return {
     get stack() {

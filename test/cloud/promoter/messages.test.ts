@@ -2,14 +2,21 @@
  * message.send (single below 50 recipients, group from 50; manager audiences), message.list,
  * message.status and message.clicks.
  */
-import type { MessageRecord, MessageStatus, Page, Promoter } from '../../../typings/contract/index';
+import type {
+  MessageAudience,
+  MessageRecord,
+  MessageStatus,
+  Page,
+  Promoter,
+} from '../../../typings/contract/index';
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
+import { offContract } from '../harness';
 import { BJ, MGR_SH, SH, control, err, ok, useStack } from './helpers';
 
 const env = useStack();
 
-const message = (audience: Record<string, unknown>) => ({
-  action: 'message.send',
+const message = (audience: MessageAudience) => ({
+  action: 'message.send' as const,
   msgType: 1,
   content: { title: '新品上架', topic: '春季', desc: '快来推广', date: '2026-11-22' },
   path: 'pages/index/index',
@@ -132,11 +139,11 @@ test('params are checked before anything is sent', async () => {
     [{ ...message({ kind: 'all' }), content: { a: 'x'.repeat(600), b: 'x'.repeat(600) } }, 'content'],
     [{ ...message({ kind: 'all' }), path: '' }, 'path'],
     [{ ...message({ kind: 'all' }), appid: 'nope' }, 'appid'],
-    [message({ kind: 'everyone' }), 'audience.kind'],
+    [offContract(message({ kind: 'everyone' } as never)), 'audience.kind'],
     [message({ kind: 'role', roleIds: [] }), 'audience.roleIds'],
   ] as const;
   for (const [params, field] of bad) {
-    const e = err(await env.admin(params as { action: string }));
+    const e = err(await env.admin(offContract(params)));
     expect([e.code, e.field]).toEqual(['INVALID_ARGUMENT', field]);
   }
   expect((await sendCalls()).single).toHaveLength(0);
