@@ -1,5 +1,5 @@
 /**
- * The promoter family's promotion-data endpoints (wechat-api.md §1.6): getsharematerial, getrelation,
+ * The promoter family's promotion-data endpoints (docs/wechat-api.md#getsharematerial, #getrelation-and-getorder): getsharematerial, getrelation,
  * getorder. Reach and order rows come only from `POST /__control/relations` and `/__control/orders`.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The promoter family's message endpoints (wechat-api.md §1.5): sendmsg, singlesendmsg, getmsg,
+ * The promoter family's message endpoints (docs/wechat-api.md#sendmsg): sendmsg, singlesendmsg, getmsg,
  * getmsgclickdata. Messages go to bound promoters only (declared AND authorized). Nothing is delivered
  * anywhere: each recipient's outcome is recorded (103010 for a user flagged rejectsMessages).
  */

@@ -1,5 +1,5 @@
 /**
- * The promoter family's role, promoter and invitation endpoints (wechat-api.md §1.2–1.4, seed 002).
+ * The promoter family's role, promoter and invitation endpoints (docs/wechat-api.md#promoter-family).
  * Every endpoint is POST JSON with snake_case fields and needs the mini program's access_token.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Union (联盟) 推客 custom user parameters (wechat-api.md §3, seed 000): five `/union/promoter/open_account/*`
+ * Union (联盟) 推客 custom user parameters (docs/wechat-api.md#union-custom-user-parameters): five `/union/promoter/open_account/*`
  * endpoints with camelCase fields. Needs the mini program's access_token.
  *
  * Parameter errors answer 200002: the doc lists "200002/25510" for the same meaning and gives no rule

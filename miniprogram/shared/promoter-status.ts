@@ -6,7 +6,7 @@ import type { AuthStatus, DeclStatus, PromoterStatus } from '../../typings/contr
 
 /**
  * cancelled: we cancelled the declaration (decl_status 2), whatever the promoter did;
- * bound: declared and authorized (both 1: "bound in both directions", seed 002);
+ * bound: declared and authorized (both 1: "bound in both directions": docs/wechat-api.md#promoter-family);
  * revoked: declared, the promoter cancelled authorization (auth_status 2);
  * awaiting: declared, waiting for the promoter to authorize (auth_status 0).
  */

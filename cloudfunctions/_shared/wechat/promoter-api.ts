@@ -1,5 +1,5 @@
 /**
- * The Mini Program promoter (小程序推广员) API family, all 14 endpoints of wechat-api.md §1, in one
+ * The Mini Program promoter (小程序推广员) API family, all 14 endpoints of docs/wechat-api.md#promoter-family, in one
  * module. WeChat's snake_case stays inside this file: callers pass and get camelCase.
  *
  * Every call says whether it is idempotent (the client retries only those on a timeout or a busy
@@ -11,7 +11,7 @@
  * - addrole, sendmsg, singlesendmsg: NO (a repeat would create a second role or a second message).
  *
  * 103006 ("data not exist") on getpromoter / getrelation / getorder is an empty page, not an error
- * (wechat-api.md §1.3; WxJava meant to accept it and wrote `errcode != 0 || errcode != 103006`,
+ * (docs/wechat-api.md#getpromoter; WxJava meant to accept it and wrote `errcode != 0 || errcode != 103006`,
  * which always throws: we accept it explicitly through `acceptErrcodes`).
  */
 import { type WechatClient, getWechatClient } from './client';
@@ -23,9 +23,9 @@ export type WechatCaller = Pick<WechatClient, 'call'>;
 export const ERRCODE_EMPTY = 103006;
 export const ERRCODE_DUPLICATE = 103003;
 export const ERRCODE_UNAUTHORIZED_PROMOTER = 103014;
-/** getpromoter returns at most this many rows a page (wechat-api.md §1.3). */
+/** getpromoter returns at most this many rows a page (docs/wechat-api.md#getpromoter). */
 export const PROMOTER_PAGE_SIZE = 2000;
-/** getrelation / getorder answer at most 1000 rows a pull (wechat-api.md §1.6). */
+/** getrelation / getorder answer at most 1000 rows a pull (docs/wechat-api.md#getrelation-and-getorder). */
 export const DATA_PULL_SIZE = 1000;
 /** 50 000 declared / 2 000 a page = 25 pages; anything far beyond means the cursor is not moving. */
 const MAX_PROMOTER_PAGES = 60;
@@ -100,7 +100,7 @@ export interface InvitationMaterial {
 
 export interface MessageBody {
   msgType: number;
-  /** Sent as a JSON string (wechat-api.md §1.5: `content` is a string, not an object). */
+  /** Sent as a JSON string (docs/wechat-api.md#sendmsg: `content` is a string, not an object). */
   content: Record<string, string>;
   path: string;
   appid?: string;
@@ -300,7 +300,7 @@ export function createPromoterApi(client: WechatCaller) {
         auth_status: filter.authStatus,
         decl_status: filter.declStatus,
         start_id: startId,
-        // the docs say "填1": the integer 1, not a boolean (wechat-api.md §1.1)
+        // the docs say "填1": the integer 1, not a boolean (docs/wechat-api.md#conventions)
         need_unionid: filter.needUnionid ? 1 : undefined,
       }),
       true,
@@ -393,7 +393,7 @@ export function createPromoterApi(client: WechatCaller) {
 
     /**
      * Every promoter matching the filter, page by page. Rows come ordered by id ascending; the next
-     * page starts after the largest id of this one (seed 002). Whether start_id is exclusive is
+     * page starts after the largest id of this one (docs/wechat-api.md#getpromoter). Whether start_id is exclusive is
      * UNCONFIRMED, so rows are also de-duplicated by id. Stops on a page of fewer than 2000 rows,
      * on 103006, or when a page brings nothing new (a cursor that does not move).
      */
@@ -495,7 +495,7 @@ export function createPromoterApi(client: WechatCaller) {
         sendCount: Number(res.send_cnt ?? 0),
         percent: Number(res.percent ?? 0),
         failCount: Number(res.fail_cnt ?? 0),
-        // The official sample says `errcode`, WxJava maps `errorcode` (wechat-api.md §7.9): accept both.
+        // The official sample says `errcode`, WxJava maps `errorcode` (docs/wechat-api.md#getmsg): accept both.
         failures: (res.fail_info ?? []).map((f) => ({
           id: String(f.id),
           errcode: Number(f.errcode ?? f.errorcode ?? 0),
@@ -642,7 +642,7 @@ export function createPromoterApi(client: WechatCaller) {
 
 export type PromoterApi = ReturnType<typeof createPromoterApi>;
 
-/** The family on the mini program's own client (its own access_token, wechat-api.md §1.1). */
+/** The family on the mini program's own client (its own access_token, docs/wechat-api.md#conventions). */
 export function promoterApi(): PromoterApi {
   return createPromoterApi(getWechatClient('miniProgram'));
 }

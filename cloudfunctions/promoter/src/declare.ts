@@ -172,7 +172,7 @@ export async function validateRows(
 }
 
 /**
- * LIMITS.promoter.maxDeclared: wechat-api.md gives 50 000 declared and 100 000 bound (UNCONFIRMED
+ * LIMITS.promoter.maxDeclared: docs/wechat-api.md#addpromoter gives 50 000 declared and 100 000 bound (UNCONFIRMED
  * which is current); we hold to the lower figure ourselves, counted in the read model. A stale
  * mirror can undercount; WeChat's own 103005 then still stops the row.
  */

@@ -25,7 +25,7 @@ type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type AudienceKind = MessageAudience['kind'];
 
 /**
- * Template fields of msg_type 1, from the one documented sample (wechat-api.md §1.5). The msg_type enum
+ * Template fields of msg_type 1, from the one documented sample (docs/wechat-api.md#sendmsg). The msg_type enum
  * and other shapes are UNCONFIRMED, so these four are offered for every type and all are required.
  */
 const TEMPLATE_FIELDS = [

@@ -12,7 +12,7 @@ import { allStoreIds } from '../lookups';
 import { docToPromoter, findPromoterByOpenid, refreshByOpenid } from '../read-model';
 import { latestJoinRequest } from '../join-records';
 
-/** WeChat's promoter authentication mini program (wechat-api.md §1.4 A). */
+/** WeChat's promoter authentication mini program (docs/wechat-api.md#promoter-family). */
 export const BIND_APP_ID = 'wx97537671f13cd770';
 
 export function bindPath(roleId: number): string {

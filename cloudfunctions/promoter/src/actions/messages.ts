@@ -3,7 +3,7 @@
  *
  * Recipients are the declared AND authorized promoters of the audience, counted in the read model
  * (made fresh first). Fewer than LIMITS.message.groupThreshold (50) → singlesendmsg per promoter id
- * (5 at a time, a result per id); 50 or more → one sendmsg (wechat-api.md §1.5).
+ * (5 at a time, a result per id); 50 or more → one sendmsg (docs/wechat-api.md#sendmsg).
  *
  * Managers reach only their own stores: 'all' becomes their stores (sendmsg list_type 2), a role
  * audience becomes the matching promoter ids in their stores (list_type 3), a store or promoter

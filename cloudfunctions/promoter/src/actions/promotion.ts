@@ -248,7 +248,7 @@ const orders = defineAction({
         api.getOrders({
           openid: doc.openid,
           status: p.status,
-          // WeChat wants yyyyMMdd (wechat-api.md §1.6)
+          // WeChat wants yyyyMMdd (docs/wechat-api.md#getrelation-and-getorder)
           date: p.date?.replace(/-/g, ''),
           mchId: p.mchId,
           tradeNo: p.tradeNo,
