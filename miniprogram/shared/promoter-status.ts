@@ -17,6 +17,11 @@ export function promoterStatus(authStatus: AuthStatus, declStatus: DeclStatus): 
   return 'awaiting';
 }
 
+/** Declared and authorized: the only promoters WeChat sends messages and share material for. */
+export function isBound(p: { authStatus: AuthStatus; declStatus: DeclStatus }): boolean {
+  return promoterStatus(p.authStatus, p.declStatus) === 'bound';
+}
+
 export const PROMOTER_STATUSES: readonly PromoterStatus[] = ['bound', 'awaiting', 'revoked', 'cancelled'];
 
 export const PROMOTER_STATUS_LABELS: Record<PromoterStatus, string> = {

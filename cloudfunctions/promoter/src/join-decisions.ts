@@ -21,7 +21,7 @@
  *    approve that takes one over simply declares again: WeChat answers 103003 for a row it holds, which
  *    counts as declared.
  */
-import type { BatchResult, JoinStatus } from '../../../typings/contract/promoter';
+import type { BatchResult } from '../../../typings/contract/promoter';
 import { storeAccessFailure } from '../../_shared/access';
 import { toCloudError } from '../../_shared/errors';
 import type { ActionContext } from '../../_shared/handler';
@@ -32,11 +32,10 @@ import { type RowOutcome, type ValidRow, sendRows, validateRows } from './declar
 import { type JoinDoc, releasePendingClaim, toJoinRequest } from './join-records';
 import { markStale, storeWechatRow } from './read-model';
 import { COLLECTIONS, type Stored, getDoc } from './store';
+import { JOIN_STATUS_LABELS } from '../../../miniprogram/shared/labels';
 
 type Failed = BatchResult['failed'][number];
 type Decision = 'approved' | 'rejected';
-
-const STATE_LABEL: Record<JoinStatus, string> = { pending: '待审核', approved: '已通过', rejected: '已拒绝' };
 
 interface Held {
   request: Stored<JoinDoc>;
@@ -50,7 +49,7 @@ function settledAnswer(doc: Stored<JoinDoc>, wanted: Decision, done: string[], f
     failed.push({
       id: doc._id,
       code: 'CONFLICT',
-      message: `申请 ${doc._id} 已被他人处理（${STATE_LABEL[doc.status]}），请刷新后查看`,
+      message: `申请 ${doc._id} 已被他人处理（${JOIN_STATUS_LABELS[doc.status]}），请刷新后查看`,
     });
   }
 }

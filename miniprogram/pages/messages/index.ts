@@ -20,8 +20,8 @@ import { formatTime } from '../../utils/format';
 import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami, isStaff } from '../../utils/whoami';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type AudienceKind = MessageAudience['kind'];
 
 /**

@@ -22,8 +22,8 @@ import { LIMITS, PATTERNS, RULES } from '../../shared/field-rules';
 import { fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
 import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'error' | 'ready';
 type SectionState = 'hidden' | 'loading' | 'error' | 'ready';
 
 interface Option<T> {

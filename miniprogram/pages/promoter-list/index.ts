@@ -16,8 +16,8 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type TabValue = PromoterStatus | 'all';
 
 interface Tab {

@@ -4,6 +4,7 @@
  */
 import type { CallerRole } from '../../../../typings/contract/common';
 import type { MeStatus, WhoAmI } from '../../../../typings/contract/promoter';
+import { isBound } from '../../../../miniprogram/shared/promoter-status';
 import { miniProgramApp } from '../../../_shared/config';
 import { defineAction } from '../../../_shared/handler';
 import { noParams } from '../../../_shared/validation';
@@ -31,7 +32,7 @@ const status = defineAction({
     const promoter = doc ? docToPromoter(doc) : null;
     const out: MeStatus = { openid, promoter, joinRequest: await latestJoinRequest(openid) };
     // Declared but not (or no longer) authorized: the page offers the half-screen jump to bind.
-    if (promoter && promoter.declStatus === 1 && promoter.authStatus !== 1) {
+    if (promoter && promoter.declStatus === 1 && !isBound(promoter)) {
       out.bind = { appId: BIND_APP_ID, path: bindPath(promoter.roleId) };
     }
     return out;

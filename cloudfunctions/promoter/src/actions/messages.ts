@@ -19,6 +19,7 @@ import {
   byteLimitMessage,
 } from '../../../../miniprogram/shared/field-rules';
 import { assertStoreAccess, isAdmin, visibleStoreIds } from '../../../_shared/access';
+import { statusFilter } from '../../../../miniprogram/shared/promoter-status';
 import { mapLimit } from '../../../_shared/concurrency';
 import { AppError, WechatApiError, toCloudError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
@@ -89,7 +90,7 @@ interface Recipients {
 
 async function resolveAudience(ctx: ActionContext, audience: MessageAudience): Promise<Recipients> {
   const _ = cmd();
-  const bound = { declStatus: 1, authStatus: 1 };
+  const bound = statusFilter('bound');
   const mine = visibleStoreIds(ctx.caller); // undefined = admin, every store
   switch (audience.kind) {
     case 'all':

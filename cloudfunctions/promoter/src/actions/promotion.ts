@@ -13,6 +13,7 @@ import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules
 import {
   PROMOTER_STATUSES,
   PROMOTER_STATUS_LABELS,
+  isBound,
   statusFilter,
 } from '../../../../miniprogram/shared/promoter-status';
 import { AppError, WechatApiError } from '../../../_shared/errors';
@@ -66,7 +67,7 @@ const shareMaterial = defineAction({
     }
     const api = promoterApi();
     const doc = await loadPromoter(api, ctx, p.id);
-    if (doc.declStatus !== 1 || doc.authStatus !== 1) {
+    if (!isBound(doc)) {
       const status = PROMOTER_STATUS_LABELS[doc.status];
       throw new AppError(
         'FAILED_PRECONDITION',

@@ -17,6 +17,7 @@ import {
 } from '../../../../shared/field-rules';
 import { formatDate } from '../../../../utils/format';
 import { toast, toastError } from '../../../../utils/toast';
+import { STAFF_ROLE_LABELS } from '../../../../shared/labels';
 
 interface StaffView extends Staff {
   roleLabel: string;
@@ -37,7 +38,6 @@ interface ManagerForm {
   storeIds: string[];
 }
 
-const ROLE_LABELS: Record<StaffRole, string> = { admin: '总部管理员', manager: '店长' };
 const EMPTY_FORM: ManagerForm = { editing: false, openid: '', name: '', role: 'manager', storeIds: [] };
 const NO_ERRORS = { openid: '', name: '', storeIds: '' };
 type ErrorField = keyof typeof NO_ERRORS;
@@ -68,7 +68,7 @@ function staffView(staff: Staff, stores: Store[]): StaffView {
   const name = storeNamer(stores);
   return {
     ...staff,
-    roleLabel: ROLE_LABELS[staff.role] ?? staff.role,
+    roleLabel: STAFF_ROLE_LABELS[staff.role] ?? staff.role,
     storesText: staff.role === 'admin' ? '全部门店' : staff.storeIds.map(name).join('、') || '未分配门店',
   };
 }
@@ -76,7 +76,7 @@ function staffView(staff: Staff, stores: Store[]): StaffView {
 function inviteView(invite: StaffInvite): InviteView {
   return {
     ...invite,
-    roleLabel: ROLE_LABELS[invite.role] ?? invite.role,
+    roleLabel: STAFF_ROLE_LABELS[invite.role] ?? invite.role,
     storesText: invite.role === 'admin' ? '全部门店' : invite.storeNames.join('、'),
     expiresText: formatDate(invite.expiresAt),
   };
