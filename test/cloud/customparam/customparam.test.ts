@@ -172,6 +172,35 @@ describe('openAccount', () => {
       });
     });
 
+    test('a change WeChat holds but we never recorded (a crash after WeChat said yes) is recorded before the next bind', async () => {
+      okData(await bind(ACCOUNT_A));
+      // WeChat changes to C without our record: call the stand-in's WeChat endpoint directly
+      const base = env.stack.wechatUrl.replace(/\/+$/, '');
+      const { miniProgram } = (await wechatControl(env.stack).raw('GET', '/__control/apps')) as {
+        miniProgram: { appid: string; secret: string };
+      };
+      const token = (await (
+        await fetch(`${base}/cgi-bin/stable_token`, {
+          method: 'POST',
+          body: JSON.stringify({ grant_type: 'client_credential', ...miniProgram }),
+        })
+      ).json()) as { access_token: string };
+      await fetch(`${base}${BIND}?access_token=${token.access_token}`, {
+        method: 'POST',
+        body: JSON.stringify({ openAccount: ACCOUNT_C }),
+      });
+      expect((await wechatChanges()).changeTimes).toHaveLength(1);
+      // our next bind sees WeChat's C, records the missed change, and counts it: one change left, used by B
+      const info = okData<OpenAccountInfo>(await bind(ACCOUNT_B));
+      expect(info).toMatchObject({ openAccount: ACCOUNT_B, rebindsInLastYear: 2, rebindsLeft: 0 });
+      expect(rows('open_account_binds').map((b) => [b.from, b.to, b.change, b.inferred ?? false])).toEqual([
+        [null, ACCOUNT_A, false, false],
+        [ACCOUNT_A, ACCOUNT_C, true, true],
+        [ACCOUNT_C, ACCOUNT_B, true, false],
+      ]);
+      expect((await wechatChanges()).changeTimes).toHaveLength(2);
+    });
+
     test('a double-tapped change is one change: the repeat is a no-op, the second change still allowed', async () => {
       okData(await bind(ACCOUNT_A));
       await latency(200);
