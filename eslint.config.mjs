@@ -37,8 +37,66 @@ export default tseslint.config(
       },
     },
     rules: {
-      // Mini program code must not reach node
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'http'] }],
+      // Mini program code must not reach node, the cloud functions, the stand-ins or the tests
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http'], message: 'The mini program cannot use node modules.' },
+            {
+              regex: '(^|/)(cloudfunctions|emulator|test|scripts)/',
+              message:
+                'The mini program imports only its own files and typings/ (the cloud side imports miniprogram/shared, never the other way).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The rules both sides run: plain TypeScript, no mini program API, no imports beyond shared/ and typings/
+    files: ['miniprogram/shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['wx', 'getApp', 'getCurrentPages', 'Page', 'Component', 'App', 'Behavior'].map((name) => ({
+          name,
+          message: 'miniprogram/shared runs in the cloud functions too: no mini program globals.',
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./\\.\\./typings/)',
+              message: 'miniprogram/shared imports only its own files and typings/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The cloud side may import the mini program's shared rules, nothing else of it (and no test wiring)
+    files: ['cloudfunctions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)miniprogram/(?!shared/)',
+              message: 'Cloud functions import only miniprogram/shared from the mini program.',
+            },
+            {
+              regex: '(^|/)(emulator|test|scripts)/',
+              message: 'Production code is free of test wiring: stand-ins are reached through env vars.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What WeChat DevTools' "构建 npm" does for this project (packNpmManually): copy the `miniprogram`
 // folder each dependency declares (tdesign: miniprogram_dist) into miniprogram/miniprogram_npm/<name>.
-// Byte-identical to miniprogram-ci's packNpmManually output (toolchain-notes.md §5), without its 276 MB.
+// Byte-identical to miniprogram-ci's packNpmManually output, without its 276 MB of dependencies.
 const fs = require('node:fs');
 const path = require('node:path');
 

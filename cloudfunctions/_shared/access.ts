@@ -27,18 +27,19 @@ export function canAccessStore(caller: Caller, storeId: string): boolean {
   return visible === undefined || visible.includes(storeId);
 }
 
-/** FORBIDDEN unless the caller may act on `storeId`; the message names the store. */
-export function assertStoreAccess(caller: Caller, storeId: string, field = 'storeId'): void {
-  if (canAccessStore(caller, storeId)) return;
-  throw new AppError(
-    'FORBIDDEN',
-    isStaff(caller)
-      ? `你不是门店 ${storeId} 的店长，不能操作该门店的数据`
-      : '只有总部管理员和店长可以操作门店数据',
-    { field },
-  );
+/**
+ * The one sentence for a store the caller does not run (null when they may act on it). Every store
+ * check says this, whatever was asked of the store: its data, a promoter, a request, a message.
+ */
+export function storeAccessFailure(caller: Caller, storeId: string): string | null {
+  if (canAccessStore(caller, storeId)) return null;
+  return isStaff(caller)
+    ? `门店 ${storeId} 不属于你负责的门店，不能查看或修改其中的数据`
+    : '只有总部管理员和店长可以查看或修改门店数据';
 }
 
-export function assertAdmin(caller: Caller): void {
-  if (!isAdmin(caller)) throw new AppError('FORBIDDEN', '只有总部管理员可以执行此操作');
+/** The one store check: FORBIDDEN (naming `field`) unless the caller may act on `storeId`. */
+export function assertStoreAccess(caller: Caller, storeId: string, field = 'storeId'): void {
+  const failure = storeAccessFailure(caller, storeId);
+  if (failure) throw new AppError('FORBIDDEN', failure, { field });
 }

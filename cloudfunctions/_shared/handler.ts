@@ -14,7 +14,8 @@
 import * as cloud from 'wx-server-sdk';
 import type * as v from 'valibot';
 import type { CloudResponse } from '../../typings/contract/common';
-import type { ActionName, ActionResult, FunctionName } from '../../typings/contract/index';
+import type { ActionName, ActionParams, ActionResult, FunctionName } from '../../typings/contract/index';
+import { isAdmin, isStaff } from './access';
 import { type AuditRecord, auditDoc, writeAudit } from './audit';
 import { type Transaction, db } from './db';
 import { AppError, toCloudError } from './errors';
@@ -24,7 +25,8 @@ import { parseParams } from './validation';
 
 /**
  * anyone: any caller with an openid (guests included); staff: admins and managers; admin: admins only.
- * Store scoping for managers is checked inside the action (assertStoreAccess).
+ * Store scoping for managers is checked inside the action, always with access.ts assertStoreAccess
+ * (or storeAccessFailure where one row of many fails): one check, one sentence.
  */
 export type Access = 'anyone' | 'staff' | 'admin';
 
@@ -63,6 +65,36 @@ export type ActionTable<F extends FunctionName> = {
   [A in ActionName<F>]: ActionDef<any, ActionResult<F, A>>;
 };
 
+/** The keys a params type names (none for `Record<string, never>`, the contract's "no params"). */
+type KnownKeys<T> = string extends keyof T ? never : keyof T;
+
+/**
+ * true when every call the contract allows passes the schema's types: the contract's params are
+ * assignable to the schema's input (so the schema requires nothing the contract leaves out), and the
+ * schema knows every param the contract names (its objects are strict).
+ */
+export type SchemaMatchesParams<P, S extends v.GenericSchema> = [P] extends [v.InferInput<S>]
+  ? [Exclude<KnownKeys<P>, keyof v.InferInput<S>>] extends [never]
+    ? true
+    : false
+  : false;
+
+/** What an action whose schema disagrees with the contract is told (a type error at createHandler). */
+interface SchemaMismatch<A extends string> {
+  'the schema input does not match the contract params of': A;
+}
+
+/** Each action of `T` as it is, or SchemaMismatch where its schema and the contract's params disagree. */
+export type SchemaCheck<F extends FunctionName, T> = {
+  [A in keyof T]: A extends ActionName<F>
+    ? T[A] extends ActionDef<infer S, unknown>
+      ? SchemaMatchesParams<ActionParams<F, A>, S> extends true
+        ? T[A]
+        : SchemaMismatch<A>
+      : T[A]
+    : T[A];
+};
+
 /** Keys the platform adds to the event besides our params (real CloudBase injects `userInfo`). */
 const PLATFORM_EVENT_KEYS = ['action', 'userInfo', 'tcbContext'];
 
@@ -73,13 +105,21 @@ const ACCESS_DENIED: Record<Exclude<Access, 'anyone'>, string> = {
 
 function allowed(access: Access, caller: Caller): boolean {
   if (access === 'anyone') return true;
-  if (access === 'staff') return caller.role === 'admin' || caller.role === 'manager';
-  return caller.role === 'admin';
+  if (access === 'staff') return isStaff(caller);
+  return isAdmin(caller);
 }
 
 type WxContext = { OPENID?: unknown };
 
-export function createHandler<F extends FunctionName>(fn: F, actions: ActionTable<F>) {
+/**
+ * The function's `main`. `actions` must hold every contract action with its result type, and each
+ * action's schema must accept exactly the contract's params (SchemaCheck): `npm run typecheck` fails
+ * when a schema requires a param the contract does not give, or misses one it does.
+ */
+export function createHandler<F extends FunctionName, T extends ActionTable<F>>(
+  fn: F,
+  actions: T & SchemaCheck<F, T>,
+) {
   const table = actions as unknown as Record<string, ActionDef>;
   return async function main(event: unknown, _context?: unknown): Promise<CloudResponse<unknown>> {
     // Synchronous, before the first await: see the file comment.

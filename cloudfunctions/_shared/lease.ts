@@ -14,7 +14,7 @@
  * what the crashed one may already have done.
  */
 import crypto from 'node:crypto';
-import { type StoredDoc, collection, db } from './db';
+import { type StoredDoc, collection, db, nowSeconds } from './db';
 import { AppError } from './errors';
 import { log } from './log';
 
@@ -53,7 +53,6 @@ export interface LeaseOptions {
   staleS?: number;
 }
 
-const nowS = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One attempt: the lease, or the live lease of someone else. */
@@ -62,7 +61,7 @@ async function tryTake(key: string, options: LeaseOptions): Promise<Lease | Leas
   return db().runTransaction(async (tx) => {
     const ref = tx.collection<LeaseDoc>(LEASES_COLLECTION).doc(key);
     const current = (await ref.get()).data;
-    const at = nowS();
+    const at = nowSeconds();
     if (current && at - current.at < (options.staleS ?? LEASE_STALE_S)) return current;
     await ref.set({ data: { token, action: options.action, by: options.by, at } });
     return current ? { key, token, takenOver: current } : { key, token };
@@ -78,7 +77,7 @@ export async function acquireLease(key: string, options: LeaseOptions): Promise<
   for (;;) {
     // A plain read first: cheaper than a transaction while the lease is busy.
     const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(key).get();
-    if (!data || nowS() - data.at >= (options.staleS ?? LEASE_STALE_S)) {
+    if (!data || nowSeconds() - data.at >= (options.staleS ?? LEASE_STALE_S)) {
       try {
         const taken = await tryTake(key, options);
         if (isLease(taken)) return taken;
@@ -102,7 +101,7 @@ export async function renewLease(lease: Lease): Promise<boolean> {
   // One conditional update (no transaction): it matches only while the token is still ours.
   const { stats } = await collection<LeaseDoc>(LEASES_COLLECTION)
     .where({ _id: lease.key, token: lease.token })
-    .update({ data: { at: nowS() } });
+    .update({ data: { at: nowSeconds() } });
   if (stats.updated === 1) return true;
   // Nothing changed can also mean the same second as the last renewal: ours if the token still is.
   const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(lease.key).get();

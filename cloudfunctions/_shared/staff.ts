@@ -20,11 +20,12 @@ export interface StaffDoc extends StoredDoc {
   updatedAt?: UnixSeconds;
 }
 
-export type CallerRole = StaffRole | 'guest';
+/** The role access is decided by (the contract's CallerRole adds 'promoter', which whoami tells apart). */
+export type AccessRole = StaffRole | 'guest';
 
 export interface Caller {
   openid: string;
-  role: CallerRole;
+  role: AccessRole;
   name?: string;
   /** Stores a manager runs; empty for admins (they see all) and guests. */
   storeIds: string[];

@@ -10,18 +10,39 @@ import {
   FIELD_LABELS,
   LIMITS,
   PATTERNS,
+  RULES,
   byteLimitMessage,
+  patternMessage,
+  textMessage,
+  textProblem,
   utf8ByteLength,
 } from '../../miniprogram/shared/field-rules';
 import { AppError } from './errors';
 
 export { v };
 
-/** A string of at most `max` UTF-8 bytes; empty (or blank) is refused unless `allowEmpty`. */
-export function bytes(max: number, label: string, options: { allowEmpty?: boolean } = {}) {
+/** The message of a type check: "为必填项" when the param is missing, otherwise what it should be. */
+function expected(label: string, what: string) {
+  return (issue: v.BaseIssue<unknown>) =>
+    issue.input === undefined ? `${label}为必填项` : `${label}${what}`;
+}
+
+/**
+ * A string of at most `max` UTF-8 bytes; empty (or blank) is refused unless `allowEmpty`; control
+ * characters, NUL and unpaired surrogates are refused (line breaks only with `multiline`).
+ */
+export function bytes(
+  max: number,
+  label: string,
+  options: { allowEmpty?: boolean; multiline?: boolean } = {},
+) {
   return v.pipe(
-    v.string(`${label}应为文本`),
+    v.string(expected(label, '应为文本')),
     v.check((value: string) => options.allowEmpty === true || value.trim().length > 0, `${label}不能为空`),
+    v.check(
+      (value: string) => textProblem(value, options) === null,
+      (issue) => textMessage(label, textProblem(String(issue.input), options) ?? ''),
+    ),
     v.check(
       (value: string) => utf8ByteLength(value) <= max,
       (issue) => byteLimitMessage(label, max, utf8ByteLength(String(issue.input))),
@@ -29,33 +50,43 @@ export function bytes(max: number, label: string, options: { allowEmpty?: boolea
   );
 }
 
+/** Our ids and WeChat's msg_id / trade numbers: at most LIMITS.id.maxBytes. */
+export const idString = (label: string) => bytes(LIMITS.id.maxBytes, label);
+
 /** A string matching `pattern` (checked after the byte limit, so the length message comes first). */
 export function patterned(max: number, label: string, pattern: RegExp, rule: string) {
-  return v.pipe(bytes(max, label), v.regex(pattern, `${label}格式不正确：${rule}`));
+  return v.pipe(bytes(max, label), v.regex(pattern, patternMessage(label, rule)));
 }
 
-export const openid = patterned(28, 'openid', PATTERNS.openid, '应为 28 位字母、数字、- 或 _');
-export const unionid = patterned(28, 'unionid', PATTERNS.unionid, '应为 28 位字母、数字、- 或 _');
+export const openid = patterned(LIMITS.openid.length, 'openid', PATTERNS.openid, RULES.openid);
+export const unionid = patterned(LIMITS.openid.length, 'unionid', PATTERNS.unionid, RULES.openid);
 export const storeId = patterned(
   LIMITS.promoter.storeIdBytes,
   FIELD_LABELS.storeId,
   PATTERNS.storeId,
-  '只能包含字母、数字、_ 和 -',
+  RULES.storeId,
 );
-export const appid = patterned(18, FIELD_LABELS.openAccount, PATTERNS.appid, '应为 wx 加 16 位十六进制字符');
+export const appid = patterned(18, FIELD_LABELS.openAccount, PATTERNS.appid, RULES.appid);
+export const date = (label: string) => patterned(10, label, PATTERNS.date, RULES.date);
 
 /** A whole number in [min, max]. */
 export function integer(label: string, min: number, max: number) {
   return v.pipe(
-    v.number(`${label}应为数字`),
+    v.number(expected(label, '应为数字')),
     v.integer(`${label}应为整数`),
     v.minValue(min, `${label}不能小于 ${min}`),
     v.maxValue(max, `${label}不能大于 ${max}`),
   );
 }
 
+/** One of WeChat's uint32 fields (role_id, msg_type, scene, unix seconds), at least `min`. */
+export const uint32 = (label: string, min = 0) => integer(label, min, LIMITS.uint32.max);
+
 /** WeChat role_id: uint32, at least 1. */
-export const roleId = integer(FIELD_LABELS.roleId, 1, 4_294_967_295);
+export const roleId = uint32(FIELD_LABELS.roleId, 1);
+
+/** Unix seconds. */
+export const unixTime = (label: string) => uint32(label);
 
 /** One of `values`, named in the message. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, label: string) {
@@ -65,7 +96,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 /** An array of `min..max` items. */
 export function list<TItem extends v.GenericSchema>(item: TItem, label: string, min: number, max: number) {
   return v.pipe(
-    v.array(item, `${label}应为数组`),
+    v.array(item, expected(label, '应为数组')),
     v.minLength(min, `${label}至少 ${min} 项`),
     v.maxLength(max, `${label}最多 ${max} 项`),
   );
@@ -73,7 +104,7 @@ export function list<TItem extends v.GenericSchema>(item: TItem, label: string, 
 
 /** Entries for paged lists (spread them into a strictObject): `cursor?`, `limit?` 1..100. */
 export const pageParams = {
-  cursor: v.optional(bytes(200, '分页游标')),
+  cursor: v.optional(bytes(LIMITS.page.cursorBytes, '分页游标')),
   limit: v.optional(integer('每页条数', 1, LIMITS.page.maxLimit)),
 };
 
@@ -107,14 +138,53 @@ function labelFor(path: string): string {
   return FIELD_LABELS[last] ?? last;
 }
 
-function issueMessage(issue: v.BaseIssue<unknown>, field: string): string {
-  const label = labelFor(field);
+/** `message（field）`, once: a message that already ends with its field is kept as it is. */
+export function withField(message: string, field: string): string {
+  return !field || message.endsWith(`（${field}）`) ? message : `${message}（${field}）`;
+}
+
+interface SchemaLike {
+  type?: string;
+  entries?: Record<string, SchemaLike>;
+  item?: SchemaLike;
+  wrapped?: SchemaLike;
+}
+
+/** The schema of the param at `path` inside `schema` (objects and arrays), if it can be found. */
+function schemaAt(schema: SchemaLike, path: readonly PathItem[]): SchemaLike | undefined {
+  let at: SchemaLike | undefined = schema;
+  for (const { key } of path) {
+    while (at?.wrapped) at = at.wrapped;
+    if (!at) return undefined;
+    at = typeof key === 'number' ? at.item : at.entries?.[String(key)];
+  }
+  return at;
+}
+
+/** "角色名称为必填项": the missing param's own schema says it (bytes, integer and list do), if it can. */
+function missingMessage(schema: SchemaLike, path: readonly PathItem[]): string | undefined {
+  const entry = schemaAt(schema, path);
+  if (!entry) return undefined;
+  const result = v.safeParse(entry as v.GenericSchema, undefined);
+  const message = result.success ? undefined : result.issues[0].message;
+  return message?.endsWith('为必填项') ? message : undefined;
+}
+
+function issueMessage(issue: v.BaseIssue<unknown>, field: string, schema: SchemaLike): string {
   // Unknown key of a strict object: valibot reports it with expected "never".
-  if (issue.type === 'strict_object' && issue.expected === 'never') return `不支持的参数 ${field}`;
-  if (issue.kind === 'schema' && issue.input === undefined) return `${label}为必填项（${field}）`;
-  // Our own messages are Chinese and name the field; valibot's defaults (English) are replaced.
-  if (/[\u4e00-\u9fff]/.test(issue.message)) return field ? `${issue.message}（${field}）` : issue.message;
-  return `${label}不合法（${field}）`;
+  if (issue.type === 'strict_object' && issue.expected === 'never') return `不支持的参数（${field}）`;
+  // A missing key is reported by its object (with the object's message): ask the key's own schema.
+  if (issue.input === undefined && (issue.path?.length ?? 0) > 0) {
+    const own = missingMessage(schema, issue.path as PathItem[]);
+    if (own) return withField(own, field);
+    return withField(`${labelFor(field)}为必填项`, field);
+  }
+  // Our own messages are Chinese and carry the schema's own label ("角色名称为必填项"); valibot's
+  // defaults (English) are replaced.
+  if (/[\u4e00-\u9fff]/.test(issue.message)) return withField(issue.message, field);
+  const label = labelFor(field);
+  if (issue.kind === 'schema' && issue.input === undefined) return withField(`${label}为必填项`, field);
+  return withField(`${label}不合法`, field);
 }
 
 /** Validates `input` against `schema`; the first problem becomes AppError INVALID_ARGUMENT with `field`. */
@@ -126,5 +196,9 @@ export function parseParams<TSchema extends v.GenericSchema>(
   if (result.success) return result.output;
   const issue = result.issues[0];
   const field = issuePath(issue.path as PathItem[] | undefined);
-  throw new AppError('INVALID_ARGUMENT', issueMessage(issue, field || 'params'), field ? { field } : {});
+  throw new AppError(
+    'INVALID_ARGUMENT',
+    issueMessage(issue, field || 'params', schema as SchemaLike),
+    field ? { field } : {},
+  );
 }

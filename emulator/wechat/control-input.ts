@@ -1,5 +1,5 @@
 /** Readers for /__control/ request bodies: bad input is a 400 whose message names the field and the rule. */
-import { utf8ByteLength } from '../../miniprogram/shared/field-rules';
+import { wechatByteLength } from './bytes';
 import { OPENID_SHAPE } from './state';
 
 export class ControlError extends Error {
@@ -35,7 +35,7 @@ export function optStr(o: Obj, key: string, where: string, maxBytes = 1024): str
   const value = o[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') bad(`${where}.${key}`, 'must be a string');
-  if (utf8ByteLength(value) > maxBytes) bad(`${where}.${key}`, `must be at most ${maxBytes} bytes`);
+  if (wechatByteLength(value) > maxBytes) bad(`${where}.${key}`, `must be at most ${maxBytes} bytes`);
   return value;
 }
 

@@ -20,6 +20,7 @@ import {
   reqStr,
 } from './control-input';
 import type { Faults } from './faults';
+import { READING_CHOICES, type Readings } from './readings';
 import { applySeed } from './seed';
 import type { AuthStatus, DeclStatus, MpUser, OaUser, OrderRow, Promoter, RelationRow } from './state';
 import { derivedUnionid, WECHAT_LIMITS } from './state';
@@ -408,6 +409,31 @@ function limits(ctx: ControlContext): unknown {
   return world.limits;
 }
 
+/** GET: the readings in force; POST `{ name: value, … }` switches some (docs/wechat-api.md). */
+function readings(ctx: ControlContext): unknown {
+  const { world } = ctx;
+  if (ctx.method === 'POST') {
+    const input = body(ctx);
+    const names = Object.keys(input);
+    if (names.length === 0)
+      throw new ControlError(400, `body: give one or more of ${Object.keys(READING_CHOICES).join(', ')}`);
+    const next: Readings = { ...world.readings };
+    for (const name of names) {
+      if (!Object.hasOwn(READING_CHOICES, name)) throw new ControlError(400, `${name}: not a reading`);
+      const choices = READING_CHOICES[name as keyof Readings] as readonly unknown[];
+      if (!choices.includes(input[name])) {
+        throw new ControlError(
+          400,
+          `${name}: must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`,
+        );
+      }
+      (next as unknown as Record<string, unknown>)[name] = input[name];
+    }
+    world.readings = next;
+  }
+  return world.readings;
+}
+
 function faults(ctx: ControlContext): unknown {
   if (ctx.method === 'POST') ctx.faults.configure(body(ctx));
   if (ctx.method === 'DELETE') ctx.faults.clear();
@@ -435,6 +461,7 @@ function state(ctx: ControlContext): unknown {
     clock: clockView(world),
     apps: { miniProgram: world.apps.miniProgram.appid, officialAccount: world.apps.officialAccount.appid },
     limits: world.limits,
+    readings: world.readings,
     knownOpenAccounts: [...world.knownOpenAccounts],
     tokens: world.tokens.summary(),
     forceRefreshToday: world.tokens.forceRefreshCount(world.apps.miniProgram.appid),
@@ -521,6 +548,7 @@ const ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = {
   '/__control/open-accounts': { POST: openAccounts },
   '/__control/clock': { GET: clock, POST: clock },
   '/__control/limits': { GET: limits, POST: limits },
+  '/__control/readings': { GET: readings, POST: readings },
   '/__control/faults': { GET: faults, POST: faults, DELETE: faults },
   '/__control/calls': { GET: callsList, DELETE: callsClear },
   '/__control/calls/clear': { POST: callsClear },

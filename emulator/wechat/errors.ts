@@ -3,7 +3,7 @@
  * server turns it into `{errcode, errmsg}` with HTTP 200, as api.weixin.qq.com does.
  */
 
-/** errmsg texts as WeChat words them (clients must not match on them: wechat-api.md §1.1). */
+/** errmsg texts as WeChat words them (clients must not match on them: docs/wechat-api.md#conventions). */
 export const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   0: 'ok',

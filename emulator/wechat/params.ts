@@ -2,7 +2,7 @@
  * Field readers for WeChat request bodies. Each takes the errcode its API family uses for a bad value
  * (103001 in the promoter family, 200002 in the union family) and throws WxError with the field named.
  */
-import { utf8ByteLength } from '../../miniprogram/shared/field-rules';
+import { wechatByteLength } from './bytes';
 import type { WxBody } from './errors';
 import { WxError } from './errors';
 
@@ -83,7 +83,7 @@ export function optFlag(body: WxBody, key: string, code: number): boolean {
 
 /** WeChat counts limits in UTF-8 bytes (a Chinese character is 3). */
 export function checkByteLimit(key: string, value: string | undefined, max: number, code: number): void {
-  if (value !== undefined && utf8ByteLength(value) > max) {
+  if (value !== undefined && wechatByteLength(value) > max) {
     throw new WxError(code, `${key} exceeds ${max} bytes`);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The promoter family's promotion-data endpoints (wechat-api.md §1.6): getsharematerial, getrelation,
+ * The promoter family's promotion-data endpoints (docs/wechat-api.md#getsharematerial, #getrelation-and-getorder): getsharematerial, getrelation,
  * getorder. Reach and order rows come only from `POST /__control/relations` and `/__control/orders`.
  */
 import { randomBytes } from 'node:crypto';
@@ -37,10 +37,14 @@ const getsharematerial: WxRoute = {
     const shareType = optEnum(body, 'share_type', [0, 1, 2, 3], BAD) ?? 0;
     const envVersion = optString(body, 'env_version', BAD) || 'release';
     if (!ENV_VERSIONS.includes(envVersion)) throw new WxError(BAD, 'env_version');
-    // develop / trial exist only for the short link (D-data).
-    if (envVersion !== 'release' && shareType !== 1) throw new WxError(BAD, 'env_version needs share_type 1');
+    // Only the short link can open develop / trial; whether other types are refused is a reading
+    // (docs/wechat-api.md, getsharematerial): the official sample sends share_type 0 with trial.
+    if (world.readings.shareEnvVersion === 'refuse' && envVersion !== 'release' && shareType !== 1) {
+      throw new WxError(BAD, 'env_version needs share_type 1');
+    }
     const promoter = mp.findPromoter(ident);
-    if (!promoter || !isBound(promoter)) throw new WxError(103014);
+    // Not declared or not authorized: 103006 in the Chinese doc, 103014 in the error table (a reading).
+    if (!promoter || !isBound(promoter)) throw new WxError(world.readings.shareMaterialUnbound);
 
     const now = world.clock.now();
     const materialId = randomBytes(8).toString('hex');

@@ -1,5 +1,5 @@
 /**
- * The promoter family's role, promoter and invitation endpoints (wechat-api.md §1.2–1.4, seed 002).
+ * The promoter family's role, promoter and invitation endpoints (docs/wechat-api.md#promoter-family).
  * Every endpoint is POST JSON with snake_case fields and needs the mini program's access_token.
  */
 import { randomBytes } from 'node:crypto';
@@ -207,7 +207,8 @@ const addpromoter: WxRoute = {
 const getpromoter: WxRoute = {
   method: 'POST',
   auth: 'mp',
-  handle({ mp }, { body }) {
+  handle(world, { body }) {
+    const { mp } = world;
     const ident = optString(body, 'openid', BAD);
     if (ident) checkOpenidShape(ident);
     const roleId = optUint(body, 'role_id', BAD);
@@ -230,8 +231,9 @@ const getpromoter: WxRoute = {
       (authStatus === undefined || p.authStatus === authStatus) &&
       (declStatus === undefined || p.declStatus === declStatus);
 
-    // Sorted by id ascending, start_id exclusive (seed 002: "squeeze the largest id into start_id").
-    // UNCONFIRMED: total_cnt here is every row matching the filters (cursor ignored), not the page size.
+    // Sorted by id ascending, start_id exclusive (the Chinese manage_promoter page: put the largest id
+    // seen into start_id). total_cnt is a reading (docs/wechat-api.md, getpromoter): every row matching
+    // the filters (cursor ignored) by default, or the page's own count.
     const page: Promoter[] = [];
     let totalCnt = 0;
     if (onlyOpenid !== null) {
@@ -242,7 +244,8 @@ const getpromoter: WxRoute = {
       }
     }
     if (page.length === 0) throw new WxError(NOT_EXIST);
-    return ok({ promoter_list: page.map((p) => promoterView(mp, p, needUnionid)), total_cnt: totalCnt });
+    const total = world.readings.getpromoterTotalCnt === 'page' ? page.length : totalCnt;
+    return ok({ promoter_list: page.map((p) => promoterView(mp, p, needUnionid)), total_cnt: total });
   },
 };
 

@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 /** The shape of WeChat openids and unionids: 28 characters of [A-Za-z0-9_-]. */
 export const OPENID_SHAPE = /^[A-Za-z0-9_-]{28}$/;
 
-/** WeChat's own limits, as wechat-api.md gives them (not our product rules). */
+/** WeChat's own limits, as docs/wechat-api.md gives them (not our product rules). */
 export const WECHAT_LIMITS = {
   maxRoles: 100,
   roleNameBytes: 50,
   roleDescBytes: 200,
   perAddCall: 10,
-  /** UNCONFIRMED (wechat-api.md §1.3): 50 000 declared vs 100 000 bound; the lower figure is enforced. */
+  /** UNCONFIRMED (docs/wechat-api.md#addpromoter): 50 000 declared vs 100 000 bound; the lower figure is enforced. */
   maxDeclared: 50_000,
   retailIdBytes: 20,
   extraInfoBytes: 80,
@@ -26,7 +26,7 @@ export const WECHAT_LIMITS = {
   shareValidSeconds: 30 * 86400,
   batchUserInfoMax: 100,
   openAccountChangesPerYear: 2,
-  /** UNCONFIRMED (wechat-api.md §3): the 25509 cap has no published number. Settable by control. */
+  /** UNCONFIRMED (docs/wechat-api.md#union-custom-user-parameters): the 25509 cap has no published number. Settable by control. */
   maxCustomizeInfos: 10_000,
   /** UNCONFIRMED: no published limit on customizeInfo; the stand-in rejects absurd values only. */
   customizeInfoMaxBytes: 1024,
@@ -165,7 +165,7 @@ export class MiniProgramState {
   };
 
   constructor() {
-    // WeChat provides the default role "推广员" (role_id 1: wechat-api.md §1.2, INFERRED from the samples).
+    // WeChat provides the default role "推广员" (role_id 1, as the official samples show: docs/wechat-api.md#roles).
     this.roles.set(1, { roleId: 1, name: '推广员', desc: '' });
   }
 

@@ -1,5 +1,5 @@
 /**
- * access_token issuing and checking (wechat-api.md §4). The two endpoints keep separate token sets:
+ * access_token issuing and checking (docs/wechat-api.md#access-token). The two endpoints keep separate token sets:
  * a `/cgi-bin/token` fetch never touches a stable_token token and the other way round (D-stable).
  */
 import { randomBytes } from 'node:crypto';

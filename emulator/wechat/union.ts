@@ -1,11 +1,11 @@
 /**
- * Union (联盟) 推客 custom user parameters (wechat-api.md §3, seed 000): five `/union/promoter/open_account/*`
+ * Union (联盟) 推客 custom user parameters (docs/wechat-api.md#union-custom-user-parameters): five `/union/promoter/open_account/*`
  * endpoints with camelCase fields. Needs the mini program's access_token.
  *
  * Parameter errors answer 200002: the doc lists "200002/25510" for the same meaning and gives no rule
  * for choosing; 200002 comes first. Clients should treat both as a parameter error.
  */
-import { utf8ByteLength } from '../../miniprogram/shared/field-rules';
+import { wechatByteLength } from './bytes';
 import type { WxBody } from './errors';
 import { ok, WxError } from './errors';
 import { OPENID_SHAPE, WECHAT_LIMITS } from './state';
@@ -65,7 +65,7 @@ export const unionRoutes: Record<string, WxRoute> = {
       if (
         typeof info !== 'string' ||
         info === '' ||
-        utf8ByteLength(info) > WECHAT_LIMITS.customizeInfoMaxBytes
+        wechatByteLength(info) > WECHAT_LIMITS.customizeInfoMaxBytes
       ) {
         throw new WxError(PARAM, 'customizeInfo');
       }

@@ -1,7 +1,7 @@
 /**
- * Official Account user info with UnionID (wechat-api.md §2, seed 001). Needs the OA's access_token.
+ * Official Account user info with UnionID (docs/wechat-api.md#official-account-user-info). Needs the OA's access_token.
  * Followers exist only when added through `POST /__control/users`. As at WeChat, a successful answer
- * carries no errcode (seed 001): clients must read a missing errcode as success.
+ * carries no errcode (the official samples): clients must read a missing errcode as success.
  */
 import type { WxBody } from './errors';
 import { WxError } from './errors';

@@ -5,6 +5,7 @@ import { Clock } from './clock';
 import type { WxBody } from './errors';
 import { MiniProgramState, OfficialAccountState, WECHAT_LIMITS } from './state';
 import { MessagingState } from './subscribe-message';
+import { DEFAULT_READINGS, type Readings } from './readings';
 import { TokenStore } from './tokens';
 
 export interface EmulatorApps {
@@ -31,6 +32,8 @@ export class World {
   limits: AdjustableLimits = defaultLimits();
   /** Subscription message templates, acceptances and sent messages; getPhoneNumber codes. */
   messaging = newMessaging();
+  /** Where the sources disagree, the reading in force (emulator/wechat/readings.ts). */
+  readings: Readings = { ...DEFAULT_READINGS };
 
   constructor(readonly apps: EmulatorApps) {}
 
@@ -45,6 +48,7 @@ export class World {
     this.knownOpenAccounts = new Set<string>(DEMO_OPEN_ACCOUNTS);
     this.limits = defaultLimits();
     this.messaging = newMessaging();
+    this.readings = { ...DEFAULT_READINGS };
   }
 
   appKind(appid: string): 'mp' | 'oa' | undefined {

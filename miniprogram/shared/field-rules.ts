@@ -3,9 +3,12 @@
  * cloud functions' schemas both read these; cloud functions get this file bundled by esbuild.
  * Keep it dependency-free: it runs in the mini program too.
  *
- * WeChat counts string lengths in UTF-8 bytes ("a Chinese character counts as 3", wechat-api.md §1.1),
- * so every `bytes` limit below is a UTF-8 byte count: an ASCII letter is 1, a Chinese character 3,
- * an emoji 4.
+ * Each rule keeps its number (LIMITS, PATTERNS) and its wording (RULES, the messages below) together:
+ * a form and a cloud function say the same sentence for the same rule.
+ *
+ * WeChat counts string lengths in UTF-8 bytes ("a Chinese character counts as 3", docs/wechat-api.md,
+ * "Conventions"), so every `bytes` limit below is a UTF-8 byte count: an ASCII letter is 1, a Chinese
+ * character 3, an emoji 4.
  */
 
 export const LIMITS = {
@@ -18,7 +21,7 @@ export const LIMITS = {
     /** addpromoter takes 1..10 rows a call. */
     perAddCall: 10,
     /**
-     * UNCONFIRMED (wechat-api.md §1.3): the doc gives 50 000 declared and 100 000 bound.
+     * UNCONFIRMED (docs/wechat-api.md, "Quotas"): the doc gives 50 000 declared and 100 000 bound.
      * Safest reading: enforce the lower figure.
      */
     maxDeclared: 50_000,
@@ -40,22 +43,33 @@ export const LIMITS = {
   join: { nameBytes: 30, phoneBytes: 20, rejectReasonBytes: 200 },
   userInfo: { perBatchCall: 100, maxOpenids: 1000 },
   /**
-   * customizeInfo: length and charset are UNCONFIRMED (wechat-api.md §3). Safest reading: at most
+   * customizeInfo: length and charset are UNCONFIRMED (docs/wechat-api.md, "Union custom user
+   * parameters"). Safest reading: at most
    * 80 bytes (as promoter extra_info) of visible ASCII only, so nothing WeChat could reject for charset.
    */
   customParam: { valueBytes: 80 },
   openAccount: { rebindsPerYear: 2 },
   message: {
-    /** sendmsg for 50+ recipients, singlesendmsg below (wechat-api.md §1.5). */
+    /** sendmsg for 50+ recipients, singlesendmsg below (docs/wechat-api.md, "sendmsg"). */
     groupThreshold: 50,
     contentBytes: 1000,
     pathBytes: 200,
+    /** Our own cap on the promoter ids one send carries (sendmsg list_type 3). */
+    maxAudienceIds: 2000,
   },
+  /** getrelation / getorder answer at most 1000 rows a pull. */
+  promotion: { pullSize: 1000 },
   invite: { validDays: 30 },
   /** Our own rule: a staff invite is for one person, so it is single-use and short-lived. */
   staffInvite: { validDays: 7, maxOpen: 100 },
-  page: { defaultLimit: 20, maxLimit: 100 },
+  page: { defaultLimit: 20, maxLimit: 100, cursorBytes: 200 },
   batch: { maxIds: 50 },
+  /** Our ids (promoter, request, message, invite code), WeChat's msg_id and trade numbers. */
+  id: { maxBytes: 64 },
+  /** openids and unionids are 28 characters. */
+  openid: { length: 28 },
+  /** WeChat's uint32 fields (role_id, msg_type, scene, unix times). */
+  uint32: { max: 4_294_967_295 },
   /**
    * 提醒授权: chosen people per call (a screenful of ticks), people per "waiting N days" call, and the
    * window in which a second reminder of the same person is the same reminder (a double tap, two managers).
@@ -78,6 +92,61 @@ export const PATTERNS = {
   /** yyyy-MM-dd */
   date: /^\d{4}-\d{2}-\d{2}$/,
 } as const;
+
+/**
+ * What each pattern allows, in the reader's words: the forms and the cloud both say
+ * `${label}格式不正确：${RULES.x}` (patternMessage).
+ */
+export const RULES = {
+  openid: '应为 28 位字母、数字、- 或 _',
+  storeId: '只能包含字母、数字、_ 和 -',
+  phone: '只能是数字，可带 + 号、空格或连字符',
+  customParam: '只能是可见的英文字符（字母、数字和符号），不能有空格或汉字',
+  appid: '应为 wx 加 16 位十六进制字符',
+  date: '应为 yyyy-MM-dd',
+} as const;
+
+/** The one sentence for a value that does not match its pattern. */
+export function patternMessage(label: string, rule: string): string {
+  return `${spaced(label)}格式不正确：${rule}`;
+}
+
+/** A Latin label (openid) is followed by a space before Chinese text. */
+function spaced(label: string): string {
+  return /[A-Za-z0-9]$/.test(label) ? `${label} ` : label;
+}
+
+/**
+ * Free text (names, descriptions, reasons, message content): no control characters (NUL, the C0 and
+ * C1 ranges, DEL; a line break only where `multiline`) and no unpaired surrogate (half an emoji, which
+ * no font shows and WeChat may count or store differently). Answers what is wrong, or null.
+ */
+export function textProblem(value: string, options: { multiline?: boolean } = {}): string | null {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return '含有残缺的字符（半个表情符号）';
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return '含有残缺的字符（半个表情符号）';
+    if (options.multiline && (code === 0x0a || code === 0x0d)) continue;
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+      return code === 0
+        ? '含有空字符（NUL）'
+        : `含有不可见的控制字符（U+${code.toString(16).toUpperCase().padStart(4, '0')}）`;
+    }
+  }
+  return null;
+}
+
+/** The one sentence for free text that breaks textProblem's rule. */
+export function textMessage(label: string, problem: string): string {
+  return `${spaced(label)}${problem}，请删除后重试`;
+}
 
 /** UTF-8 byte length without TextEncoder (not available in every mini program base library). */
 export function utf8ByteLength(value: string): number {
@@ -126,12 +195,19 @@ export function checkBytes(label: string, value: string, max: number): string | 
   return actual > max ? byteLimitMessage(label, max, actual) : null;
 }
 
-/** Field labels in Chinese, keyed by param name, so errors read the same everywhere. */
+/**
+ * Field labels in Chinese, keyed by param name, so errors read the same everywhere (a param without
+ * one here is named by its schema's own label).
+ */
 export const FIELD_LABELS: Record<string, string> = {
   openid: 'openid',
   unionid: 'unionid',
+  openids: 'openid 列表',
   roleId: '角色',
+  roleIds: '角色列表',
+  roleName: '角色名称',
   storeId: '门店编号',
+  storeIds: '门店列表',
   extraInfo: '推广员参数',
   name: '姓名',
   phone: '手机号',
@@ -141,4 +217,26 @@ export const FIELD_LABELS: Record<string, string> = {
   openAccount: '开放平台账号',
   path: '页面路径',
   reason: '原因',
+  id: '编号',
+  ids: '编号列表',
+  promoters: '推广员列表',
+  audience: '发送对象',
+  kind: '发送对象类型',
+  content: '消息内容',
+  msgType: '消息类型',
+  msgId: '消息编号',
+  sendDate: '发送日期',
+  dimension: '统计维度',
+  cursor: '分页游标',
+  limit: '每页条数',
+  status: '状态',
+  keyword: '关键词',
+  beginTime: '开始时间',
+  endTime: '结束时间',
+  lang: '语言',
+  role: '身份',
+  shareType: '素材类型',
+  envVersion: '版本',
+  token: '邀请码',
+  action: '操作',
 };

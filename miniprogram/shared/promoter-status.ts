@@ -6,7 +6,7 @@ import type { AuthStatus, DeclStatus, PromoterStatus } from '../../typings/contr
 
 /**
  * cancelled: we cancelled the declaration (decl_status 2), whatever the promoter did;
- * bound: declared and authorized (both 1: "bound in both directions", seed 002);
+ * bound: declared and authorized (both 1: "bound in both directions": docs/wechat-api.md#promoter-family);
  * revoked: declared, the promoter cancelled authorization (auth_status 2);
  * awaiting: declared, waiting for the promoter to authorize (auth_status 0).
  */
@@ -15,6 +15,11 @@ export function promoterStatus(authStatus: AuthStatus, declStatus: DeclStatus): 
   if (authStatus === 1) return 'bound';
   if (authStatus === 2) return 'revoked';
   return 'awaiting';
+}
+
+/** Declared and authorized: the only promoters WeChat sends messages and share material for. */
+export function isBound(p: { authStatus: AuthStatus; declStatus: DeclStatus }): boolean {
+  return promoterStatus(p.authStatus, p.declStatus) === 'bound';
 }
 
 export const PROMOTER_STATUSES: readonly PromoterStatus[] = ['bound', 'awaiting', 'revoked', 'cancelled'];

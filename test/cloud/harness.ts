@@ -16,7 +16,7 @@
  * that, and invokeFunction(fresh, data, { openid }) calls it.
  */
 import path from 'node:path';
-import type { FunctionName } from '../../typings/contract/index';
+import type { ActionName, ActionParams, FunctionName } from '../../typings/contract/index';
 import { type CloudFunctionModule, functionEntry, invokeFunction } from '../../emulator/gateway';
 import { type Stack, type StackOptions, startStack } from '../../emulator/stack';
 import type { CallRecord } from '../../emulator/wechat/call-log';
@@ -30,15 +30,34 @@ export function startTestStack(overrides: StackOptions = {}): Promise<Stack> {
   return startStack({ seed: false, functions: 'source', ports: {}, quiet: true, ...overrides });
 }
 
+/**
+ * What a test sends to function `F`: a contract action, its params as the contract types them (each
+ * optional, so a test can leave one out to see it refused) and any other key (to see it refused). A
+ * renamed action or a param whose type changed breaks the tests that use it.
+ */
+export type TestRequest<F extends FunctionName> = {
+  [A in ActionName<F>]: { action: A } & ParamsPart<ActionParams<F, A>> & Record<string, unknown>;
+}[ActionName<F>];
+/** The contract's params, each optional; nothing for `Record<string, never>` (no params). */
+type ParamsPart<P> = string extends keyof P ? unknown : Partial<P>;
+
+/**
+ * A request the contract does not allow (an unknown action, an operator object, a computed action
+ * name), sent as it is: the one way around TestRequest, for tests that try exactly that.
+ */
+export function offContract(data: { action: string } & Record<string, unknown>): never {
+  return data as never;
+}
+
 /** Calls a function as one caller: `(fn, data) => result` (the function's CloudResponse). */
-export type Caller = <T = unknown>(
-  fn: FunctionName,
-  data: { action: string } & Record<string, unknown>,
+export type Caller = <T = unknown, F extends FunctionName = FunctionName>(
+  fn: F,
+  data: TestRequest<F>,
 ) => Promise<T>;
 
 /** A caller bound to one openid: `(fn, data) => result` (the function's CloudResponse). */
 export function asCaller(stack: Stack, openid: string | undefined): Caller {
-  return <T = unknown>(fn: FunctionName, data: { action: string } & Record<string, unknown>): Promise<T> =>
+  return <T = unknown, F extends FunctionName = FunctionName>(fn: F, data: TestRequest<F>): Promise<T> =>
     stack.call(fn, data, openid) as Promise<T>;
 }
 
@@ -75,8 +94,8 @@ export function useTestStack(overrides: StackOptions = {}): TestStack {
     },
     as:
       (openid) =>
-      <T = unknown>(fn: FunctionName, data: { action: string } & Record<string, unknown>) =>
-        asCaller(current(), openid)<T>(fn, data),
+      <T = unknown, F extends FunctionName = FunctionName>(fn: F, data: TestRequest<F>) =>
+        asCaller(current(), openid)<T, F>(fn, data),
   };
 }
 

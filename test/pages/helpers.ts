@@ -44,7 +44,7 @@ let overrides: Record<string, string> | undefined;
 
 /**
  * Load a page or component (path relative to miniprogram/, without extension) once per test file:
- * a second simulate.load of the same path renders `undefined` under jest (toolchain-notes G1).
+ * a second simulate.load of the same path renders `undefined` under jest (miniprogram-simulate 1.6 keys its cache by path).
  */
 export function load(rel: string): string {
   const hit = loaded.get(rel);

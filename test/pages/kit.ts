@@ -5,10 +5,24 @@
  * e.g. `.save >>> .t-button`.
  */
 import simulate from 'miniprogram-simulate';
+import type { ActionName, CloudRequest, FunctionName } from '../../typings/contract/index';
 import { flush, load, mockCloud } from './helpers';
 
-export type ActionHandler = (data: Record<string, any>) => unknown;
-export type ActionHandlers = Record<string, ActionHandler>;
+/** `function/action` of every contract action ('promoter/role.list'). */
+type QualifiedAction = { [F in FunctionName]: `${F}/${ActionName<F>}` }[FunctionName];
+/** Every contract action name ('role.list'). */
+type AnyAction = { [F in FunctionName]: ActionName<F> }[FunctionName];
+/** What a page sends for `key`: `{ action, ...params }` as the contract types it. */
+type RequestOf<K extends string> = {
+  [F in FunctionName]: {
+    [A in ActionName<F>]: K extends A | `${F}/${A}` ? CloudRequest<F, A> : never;
+  }[ActionName<F>];
+}[FunctionName];
+
+/** Answers one action; `data` is typed by the contract, so a renamed action or param breaks the test. */
+export type ActionHandler<K extends string = string> = (data: RequestOf<K>) => unknown;
+/** Handlers keyed by `function/action` or bare `action`, each typed by the contract. */
+export type ActionHandlers = { [K in QualifiedAction | AnyAction]?: ActionHandler<K> };
 
 /**
  * wx.cloud answering per `function/action` key ('promoter/role.list') or bare `action` ('role.list');
@@ -16,9 +30,15 @@ export type ActionHandlers = Record<string, ActionHandler>;
  * sees a NETWORK error and the test notices. Returns the jest.fn to assert the exact calls.
  */
 export function cloudWith(handlers: ActionHandlers, fallback: ActionHandlers = {}): jest.Mock {
+  const find = (table: ActionHandlers, key: string) =>
+    (table as Record<string, ((data: unknown) => unknown) | undefined>)[key];
   return mockCloud((name, data) => {
     const key = `${name}/${data.action}`;
-    const handler = handlers[key] ?? handlers[data.action] ?? fallback[key] ?? fallback[data.action];
+    const handler =
+      find(handlers, key) ??
+      find(handlers, data.action) ??
+      find(fallback, key) ??
+      find(fallback, data.action);
     if (!handler) throw new Error(`unexpected call ${key}`);
     return handler(data);
   });

@@ -1,6 +1,7 @@
 /**
- * The Mini Program promoter (小程序推广员) API family, all 14 endpoints of wechat-api.md §1, in one
- * module. WeChat's snake_case stays inside this file: callers pass and get camelCase.
+ * The Mini Program promoter (小程序推广员) API family: the calls to all 14 endpoints of
+ * docs/wechat-api.md#promoter-family. The types and WeChat's wire shapes are in promoter-wire.ts, the
+ * getpromoter walk in promoter-paging.ts; this module re-exports them, so callers import from here.
  *
  * Every call says whether it is idempotent (the client retries only those on a timeout or a busy
  * answer):
@@ -11,10 +12,57 @@
  * - addrole, sendmsg, singlesendmsg: NO (a repeat would create a second role or a second message).
  *
  * 103006 ("data not exist") on getpromoter / getrelation / getorder is an empty page, not an error
- * (wechat-api.md §1.3; WxJava meant to accept it and wrote `errcode != 0 || errcode != 103006`,
+ * (docs/wechat-api.md#getpromoter; WxJava meant to accept it and wrote `errcode != 0 || errcode != 103006`,
  * which always throws: we accept it explicitly through `acceptErrcodes`).
  */
 import { type WechatClient, getWechatClient } from './client';
+import { walkPromoters } from './promoter-paging';
+import {
+  type AddPromoterFailure,
+  type AddPromoterRow,
+  type DataPage,
+  type Envelope,
+  type GroupAudience,
+  type InvitationMaterial,
+  type MessageBody,
+  type MessageClickRow,
+  type MessageDelivery,
+  type OrderRow,
+  type PromoterChange,
+  type PromoterFilter,
+  type RelationRow,
+  type ShareMaterialRequest,
+  type WechatPromoter,
+  type WechatRole,
+  type WireAddRow,
+  type WireOrder,
+  type WirePromoter,
+  type WireRelation,
+  type WireRole,
+  compact,
+  promoterRowToWire,
+  toPromoter,
+  toRelation,
+} from './promoter-wire';
+
+export type {
+  AddPromoterFailure,
+  AddPromoterRow,
+  DataPage,
+  GroupAudience,
+  InvitationMaterial,
+  MessageBody,
+  MessageClickRow,
+  MessageDelivery,
+  OrderRow,
+  PromoterChange,
+  PromoterFilter,
+  RelationRow,
+  ShareMaterialRequest,
+  WechatPromoter,
+  WechatRole,
+} from './promoter-wire';
+export { comparePromoterIds } from './promoter-paging';
 
 /** What this module needs from the shared client (a test can pass another). */
 export type WechatCaller = Pick<WechatClient, 'call'>;
@@ -23,263 +71,6 @@ export type WechatCaller = Pick<WechatClient, 'call'>;
 export const ERRCODE_EMPTY = 103006;
 export const ERRCODE_DUPLICATE = 103003;
 export const ERRCODE_UNAUTHORIZED_PROMOTER = 103014;
-/** getpromoter returns at most this many rows a page (wechat-api.md §1.3). */
-export const PROMOTER_PAGE_SIZE = 2000;
-/** getrelation / getorder answer at most 1000 rows a pull (wechat-api.md §1.6). */
-export const DATA_PULL_SIZE = 1000;
-/** 50 000 declared / 2 000 a page = 25 pages; anything far beyond means the cursor is not moving. */
-const MAX_PROMOTER_PAGES = 60;
-
-interface Envelope {
-  errcode?: number;
-  errmsg?: string;
-}
-
-export interface WechatRole {
-  roleId: number;
-  name: string;
-  desc: string;
-}
-
-export interface WechatPromoter {
-  id: string;
-  /** openid, or unionid when fetched with needUnionid. */
-  openid: string;
-  roleId: number;
-  storeId: string;
-  extraInfo: string;
-  name: string;
-  phone: string;
-  authStatus: 0 | 1 | 2;
-  declStatus: 1 | 2;
-  /** Last auth-status change, seconds. */
-  updateTime: number;
-}
-
-export interface AddPromoterRow {
-  /** openid or unionid */
-  openid: string;
-  roleId: number;
-  storeId?: string;
-  extraInfo?: string;
-  name?: string;
-  phone?: string;
-}
-
-export interface AddPromoterFailure extends AddPromoterRow {
-  /** Absent when WeChat lists the row without a code (the official sample does so). */
-  errcode?: number;
-  errmsg?: string;
-}
-
-export interface PromoterFilter {
-  openid?: string;
-  roleId?: number;
-  storeId?: string;
-  beginTime?: number;
-  endTime?: number;
-  authStatus?: 0 | 1 | 2;
-  declStatus?: 1 | 2;
-  needUnionid?: boolean;
-}
-
-export interface PromoterChange {
-  roleId?: number;
-  storeId?: string;
-  extraInfo?: string;
-  name?: string;
-  phone?: string;
-  declStatus?: 1 | 2;
-}
-
-export interface InvitationMaterial {
-  poster?: string;
-  qrcode?: string;
-  tag?: string;
-}
-
-export interface MessageBody {
-  msgType: number;
-  /** Sent as a JSON string (wechat-api.md §1.5: `content` is a string, not an object). */
-  content: Record<string, string>;
-  path: string;
-  appid?: string;
-}
-
-export type GroupAudience =
-  | { listType: 0 }
-  | { listType: 1; roleIds: number[] }
-  | { listType: 2; storeIds: string[] }
-  | { listType: 3; ids: string[] };
-
-export interface MessageDelivery {
-  sendCount: number;
-  percent: number;
-  failCount: number;
-  failures: { id: string; errcode: number }[];
-  failInfoUrl?: string;
-}
-
-export interface MessageClickRow {
-  msgType: number;
-  msgId: string;
-  sendTime: number;
-  clickUv: number;
-  clickPv: number;
-}
-
-export interface ShareMaterialRequest {
-  openid: string;
-  path: string;
-  title?: string;
-  extraInfo?: string;
-  shareType?: 0 | 1 | 2 | 3;
-  envVersion?: 'release' | 'trial' | 'develop';
-}
-
-export interface RelationRow {
-  promoterOpenid: string;
-  roleId: number;
-  storeId: string;
-  extraInfo: string;
-  openid: string;
-  createTime: number;
-  path: string;
-  scene: number;
-  shareExtraInfo: string;
-}
-
-export interface OrderRow extends RelationRow {
-  mchId: string;
-  tradeNo: string;
-  outTradeNo: string;
-  status: 1 | 2;
-  paidAmount: number;
-  paidTime: number;
-  refundedTime?: number;
-}
-
-export interface DataPage<T> {
-  rows: T[];
-  totalCount: number;
-  /** WeChat's start_id for the next pull; absent when WeChat gave none. */
-  nextStartId?: string;
-}
-
-// ---- wire shapes (snake_case, only here) ----
-
-interface WireRole {
-  role_id: number;
-  name?: string;
-  desc?: string;
-}
-
-/** The declared fields, as addpromoter takes them and getpromoter / fail_list answer them. */
-interface WireDeclaration {
-  openid: string;
-  role_id: number;
-  retail_id?: string;
-  extra_info?: string;
-  name?: string;
-  phone?: string;
-}
-
-interface WirePromoter extends WireDeclaration {
-  id: string | number;
-  auth_status?: number | string;
-  decl_status?: number | string;
-  update_time?: number;
-}
-
-interface WireAddRow extends WireDeclaration {
-  errcode?: number;
-  errmsg?: string;
-}
-
-interface WireRelation {
-  promoter_openid?: string;
-  role_id?: number;
-  retail_id?: string;
-  extra_info?: string;
-  openid?: string;
-  create_time?: number;
-  path?: string;
-  scene?: number;
-  share_extra_info?: string;
-}
-
-interface WireOrder extends WireRelation {
-  mch_id?: string;
-  trade_no?: string;
-  out_trade_no?: string;
-  status?: number;
-  paid_amount?: number;
-  paid_time?: number;
-  refunded_time?: number;
-}
-
-/** Drops undefined so WeChat never sees `"field": null`. */
-function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] !== undefined) out[key] = value[key];
-  }
-  return out;
-}
-
-function toPromoter(wire: WirePromoter): WechatPromoter {
-  const auth = Number(wire.auth_status ?? 0);
-  return {
-    id: String(wire.id),
-    openid: wire.openid,
-    roleId: Number(wire.role_id),
-    storeId: wire.retail_id ?? '',
-    extraInfo: wire.extra_info ?? '',
-    name: wire.name ?? '',
-    phone: wire.phone ?? '',
-    authStatus: auth === 1 ? 1 : auth === 2 ? 2 : 0,
-    // decl_status is typed string in the doc and int in the sample: read either.
-    declStatus: Number(wire.decl_status ?? 1) === 2 ? 2 : 1,
-    updateTime: Number(wire.update_time ?? 0),
-  };
-}
-
-function toRelation(wire: WireRelation): RelationRow {
-  return {
-    promoterOpenid: wire.promoter_openid ?? '',
-    roleId: Number(wire.role_id ?? 0),
-    storeId: wire.retail_id ?? '',
-    extraInfo: wire.extra_info ?? '',
-    openid: wire.openid ?? '',
-    createTime: Number(wire.create_time ?? 0),
-    path: wire.path ?? '',
-    scene: Number(wire.scene ?? 0),
-    shareExtraInfo: wire.share_extra_info ?? '',
-  };
-}
-
-function promoterRowToWire(row: AddPromoterRow): WireAddRow {
-  return compact({
-    openid: row.openid,
-    role_id: row.roleId,
-    retail_id: row.storeId,
-    extra_info: row.extraInfo,
-    name: row.name,
-    phone: row.phone,
-  }) as WireAddRow;
-}
-
-/**
- * Compares WeChat promoter ids. They are documented as strings sorted "from small to large"; the
- * samples are digit strings, so compare those as numbers ("100" > "99") and anything else as text.
- */
-export function comparePromoterIds(a: string, b: string): number {
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
-    const diff = BigInt(a) - BigInt(b);
-    return diff === 0n ? 0 : diff < 0n ? -1 : 1;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function createPromoterApi(client: WechatCaller) {
   const post = <T>(path: string, body: unknown, idempotent: boolean, acceptErrcodes?: number[]) =>
@@ -300,7 +91,7 @@ export function createPromoterApi(client: WechatCaller) {
         auth_status: filter.authStatus,
         decl_status: filter.declStatus,
         start_id: startId,
-        // the docs say "填1": the integer 1, not a boolean (wechat-api.md §1.1)
+        // the docs say "填1": the integer 1, not a boolean (docs/wechat-api.md#conventions)
         need_unionid: filter.needUnionid ? 1 : undefined,
       }),
       true,
@@ -393,30 +184,12 @@ export function createPromoterApi(client: WechatCaller) {
 
     /**
      * Every promoter matching the filter, page by page. Rows come ordered by id ascending; the next
-     * page starts after the largest id of this one (seed 002). Whether start_id is exclusive is
+     * page starts after the largest id of this one (docs/wechat-api.md#getpromoter). Whether start_id is exclusive is
      * UNCONFIRMED, so rows are also de-duplicated by id. Stops on a page of fewer than 2000 rows,
      * on 103006, or when a page brings nothing new (a cursor that does not move).
      */
-    async getAllPromoters(filter: PromoterFilter): Promise<{ promoters: WechatPromoter[]; pages: number }> {
-      const byId = new Map<string, WechatPromoter>();
-      let startId: string | undefined;
-      let pages = 0;
-      for (;;) {
-        const page = await getPromoterPage(filter, startId);
-        pages++;
-        let added = 0;
-        let largest = startId;
-        for (const p of page.promoters) {
-          if (!byId.has(p.id)) added++;
-          byId.set(p.id, p);
-          if (largest === undefined || comparePromoterIds(p.id, largest) > 0) largest = p.id;
-        }
-        if (page.promoters.length < PROMOTER_PAGE_SIZE || added === 0 || largest === startId) break;
-        if (pages >= MAX_PROMOTER_PAGES)
-          throw new Error(`getpromoter paging did not end after ${pages} pages`);
-        startId = largest;
-      }
-      return { promoters: [...byId.values()], pages };
+    getAllPromoters(filter: PromoterFilter): Promise<{ promoters: WechatPromoter[]; pages: number }> {
+      return walkPromoters(getPromoterPage, filter);
     },
 
     /** Idempotent: the same values again change nothing. decl_status 2 cancels, 1 declares again. */
@@ -495,7 +268,7 @@ export function createPromoterApi(client: WechatCaller) {
         sendCount: Number(res.send_cnt ?? 0),
         percent: Number(res.percent ?? 0),
         failCount: Number(res.fail_cnt ?? 0),
-        // The official sample says `errcode`, WxJava maps `errorcode` (wechat-api.md §7.9): accept both.
+        // The official sample says `errcode`, WxJava maps `errorcode` (docs/wechat-api.md#getmsg): accept both.
         failures: (res.fail_info ?? []).map((f) => ({
           id: String(f.id),
           errcode: Number(f.errcode ?? f.errorcode ?? 0),
@@ -642,7 +415,7 @@ export function createPromoterApi(client: WechatCaller) {
 
 export type PromoterApi = ReturnType<typeof createPromoterApi>;
 
-/** The family on the mini program's own client (its own access_token, wechat-api.md §1.1). */
+/** The family on the mini program's own client (its own access_token, docs/wechat-api.md#conventions). */
 export function promoterApi(): PromoterApi {
   return createPromoterApi(getWechatClient('miniProgram'));
 }

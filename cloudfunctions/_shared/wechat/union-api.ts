@@ -1,5 +1,5 @@
 /**
- * Union 推客 custom user parameters (/union/promoter/open_account/*, wechat-api.md §3), with the mini
+ * Union 推客 custom user parameters (/union/promoter/open_account/*, docs/wechat-api.md#union-custom-user-parameters), with the mini
  * program's token. WeChat's fields are already camelCase here (openAccount, customizeInfo).
  */
 import { getWechatClient } from './client';

@@ -1,5 +1,5 @@
 /**
- * Official Account user info with UnionID (wechat-api.md §2), with the OA's own token.
+ * Official Account user info with UnionID (docs/wechat-api.md#official-account-user-info), with the OA's own token.
  * camelCase in, camelCase out: WeChat's field names stay in this module.
  */
 import type { OaLang, OaUser } from '../../../typings/contract/userinfo';

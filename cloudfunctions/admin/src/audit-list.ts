@@ -11,7 +11,7 @@ import { AUDIT_COLLECTION, type AuditDoc, toAuditEntry } from '../../_shared/aud
 import { collection, db } from '../../_shared/db';
 import { AppError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
-import { bytes, list, openid, pageParams, params } from '../../_shared/validation';
+import { bytes, idString, list, openid, pageParams, params } from '../../_shared/validation';
 
 /** The shape of audit ids (see _shared/audit.ts): what a cursor must look like. */
 const AUDIT_ID = /^\d{15}-\d{6}-[0-9a-f]{8}$/;
@@ -20,9 +20,9 @@ export const auditList = defineAction({
   access: 'admin',
   schema: params({
     ...pageParams,
-    auditAction: v.optional(bytes(64, '操作')),
+    auditAction: v.optional(idString('操作')),
     /** Any of these actions (the page's filter chips group several). */
-    auditActions: v.optional(list(bytes(64, '操作'), '操作列表', 1, 20)),
+    auditActions: v.optional(list(idString('操作'), '操作列表', 1, 20)),
     actor: v.optional(openid),
     target: v.optional(bytes(128, '对象')),
   }),

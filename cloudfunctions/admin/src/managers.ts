@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import type { Staff } from '../../../typings/contract/admin';
 import type { StaffRole } from '../../../typings/contract/common';
-import { LIMITS } from '../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS } from '../../../miniprogram/shared/field-rules';
 import { adminOpenids } from '../../_shared/config';
 import { getAll } from '../../_shared/db';
 import { AppError } from '../../_shared/errors';
@@ -18,7 +18,7 @@ import { assertStoresExist } from './stores';
 export const BUILT_IN_ADMIN_NAME = '总部管理员';
 const BUILT_IN_CREATOR = 'ADMIN_OPENIDS';
 
-const staffName = bytes(LIMITS.staff.nameBytes, '姓名');
+const staffName = bytes(LIMITS.staff.nameBytes, FIELD_LABELS.name);
 const role = oneOf(['admin', 'manager'] as const, '角色');
 const storeIds = list(storeId, '门店', 0, LIMITS.staff.maxStores);
 

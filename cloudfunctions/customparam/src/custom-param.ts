@@ -1,15 +1,17 @@
 /**
  * Union custom user parameters, one per unionid (set overwrites). Admins may manage any unionid; a
  * manager only the unionid of a promoter of their own stores, looked up in the promoter read model
- * (collection `promoters`, written by the promoter function).
+ * (collection `promoters`, written by the promoter function) or, when the mirror does not know that
+ * unionid yet, in WeChat (getpromoter by unionid).
  */
-import { LIMITS, PATTERNS } from '../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS, PATTERNS, RULES } from '../../../miniprogram/shared/field-rules';
 import { isAdmin } from '../../_shared/access';
-import { collection, db } from '../../_shared/db';
+import { collection } from '../../_shared/db';
 import { AppError, WechatApiError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import type { Caller } from '../../_shared/staff';
 import { params, patterned, unionid } from '../../_shared/validation';
+import { promoterApi } from '../../_shared/wechat/promoter-api';
 import { deleteCustomizeInfo, getCustomizeInfo, setCustomizeInfo } from '../../_shared/wechat/union-api';
 
 export const PROMOTERS_COLLECTION = 'promoters';
@@ -22,15 +24,29 @@ interface PromoterRef {
   storeId?: string;
 }
 
+/**
+ * The promoter WeChat holds under this unionid, when the mirror does not know the unionid yet (it is
+ * fetched with need_unionid only when someone opens the promoter's detail): getpromoter takes an openid
+ * or a unionid. The unionid is then kept on the mirror's row, so the next check needs no WeChat call.
+ */
+async function promoterByUnionid(id: string): Promise<{ storeId: string } | undefined> {
+  const { promoters } = await promoterApi().getPromoterPage({ openid: id });
+  const found = promoters[0];
+  if (!found || found.declStatus !== 1) return undefined;
+  const ref = collection<PromoterRef>(PROMOTERS_COLLECTION).doc(found.id);
+  if ((await ref.get()).data) await ref.update({ data: { unionid: id } });
+  return { storeId: found.storeId };
+}
+
 /** FORBIDDEN unless the caller is an admin, or a manager with a promoter of this unionid in their stores. */
 export async function assertUnionidAccess(caller: Caller, id: string): Promise<void> {
   if (isAdmin(caller)) return;
   if (caller.role === 'manager' && caller.storeIds.length > 0) {
-    const { data } = await collection<PromoterRef>(PROMOTERS_COLLECTION)
-      .where({ unionid: id, storeId: db().command.in(caller.storeIds) })
-      .limit(1)
-      .get();
-    if (data.length > 0) return;
+    const { data } = await collection<PromoterRef>(PROMOTERS_COLLECTION).where({ unionid: id }).get();
+    // Known to the mirror: decided here. Unknown: WeChat says whose promoter it is.
+    const stores =
+      data.length > 0 ? data.map((d) => d.storeId ?? '') : [(await promoterByUnionid(id))?.storeId];
+    if (stores.some((s) => s !== undefined && caller.storeIds.includes(s))) return;
   }
   throw new AppError('FORBIDDEN', '只能管理本门店推广员的自定义参数（unionid 不属于你门店的推广员）', {
     field: 'unionid',
@@ -57,9 +73,9 @@ async function withBoundAccount<T>(work: () => Promise<T>): Promise<T> {
 
 const value = patterned(
   LIMITS.customParam.valueBytes,
-  '自定义参数',
+  FIELD_LABELS.value,
   PATTERNS.customParam,
-  '只能包含英文字母、数字和英文符号，不能有空格或汉字',
+  RULES.customParam,
 );
 
 export const customParamGet = defineAction({

@@ -6,6 +6,10 @@
  * per bind) and refuse a third change within 365 days BEFORE calling WeChat. The first bind is not a
  * change; binding the account that is already bound is a no-op (no WeChat call, no history, no audit).
  * WeChat's own answer (`open_account/get`) is the truth for what is bound now.
+ *
+ * Binds are serialized by the lease `open-account` (cloudfunctions/_shared/lease.ts): parallel binds
+ * would all read "one change left" and all call WeChat. Whoever holds the lease first reconciles our
+ * history with what WeChat holds (a crashed holder may have changed it without recording).
  */
 import type { OpenAccountInfo } from '../../../typings/contract/customparam';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
@@ -13,6 +17,7 @@ import { auditId } from '../../_shared/audit';
 import { type StoredDoc, collection, db } from '../../_shared/db';
 import { AppError, WechatApiError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
+import { withLease } from '../../_shared/lease';
 import { appid, noParams, params } from '../../_shared/validation';
 import { bindOpenAccount, getOpenAccount } from '../../_shared/wechat/union-api';
 
@@ -27,6 +32,8 @@ export interface BindDoc extends StoredDoc {
   /** false for the first bind (nothing was bound before): it does not count against the yearly two. */
   change: boolean;
   by: string;
+  /** Recorded after the fact: WeChat held a bind we had not recorded (see recordMissedBind). */
+  inferred?: boolean;
 }
 
 /** Changes within the last 365 days, oldest first. */
@@ -101,43 +108,87 @@ export const openAccountGet = defineAction({
   },
 });
 
+/** The latest recorded bind (by time-ordered _id), or undefined. */
+async function lastBind(): Promise<BindDoc | undefined> {
+  const { data } = await collection<BindDoc>(BINDS_COLLECTION).orderBy('_id', 'desc').limit(1).get();
+  return data[0];
+}
+
+/**
+ * WeChat's bound account differs from the one we last recorded: a holder crashed between WeChat's yes
+ * and our record, or someone changed it outside Promoter Desk. Record what WeChat did (flagged
+ * `inferred`) so our count of changes stays WeChat's.
+ */
+async function recordMissedBind(bound: string, by: string, now: number): Promise<void> {
+  const last = await lastBind();
+  const recorded = last?.to ?? null;
+  if (recorded === bound) return;
+  const { _id, ...data }: BindDoc = {
+    _id: auditId(),
+    at: now,
+    from: recorded,
+    to: bound,
+    change: recorded !== null,
+    by,
+    inferred: true,
+  };
+  await collection<BindDoc>(BINDS_COLLECTION).doc(_id).set({ data });
+}
+
 export const openAccountBind = defineAction({
   access: 'admin',
   schema: params({ openAccount: appid }),
   async run({ openAccount }, ctx) {
-    const now = ctx.now();
-    const [bound, changes] = await Promise.all([getOpenAccount(), recentChanges(now)]);
-    const before = info(bound, changes);
-    if (bound === openAccount) return { ...before, warning: warningFor(before) };
-    const isChange = bound !== null;
-    if (isChange && before.rebindsLeft === 0) {
-      throw new AppError(
-        'QUOTA_EXCEEDED',
-        `365 天内已更换过 ${changes.length} 次开放平台账号，达到微信每年 ${LIMITS.openAccount.rebindsPerYear} 次的上限；` +
-          `${formatDate(before.nextRebindFreeAt ?? now)} 之后才能再次更换`,
-        { field: 'openAccount' },
-      );
-    }
-    try {
-      await bindOpenAccount(openAccount);
-    } catch (err) {
-      throw bindError(err, isChange);
-    }
-    // WeChat has changed: record the history and the audit record together.
-    const bind: BindDoc = {
-      _id: auditId(),
-      at: now,
-      from: bound,
-      to: openAccount,
-      change: isChange,
-      by: ctx.caller.openid,
-    };
-    await ctx.transaction(async (tx) => {
-      const { _id, ...data } = bind;
-      await tx.collection<BindDoc>(BINDS_COLLECTION).doc(_id).set({ data });
-      await ctx.audit({ target: openAccount, before: { openAccount: bound }, after: { openAccount } }, tx);
-    });
-    const after = info(openAccount, isChange ? [...changes, bind] : changes);
-    return { ...after, warning: warningFor(after) };
+    // One bind at a time: each reads what the previous one left, so a repeat of the same account is a
+    // no-op and our count of changes is WeChat's (parallel binds would all pass the guard at once).
+    return withLease(
+      'open-account',
+      {
+        action: ctx.action,
+        by: ctx.caller.openid,
+        busyMessage: '有人正在更换开放平台账号，请稍后刷新查看结果',
+      },
+      async (lease) => {
+        const now = ctx.now();
+        const bound = await getOpenAccount();
+        if (bound !== null) await recordMissedBind(bound, lease.takenOver?.by ?? 'unknown', now);
+        const changes = await recentChanges(now);
+        const before = info(bound, changes);
+        if (bound === openAccount) return { ...before, warning: warningFor(before) };
+        const isChange = bound !== null;
+        if (isChange && before.rebindsLeft === 0) {
+          throw new AppError(
+            'QUOTA_EXCEEDED',
+            `365 天内已更换过 ${changes.length} 次开放平台账号，达到微信每年 ${LIMITS.openAccount.rebindsPerYear} 次的上限；` +
+              `${formatDate(before.nextRebindFreeAt ?? now)} 之后才能再次更换`,
+            { field: 'openAccount' },
+          );
+        }
+        try {
+          await bindOpenAccount(openAccount);
+        } catch (err) {
+          throw bindError(err, isChange);
+        }
+        // WeChat has changed: record the history and the audit record together.
+        const bind: BindDoc = {
+          _id: auditId(),
+          at: now,
+          from: bound,
+          to: openAccount,
+          change: isChange,
+          by: ctx.caller.openid,
+        };
+        await ctx.transaction(async (tx) => {
+          const { _id, ...data } = bind;
+          await tx.collection<BindDoc>(BINDS_COLLECTION).doc(_id).set({ data });
+          await ctx.audit(
+            { target: openAccount, before: { openAccount: bound }, after: { openAccount } },
+            tx,
+          );
+        });
+        const after = info(openAccount, isChange ? [...changes, bind] : changes);
+        return { ...after, warning: warningFor(after) };
+      },
+    );
   },
 });

@@ -21,9 +21,10 @@ import * as v from 'valibot';
 import type { ErrorCode } from '../../../typings/contract/common';
 import type { DeclareRow, RowFailure } from '../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../miniprogram/shared/field-rules';
-import { canAccessStore } from '../../_shared/access';
+import { isAdmin, storeAccessFailure } from '../../_shared/access';
 import { mapLimit } from '../../_shared/concurrency';
 import { AppError, toCloudError } from '../../_shared/errors';
+import { withLease } from '../../_shared/lease';
 import { log } from '../../_shared/log';
 import type { Caller } from '../../_shared/staff';
 import { bytes, openid, params, parseParams, roleId, storeId, unionid } from '../../_shared/validation';
@@ -142,15 +143,15 @@ export async function validateRows(
   for (const p of parsed) {
     const at = (field: string) => `${fieldPrefix}[${p.index}].${field}`;
     const store = p.row.storeId;
-    if (store === undefined && caller.role !== 'admin') {
+    if (store === undefined && !isAdmin(caller)) {
       failed.push(
         failure(p.index, 'FORBIDDEN', `店长声明推广员时必须选择自己负责的门店（${at('storeId')}）`, {
           field: at('storeId'),
         }),
       );
-    } else if (store !== undefined && !canAccessStore(caller, store)) {
+    } else if (store !== undefined && storeAccessFailure(caller, store)) {
       failed.push(
-        failure(p.index, 'FORBIDDEN', `你不是门店 ${store} 的店长，不能声明到该门店（${at('storeId')}）`, {
+        failure(p.index, 'FORBIDDEN', `${storeAccessFailure(caller, store)}（${at('storeId')}）`, {
           field: at('storeId'),
         }),
       );
@@ -174,7 +175,7 @@ export async function validateRows(
 }
 
 /**
- * LIMITS.promoter.maxDeclared: wechat-api.md gives 50 000 declared and 100 000 bound (UNCONFIRMED
+ * LIMITS.promoter.maxDeclared: docs/wechat-api.md#addpromoter gives 50 000 declared and 100 000 bound (UNCONFIRMED
  * which is current); we hold to the lower figure ourselves, counted in the read model. A stale
  * mirror can undercount; WeChat's own 103005 then still stops the row.
  */
@@ -209,6 +210,17 @@ function describeDeclaration(p: WechatPromoter): string {
   return `${store}、角色 ${p.roleId}${state}`;
 }
 
+/** WeChat holds this row as asked: the same role and store. */
+function sameDeclaration(p: WechatPromoter, row: DeclareRow): boolean {
+  return p.roleId === row.roleId && p.storeId === (row.storeId ?? '');
+}
+
+/** Who holds a promoter's lease while a cancelled declaration is made live again. */
+export interface LeaseHolder {
+  action: string;
+  by: string;
+}
+
 /** A fail_list entry → this row's outcome (`existing`: WeChat's row for a 103003). */
 async function outcomeOfFailure(
   api: PromoterApi,
@@ -216,6 +228,7 @@ async function outcomeOfFailure(
   fail: AddPromoterFailure,
   fieldPrefix: string,
   existing: WechatPromoter | undefined,
+  holder: LeaseHolder,
 ): Promise<RowOutcome> {
   const at = (field: string) => `${fieldPrefix}[${v.index}].${field}`;
   const idField = at(v.row.openid !== undefined ? 'openid' : 'unionid');
@@ -228,37 +241,48 @@ async function outcomeOfFailure(
   });
   switch (errcode) {
     case ERRCODE_DUPLICATE: {
-      const same =
-        existing !== undefined &&
-        existing.declStatus === 1 &&
-        existing.roleId === v.row.roleId &&
-        existing.storeId === (v.row.storeId ?? '');
-      if (same) return { index: v.index, declared: true, already: true, row: v.row, identity: v.identity };
+      if (existing !== undefined && existing.declStatus === 1 && sameDeclaration(existing, v.row))
+        return { index: v.index, declared: true, already: true, row: v.row, identity: v.identity };
       if (existing && existing.declStatus === 2) {
-        // Re-activating with decl_status 1 is UNCONFIRMED in WeChat's docs (wechat-api.md §1.3); if
-        // WeChat refuses, the row fails with its answer and nothing else changed.
-        try {
-          const r = v.row;
-          await api.updatePromoter(existing.id, {
-            declStatus: 1,
-            roleId: r.roleId,
-            storeId: r.storeId ?? '',
-            ...(r.extraInfo !== undefined ? { extraInfo: r.extraInfo } : {}),
-            ...(r.name !== undefined ? { name: r.name } : {}),
-            ...(r.phone !== undefined ? { phone: r.phone } : {}),
-          });
-        } catch (err) {
+        // Re-activating with decl_status 1 is UNCONFIRMED in WeChat's docs (docs/wechat-api.md,
+        // "updatepromoter"); if WeChat refuses, the row fails with its answer and nothing else changed.
+        // Held under the promoter's lease (as cancel and redeclare are) and decided on WeChat's row read
+        // again inside it: ten declares of one cancelled person make one updatepromoter, and the
+        // others find the person declared as asked.
+        const id = existing.id;
+        return withLease(
+          `promoter:${id}`,
+          { ...holder, busyMessage: '有人正在修改该推广员，请稍后刷新查看' },
+          async (): Promise<RowOutcome> => {
+            const { promoters } = await api.getPromoterPage({ openid: v.identity });
+            const current = promoters[0] ?? existing;
+            if (current.declStatus === 1) {
+              return sameDeclaration(current, v.row)
+                ? { index: v.index, declared: true, already: true, row: v.row, identity: v.identity }
+                : failed('CONFLICT', `该用户已被声明为推广员（${describeDeclaration(current)}）`, idField);
+            }
+            const r = v.row;
+            await api.updatePromoter(id, {
+              declStatus: 1,
+              roleId: r.roleId,
+              storeId: r.storeId ?? '',
+              ...(r.extraInfo !== undefined ? { extraInfo: r.extraInfo } : {}),
+              ...(r.name !== undefined ? { name: r.name } : {}),
+              ...(r.phone !== undefined ? { phone: r.phone } : {}),
+            });
+            return {
+              index: v.index,
+              declared: true,
+              already: false,
+              redeclaredId: id,
+              row: v.row,
+              identity: v.identity,
+            };
+          },
+        ).catch((err: unknown) => {
           const e = toCloudError(err);
           return failed(e.code, `该用户曾被取消声明，重新声明失败：${e.message}`, idField);
-        }
-        return {
-          index: v.index,
-          declared: true,
-          already: false,
-          redeclaredId: existing.id,
-          row: v.row,
-          identity: v.identity,
-        };
+        });
       }
       const where = existing ? describeDeclaration(existing) : '微信未返回其声明信息';
       return failed('CONFLICT', `该用户已被声明为推广员（${where}）`, idField);
@@ -348,6 +372,7 @@ export async function batchOutcomes(
   fieldPrefix: string,
   duplicates: DuplicateLookup,
   rowsAhead: number,
+  holder: LeaseHolder,
 ): Promise<RowOutcome[]> {
   const byIdentity = new Map(failures.map((f) => [f.openid, f]));
   const dupIds = batch.filter((v) => byIdentity.get(v.identity)?.errcode === ERRCODE_DUPLICATE);
@@ -372,14 +397,25 @@ export async function batchOutcomes(
           failure: failure(v.index, cloud.code, `该用户已存在，但查询其声明信息失败：${cloud.message}`),
         };
       }
-      return outcomeOfFailure(api, v, fail, fieldPrefix, undefined);
+      return outcomeOfFailure(api, v, fail, fieldPrefix, undefined, holder);
     });
   }
   return mapLimit(batch, DUPLICATE_CONCURRENCY, async (v): Promise<RowOutcome> => {
     const fail = byIdentity.get(v.identity);
     if (!fail) return { index: v.index, declared: true, already: false, row: v.row, identity: v.identity };
-    return outcomeOfFailure(api, v, fail, fieldPrefix, existing.get(v.identity));
+    return outcomeOfFailure(api, v, fail, fieldPrefix, existing.get(v.identity), holder);
   });
+}
+
+export interface SendOptions {
+  /** Who acts (the lease holder while a cancelled declaration is made live again). */
+  holder: LeaseHolder;
+  /** The prefix of failed rows' field names (`promoters` → `promoters[3].name`). */
+  fieldPrefix?: string;
+  /** Runs after each batch with its outcomes (audit and staleness, per batch). */
+  onBatch?: (outcomes: RowOutcome[]) => Promise<void>;
+  /** How many promoters WeChat holds, to price a walk; the mirror's count unless given. */
+  promoterCount?: () => Promise<number>;
 }
 
 /**
@@ -389,11 +425,14 @@ export async function batchOutcomes(
 export async function sendRows(
   api: PromoterApi,
   rows: ValidRow[],
-  fieldPrefix = 'promoters',
-  onBatch?: (outcomes: RowOutcome[]) => Promise<void>,
-  /** How many promoters WeChat holds, to price a walk; the mirror's count unless given. */
-  promoterCount: () => Promise<number> = () => countWhere(COLLECTIONS.promoters, {}),
+  options: SendOptions,
 ): Promise<RowOutcome[]> {
+  const {
+    holder,
+    fieldPrefix = 'promoters',
+    onBatch,
+    promoterCount = () => countWhere(COLLECTIONS.promoters, {}),
+  } = options;
   const outcomes: RowOutcome[] = [];
   const perCall = LIMITS.promoter.perAddCall;
   const duplicates = new DuplicateLookup(api, promoterCount);
@@ -402,7 +441,7 @@ export async function sendRows(
     let settled: RowOutcome[];
     try {
       const { failures } = await api.addPromoters(batch.map(toWechatRow));
-      settled = await batchOutcomes(api, batch, failures, fieldPrefix, duplicates, rows.length - i);
+      settled = await batchOutcomes(api, batch, failures, fieldPrefix, duplicates, rows.length - i, holder);
     } catch (err) {
       // The whole call failed: only this batch's rows fail, with the error as WeChat/the client gave it.
       const cloud = toCloudError(err);

@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import type { Invite } from '../../../typings/contract/promoter';
 import { AppError } from '../../_shared/errors';
-import { bytes } from '../../_shared/validation';
+import { idString } from '../../_shared/validation';
 import { COLLECTIONS, type Stored, getDoc } from './store';
 
 export const JOIN_PATH = '/pages/join/index';
@@ -13,7 +13,7 @@ export const JOIN_PATH = '/pages/join/index';
 export type InviteDoc = Omit<Invite, 'token'>;
 
 export const inviteToken = v.pipe(
-  bytes(64, '邀请码'),
+  idString('邀请码'),
   v.regex(/^[A-Za-z0-9_-]{24,64}$/, '邀请码格式不正确：应为 24 到 64 位字母、数字、_ 或 -'),
 );
 

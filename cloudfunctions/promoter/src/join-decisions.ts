@@ -21,8 +21,8 @@
  *    approve that takes one over simply declares again: WeChat answers 103003 for a row it holds, which
  *    counts as declared.
  */
-import type { BatchResult, JoinStatus } from '../../../typings/contract/promoter';
-import { canAccessStore } from '../../_shared/access';
+import type { BatchResult } from '../../../typings/contract/promoter';
+import { storeAccessFailure } from '../../_shared/access';
 import { toCloudError } from '../../_shared/errors';
 import type { ActionContext } from '../../_shared/handler';
 import { type Lease, acquireLease, releaseLease } from '../../_shared/lease';
@@ -32,11 +32,10 @@ import { type RowOutcome, type ValidRow, sendRows, validateRows } from './declar
 import { type JoinDoc, releasePendingClaim, toJoinRequest } from './join-records';
 import { markStale, storeWechatRow } from './read-model';
 import { COLLECTIONS, type Stored, getDoc } from './store';
+import { JOIN_STATUS_LABELS } from '../../../miniprogram/shared/labels';
 
 type Failed = BatchResult['failed'][number];
 type Decision = 'approved' | 'rejected';
-
-const STATE_LABEL: Record<JoinStatus, string> = { pending: '待审核', approved: '已通过', rejected: '已拒绝' };
 
 interface Held {
   request: Stored<JoinDoc>;
@@ -50,7 +49,7 @@ function settledAnswer(doc: Stored<JoinDoc>, wanted: Decision, done: string[], f
     failed.push({
       id: doc._id,
       code: 'CONFLICT',
-      message: `申请 ${doc._id} 已被他人处理（${STATE_LABEL[doc.status]}），请刷新后查看`,
+      message: `申请 ${doc._id} 已被他人处理（${JOIN_STATUS_LABELS[doc.status]}），请刷新后查看`,
     });
   }
 }
@@ -73,12 +72,9 @@ async function claimRequests(
       failed.push({ id, code: 'NOT_FOUND', message: `申请 ${id} 不存在` });
       continue;
     }
-    if (!canAccessStore(ctx.caller, doc.storeId)) {
-      failed.push({
-        id,
-        code: 'FORBIDDEN',
-        message: `申请 ${id} 属于门店 ${doc.storeId}，你不是该门店的店长`,
-      });
+    const denied = storeAccessFailure(ctx.caller, doc.storeId);
+    if (denied) {
+      failed.push({ id, code: 'FORBIDDEN', message: denied });
       continue;
     }
     if (doc.status !== 'pending') {
@@ -222,7 +218,11 @@ export async function approveRequests(ctx: ActionContext, ids: string[]): Promis
           }
         }
       };
-      await sendRows(api, checked.valid as ValidRow[], 'ids', settle);
+      await sendRows(api, checked.valid as ValidRow[], {
+        holder: { action: ctx.action, by: ctx.caller.openid },
+        fieldPrefix: 'ids',
+        onBatch: settle,
+      });
     } finally {
       // Leases of requests never sent (an error before addpromoter) go back; completeApproval keeps its
       // own when the record could not be saved.

@@ -2,14 +2,12 @@
  * Which promoters a caller may see or change: the mirror document behind an id (store-checked), and
  * the where-clause of a caller's stores. Shared by the promoter, promotion and message actions.
  */
-import { canAccessStore, visibleStoreIds } from '../../_shared/access';
+import { assertStoreAccess, visibleStoreIds } from '../../_shared/access';
 import { AppError } from '../../_shared/errors';
 import type { ActionContext } from '../../_shared/handler';
 import type { PromoterApi } from '../../_shared/wechat/promoter-api';
 import { type PromoterDoc, ensureFresh, getPromoterDoc } from './read-model';
 import { type Stored, type Where, cmd } from './store';
-
-export const NOT_YOUR_PROMOTER = '该推广员不属于你负责的门店，不能查看或修改';
 
 /** The promoter from the mirror, if the caller may see its store (the mirror made fresh first). */
 export async function loadPromoter(
@@ -25,18 +23,14 @@ export async function loadPromoter(
 export async function visiblePromoter(ctx: ActionContext, id: string): Promise<Stored<PromoterDoc>> {
   const doc = await getPromoterDoc(id);
   if (!doc) throw new AppError('NOT_FOUND', `推广员 ${id} 不存在`, { field: 'id' });
-  if (!canAccessStore(ctx.caller, doc.storeId)) {
-    throw new AppError('FORBIDDEN', NOT_YOUR_PROMOTER, { field: 'id' });
-  }
+  assertStoreAccess(ctx.caller, doc.storeId, 'id');
   return doc;
 }
 
 /** Where-clause limiting promoters to the caller's stores (nothing for admins). */
 export function storeScope(ctx: ActionContext, storeIdParam?: string, field = 'storeId'): Where {
   if (storeIdParam !== undefined) {
-    if (!canAccessStore(ctx.caller, storeIdParam)) {
-      throw new AppError('FORBIDDEN', `你不是门店 ${storeIdParam} 的店长，不能查看该门店的数据`, { field });
-    }
+    assertStoreAccess(ctx.caller, storeIdParam, field);
     return { storeId: storeIdParam };
   }
   const visible = visibleStoreIds(ctx.caller);

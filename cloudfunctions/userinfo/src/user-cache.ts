@@ -9,8 +9,8 @@
  * batchget fails a WHOLE call with 40003 when any openid in it is unknown. A failing batch is split in
  * halves until the unknown openids are isolated: finding k unknown openids among n costs at most about
  * 2·k·log2(n/k) extra calls. The calls of one request are capped (MAX_CALLS_PER_REQUEST); past that the
- * request fails with INVALID_ARGUMENT rather than run past the function's timeout. Answers found until
- * then stay cached, so a retry continues where this one stopped.
+ * request fails with INVALID_ARGUMENT rather than run past the function's timeout. Every answer is
+ * cached as it arrives (resolved halves included), so a retry continues where this one stopped.
  */
 import type { OaLang, OaUser } from '../../../typings/contract/userinfo';
 import { AppError, WechatApiError } from '../../_shared/errors';
@@ -78,12 +78,15 @@ export async function lookupUser(openid: string, lang: OaLang): Promise<OaUser> 
   return user;
 }
 
-/** A tiny limiter: at most `size` tasks at once, and at most `budget` tasks in all. */
+/** Thrown by CallBudget once the request's calls are spent; lookupUsers turns it into the answer. */
+class BudgetSpent extends Error {}
+
+/** A tiny limiter: at most `size` tasks at once, and at most `budget` tasks started in all. */
 class CallBudget {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  spent = 0;
-  private exhausted = false;
+  /** WeChat calls actually made (started), not merely queued. */
+  made = 0;
 
   constructor(
     private readonly size: number,
@@ -91,47 +94,68 @@ class CallBudget {
   ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.spent >= this.budget) this.exhausted = true;
-    if (this.exhausted) throw this.exhaustedError();
-    this.spent++;
+    if (this.made >= this.budget) throw new BudgetSpent();
     if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running++;
     try {
-      // Queued tasks do not start once the request has given up: no WeChat call after the answer.
-      if (this.exhausted) throw this.exhaustedError();
+      // Queued tasks do not start once the budget is spent: no WeChat call after the answer.
+      if (this.made >= this.budget) throw new BudgetSpent();
+      this.made++;
       return await task();
     } finally {
       this.running--;
       this.waiting.shift()?.();
     }
   }
-
-  private exhaustedError(): AppError {
-    return new AppError(
-      'INVALID_ARGUMENT',
-      `openids 中无法识别的 openid 过多，已查询 ${this.budget} 次仍未查完，请检查列表后重试（已查到的结果会缓存 10 分钟）`,
-      { field: 'openids' },
-    );
-  }
 }
 
-/** Resolves a batch (≤ 100), bisecting on 40003 until each unknown openid stands alone. */
-async function resolveBatch(openids: string[], lang: OaLang, budget: CallBudget): Promise<OaUser[]> {
-  try {
-    return await budget.run(() => batchGetUserInfo(openids, lang));
-  } catch (err) {
-    if (!isUnknownOpenid(err)) throw err;
-    if (openids.length === 1) return [unknownUser(openids[0])];
-    const middle = Math.ceil(openids.length / 2);
-    const [left, right] = await Promise.all([
-      resolveBatch(openids.slice(0, middle), lang, budget),
-      resolveBatch(openids.slice(middle), lang, budget),
-    ]);
-    return [...left, ...right];
+/**
+ * Resolves a batch (≤ 100), bisecting on 40003 until each unknown openid stands alone. Every answer is
+ * cached the moment it arrives (a resolved half, an isolated unknown openid), so a request cut off by
+ * the budget leaves its progress for the retry. `suspect`: the batch is known to hold an unknown
+ * openid (its parent failed and its sibling came back clean), so it is split without asking WeChat.
+ * Answers whether the batch came back in one call (clean).
+ */
+async function resolveBatch(
+  openids: string[],
+  lang: OaLang,
+  budget: CallBudget,
+  found: Map<string, OaUser>,
+  suspect = false,
+): Promise<boolean> {
+  const keep = (users: OaUser[]) => {
+    const at = Date.now();
+    for (const user of users) {
+      found.set(user.openid, user);
+      remember(lang, user, at);
+    }
+  };
+  if (!suspect) {
+    try {
+      keep(await budget.run(() => batchGetUserInfo(openids, lang)));
+      return true;
+    } catch (err) {
+      if (!isUnknownOpenid(err)) throw err;
+    }
   }
+  if (openids.length === 1) {
+    keep([unknownUser(openids[0])]);
+    return false;
+  }
+  // Left half first: when it comes back clean the unknown openid is in the right half, which is then
+  // split without the call that would only fail again.
+  const middle = Math.ceil(openids.length / 2);
+  const leftClean = await resolveBatch(openids.slice(0, middle), lang, budget, found);
+  await resolveBatch(openids.slice(middle), lang, budget, found, leftClean);
+  return false;
 }
 
-/** Users for `openids` in input order (duplicates answered each time), fetched 100 a call, cached. */
+/**
+ * Users for `openids` in input order (duplicates answered each time), fetched 100 a call, cached.
+ * Past MAX_CALLS_PER_REQUEST calls the request answers INVALID_ARGUMENT (field `openids`) with the
+ * number of calls made and of openids still open; what was found is cached, so the retry asks only
+ * about those.
+ */
 export async function lookupUsers(
   openids: string[],
   lang: OaLang,
@@ -147,23 +171,21 @@ export async function lookupUsers(
   const budget = new CallBudget(CONCURRENCY, MAX_CALLS_PER_REQUEST);
   const batches: string[][] = [];
   for (let i = 0; i < missing.length; i += BATCH_MAX) batches.push(missing.slice(i, i + BATCH_MAX));
-  await Promise.all(
-    batches.map(async (batch) => {
-      const users = await resolveBatch(batch, lang, budget);
-      const at = Date.now();
-      for (const user of users) {
-        found.set(user.openid, user);
-        remember(lang, user, at);
-      }
-    }),
-  );
+  const settled = await Promise.allSettled(batches.map((batch) => resolveBatch(batch, lang, budget, found)));
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const other = failures.find((reason) => !(reason instanceof BudgetSpent));
+  if (other !== undefined) throw other;
+  if (failures.length > 0) {
+    const open = missing.filter((openid) => !found.has(openid)).length;
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `openids 中无法识别的 openid 较多：本次向微信查询了 ${budget.made} 次，还有 ${open} 个 openid 未查完。` +
+        '已查到的结果会缓存 10 分钟，再试一次会从未查完的继续',
+      { field: 'openids' },
+    );
+  }
   return {
     users: openids.map((openid) => found.get(openid) ?? unknownUser(openid)),
-    wechatCalls: budget.spent,
+    wechatCalls: budget.made,
   };
-}
-
-/** Empties the cache (a fresh instance starts empty anyway). */
-export function clearUserCache(): void {
-  cache.clear();
 }

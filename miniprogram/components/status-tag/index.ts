@@ -4,9 +4,10 @@
  * Usage (page json: "status-tag": "/components/status-tag/index"):
  *   <status-tag status="{{item.status}}" />                 promoter: bound | awaiting | revoked | cancelled
  *   <status-tag kind="join" status="{{request.status}}" />  join request: pending | approved | rejected
- * Labels for promoters come from shared/promoter-status.ts, so the list, the detail and the home page agree.
+ * Labels come from shared/promoter-status.ts and shared/labels.ts, so every page and the cloud agree.
  */
 import type { JoinStatus, PromoterStatus } from '../../../typings/contract/index';
+import { JOIN_STATUS_LABELS } from '../../shared/labels';
 import { PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
 
 type TagTheme = 'default' | 'primary' | 'success' | 'warning' | 'danger';
@@ -16,12 +17,6 @@ const PROMOTER_THEMES: Record<PromoterStatus, TagTheme> = {
   awaiting: 'warning',
   revoked: 'danger',
   cancelled: 'default',
-};
-
-export const JOIN_STATUS_LABELS: Record<JoinStatus, string> = {
-  pending: '待审核',
-  approved: '已通过',
-  rejected: '已拒绝',
 };
 
 const JOIN_THEMES: Record<JoinStatus, TagTheme> = {

@@ -24,8 +24,7 @@ import {
   type RowField,
   type RowRules,
 } from './rows';
-
-type ViewState = 'loading' | 'error' | 'ready';
+import type { ViewState } from '../../components/state-view/index';
 
 interface RowResult {
   state: 'declared' | 'failed';

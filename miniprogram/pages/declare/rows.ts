@@ -3,7 +3,7 @@
  * checks with) and the CSV reader. Pure: no wx, no page, so it is tested directly.
  */
 import type { DeclareRow } from '../../../typings/contract/index';
-import { FIELD_LABELS, LIMITS, PATTERNS, checkBytes } from '../../shared/field-rules';
+import { FIELD_LABELS, LIMITS, PATTERNS, RULES, checkBytes, patternMessage } from '../../shared/field-rules';
 
 export type IdKind = 'openid' | 'unionid';
 
@@ -51,8 +51,7 @@ export function validateRow(row: DraftRow, rules: RowRules): RowErrors {
   const errors: RowErrors = {};
   const id = row.id.trim();
   if (!id) errors.id = `请填写 ${row.idKind}`;
-  else if (!PATTERNS[row.idKind].test(id))
-    errors.id = `${row.idKind} 格式不正确：应为 28 位字母、数字、- 或 _`;
+  else if (!PATTERNS[row.idKind].test(id)) errors.id = patternMessage(row.idKind, RULES.openid);
 
   const roleText = row.roleId.trim();
   if (!roleText) errors.roleId = '请选择角色';
@@ -64,7 +63,8 @@ export function validateRow(row: DraftRow, rules: RowRules): RowErrors {
   if (storeId) {
     const tooLong = checkBytes(FIELD_LABELS.storeId, storeId, LIMITS.promoter.storeIdBytes);
     if (tooLong) errors.storeId = tooLong;
-    else if (!PATTERNS.storeId.test(storeId)) errors.storeId = '门店编号只能包含字母、数字、- 和 _';
+    else if (!PATTERNS.storeId.test(storeId))
+      errors.storeId = patternMessage(FIELD_LABELS.storeId, RULES.storeId);
     else if (rules.ownStoreIds && !rules.ownStoreIds.includes(storeId)) {
       errors.storeId = `只能声明到你负责的门店：${rules.ownStoreIds.join('、')}`;
     }
@@ -79,8 +79,7 @@ export function validateRow(row: DraftRow, rules: RowRules): RowErrors {
   if (phone) {
     const tooLong = checkBytes(FIELD_LABELS.phone, phone, LIMITS.promoter.phoneBytes);
     if (tooLong) errors.phone = tooLong;
-    else if (!PATTERNS.phone.test(phone))
-      errors.phone = '手机号格式不正确：只能是数字，可带开头的 + 和中间的空格或 -';
+    else if (!PATTERNS.phone.test(phone)) errors.phone = patternMessage(FIELD_LABELS.phone, RULES.phone);
   }
 
   const extraInfo = checkBytes(FIELD_LABELS.extraInfo, row.extraInfo.trim(), LIMITS.promoter.extraInfoBytes);

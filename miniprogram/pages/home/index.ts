@@ -11,8 +11,8 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
 import { isStaff, currentWhoami } from '../../utils/whoami';
-
-type ViewState = 'loading' | 'error' | 'ready';
+import { STAFF_ROLE_LABELS } from '../../shared/labels';
+import type { ViewState } from '../../components/state-view/index';
 
 interface StatusCount {
   status: PromoterStatus;
@@ -26,8 +26,6 @@ interface QuickAction {
   url: string;
   badge: string;
 }
-
-const ROLE_LABELS: Record<StaffRole, string> = { admin: '总部管理员', manager: '店长' };
 
 function quickActions(role: StaffRole, pendingJoinRequests: number): QuickAction[] {
   const actions: QuickAction[] = [
@@ -129,7 +127,7 @@ Page({
       state: 'ready',
       errorText: '',
       name: who.name ?? '',
-      roleLabel: ROLE_LABELS[role],
+      roleLabel: STAFF_ROLE_LABELS[role],
       // scopeText never rejects: a failed store list gives the ids
       ...(scope.status === 'fulfilled' ? { scope: scope.value.text, scopePartial: scope.value.partial } : {}),
     };

@@ -10,8 +10,8 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { formatDate } from '../../utils/format';
 import { copyWithToast, saveImageWithToast, toastError } from '../../utils/toast';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type InvitationType = 0 | 1 | 2;
 
 interface Option<T> {

@@ -11,8 +11,9 @@ import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
 import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast } from '../../utils/toast';
+import { JOIN_STATUS_LABELS } from '../../shared/labels';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type Decision = 'approve' | 'reject';
 
 interface RequestView extends JoinRequest {
@@ -24,11 +25,9 @@ interface RequestView extends JoinRequest {
   result: { ok: boolean; text: string } | null;
 }
 
-const TABS: { value: JoinStatus; label: string }[] = [
-  { value: 'pending', label: '待审核' },
-  { value: 'approved', label: '已通过' },
-  { value: 'rejected', label: '已拒绝' },
-];
+const TABS: { value: JoinStatus; label: string }[] = (['pending', 'approved', 'rejected'] as const).map(
+  (value) => ({ value, label: JOIN_STATUS_LABELS[value] }),
+);
 
 const PAGE_SIZE = LIMITS.page.defaultLimit;
 

@@ -16,8 +16,8 @@ import { fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate } from '../../utils/format';
 import { tokenFromQuery } from '../../utils/invite-token';
 import { toast, toastError } from '../../utils/toast';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'error' | 'ready';
 /** Where the caller is; `invite` shows the form. */
 type Stage =
   | 'invite'

@@ -21,12 +21,12 @@ import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/pagi
 import { toast, toastError } from '../../utils/toast';
 import { CUSTOM, PAGE_CHOICES, TEMPLATE_CHOICES, contentOverflow, visibleChars } from './choices';
 import { currentWhoami, isStaff } from '../../utils/whoami';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type AudienceKind = MessageAudience['kind'];
 
 /**
- * Template fields of msg_type 1, from the one documented sample (wechat-api.md §1.5). The msg_type enum
+ * Template fields of msg_type 1, from the one documented sample (docs/wechat-api.md#sendmsg). The msg_type enum
  * and other shapes are UNCONFIRMED, so these four are offered for every type and all are required.
  */
 const TEMPLATE_FIELDS = [
@@ -75,6 +75,8 @@ Page({
     state: 'loading' as ViewState,
     errorText: '',
     allowed: false,
+    /** Day figures by message type sum every sender's messages: only admins may see them. */
+    isAdmin: false,
     roles: [] as Role[],
     stores: [] as Store[],
     fields: TEMPLATE_FIELDS,
@@ -149,6 +151,7 @@ Page({
       const [roles, stores] = await Promise.all([promoterService.listRoles(), adminService.listStores()]);
       this.setData({
         allowed,
+        isAdmin: caller.role === 'admin',
         roles: roles.items,
         stores: stores.items,
         'form.date': this.data.form.date || chinaDate(Math.floor(Date.now() / 1000)),
@@ -434,9 +437,11 @@ Page({
           }
         : // WeChat has no per-message click data for single sends: the day's figure for the type is the closest
           { sendDate: chinaDate(record.sentAt), dimension: 'type', msgType: record.msgType };
+    // A single send has no click figures of its own; the day's figure by type is for admins only.
+    const noClicks = clicksParams.dimension === 'type' && !this.data.isAdmin;
     const [status, clicks] = await Promise.allSettled([
       promoterService.messageStatus(record.id),
-      promoterService.messageClicks(clicksParams),
+      noClicks ? Promise.resolve(null) : promoterService.messageClicks(clicksParams),
     ]);
     const lines: string[] = [];
     const problems: string[] = [];
@@ -452,11 +457,11 @@ Page({
         );
       if (s.failInfoUrl) lines.push('失败人数较多，明细请在微信后台下载');
     } else problems.push(`送达情况：${errorText(status.reason)}`);
-    if (clicks.status === 'fulfilled') {
-      const items =
-        record.mode === 'group'
-          ? clicks.value.items.filter((c) => c.msgId === record.msgId)
-          : clicks.value.items;
+    if (clicks.status === 'fulfilled' && clicks.value === null) {
+      lines.push('单发消息没有单独的点击数据（按消息类型的当天合计只有总部管理员可以查看）');
+    } else if (clicks.status === 'fulfilled' && clicks.value) {
+      const all = clicks.value.items;
+      const items = record.mode === 'group' ? all.filter((c) => c.msgId === record.msgId) : all;
       const uv = items.reduce((sum, c) => sum + c.clickUv, 0);
       const pv = items.reduce((sum, c) => sum + c.clickPv, 0);
       lines.push(
@@ -464,7 +469,7 @@ Page({
           ? `点击 ${uv} 人，共 ${pv} 次`
           : `点击 ${uv} 人，共 ${pv} 次（单发消息按消息类型统计，为 ${chinaDate(record.sentAt)} 当天同类型消息合计）`,
       );
-    } else problems.push(`点击数据：${errorText(clicks.reason)}`);
+    } else if (clicks.status === 'rejected') problems.push(`点击数据：${errorText(clicks.reason)}`);
     this.setData({ [key]: { loading: false, error: problems.join('；'), lines } });
   },
 });

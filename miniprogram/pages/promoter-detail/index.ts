@@ -18,14 +18,14 @@ import { adminService } from '../../services/admin';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { customParamService } from '../../services/customparam';
 import { promoterService } from '../../services/promoter';
-import { LIMITS, PATTERNS } from '../../shared/field-rules';
-import { CUSTOM_PARAM_RULE, fieldError, phoneRule } from '../../utils/field-check';
+import { LIMITS, PATTERNS, RULES } from '../../shared/field-rules';
+import { fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
 import { REMIND_SHARE } from './components/remind-card/share';
 import { currentWhoami } from '../../utils/whoami';
 import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'error' | 'ready';
 type SectionState = 'hidden' | 'loading' | 'error' | 'ready';
 
 interface Option<T> {
@@ -99,7 +99,7 @@ const CUSTOM_RULE = {
   maxBytes: LIMITS.customParam.valueBytes,
   required: true,
   pattern: PATTERNS.customParam,
-  rule: CUSTOM_PARAM_RULE,
+  rule: RULES.customParam,
 };
 
 const NO_STORE: Option<string> = { value: '', label: '不分配门店' };

@@ -17,10 +17,10 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import type { ViewState } from '../../components/state-view/index';
 import { daysSince } from '../../utils/format';
 import { remindSummary } from './remind-summary';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type TabValue = PromoterStatus | 'all';
 
 interface Tab {

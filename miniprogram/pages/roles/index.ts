@@ -8,8 +8,7 @@ import { promoterService } from '../../services/promoter';
 import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
-
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
+import type { ViewState } from '../../components/state-view/index';
 
 interface RoleForm {
   /** null = adding a new role */

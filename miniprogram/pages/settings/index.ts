@@ -9,8 +9,8 @@ import type { Store } from '../../../typings/contract/index';
 import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { currentWhoami } from '../../utils/whoami';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type Tab = 'account' | 'managers' | 'stores' | 'audit';
 
 interface Panel {

@@ -10,14 +10,14 @@ import { promoterService } from '../../services/promoter';
 import { LIMITS, utf8ByteLength } from '../../shared/field-rules';
 import { formatDate } from '../../utils/format';
 import { toastError } from '../../utils/toast';
+import { STAFF_ROLE_LABELS } from '../../shared/labels';
+import type { ViewState } from '../../components/state-view/index';
 
-type ViewState = 'loading' | 'error' | 'ready';
 /** open: can accept; done: just accepted; held: already has it; closed: expired, revoked or taken. */
 type Stage = 'open' | 'done' | 'held' | 'closed';
 
 /** Characters shown to the person: the byte rule read conservatively (a Chinese character is 3 bytes). */
 const NAME_CHARS = Math.floor(LIMITS.staff.nameBytes / 3);
-const ROLE_TEXT = { manager: '店长', admin: '总部管理员' } as const;
 const CLOSED_TEXT: Record<string, string> = {
   expired: '这个邀请已过期',
   revoked: '这个邀请已被总部撤回',
@@ -64,7 +64,7 @@ Page({
       const info = await adminService.managerInviteInfo(this.token);
       const invite: InviteView = {
         ...info,
-        roleText: ROLE_TEXT[info.role],
+        roleText: STAFF_ROLE_LABELS[info.role],
         storesText: info.role === 'admin' ? '全部门店' : info.storeNames.join('、'),
         expiresText: formatDate(info.expiresAt),
       };

@@ -6,7 +6,7 @@
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
 import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
 import type { FunctionName } from '../../../typings/contract/index';
-import { useTestStack, wechatControl } from '../harness';
+import { offContract, useTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
 
 type AnyDoc = StoredDoc & Record<string, unknown>;
@@ -83,14 +83,14 @@ test.each(CASES.map(([fn, data, allowed]) => [`${fn} ${data.action}`, fn, data, 
     // refused callers first: they must leave no trace
     for (const who of ALL.filter((w) => !allowed.includes(w))) {
       const before = snapshot();
-      const error = errorOf(await env.as(OPENIDS[who])(fn, data));
+      const error = errorOf(await env.as(OPENIDS[who])(fn, offContract(data)));
       expect({ who, code: error.code }).toEqual({ who, code: 'FORBIDDEN' });
       expect(error.message).toMatch(/[\u4e00-\u9fff]/);
       expect(snapshot()).toBe(before);
       expect(await wechatControl(env.stack).calls()).toHaveLength(0);
     }
     for (const who of allowed) {
-      const answer = (await env.as(OPENIDS[who])(fn, data)) as { ok: boolean; error?: unknown };
+      const answer = (await env.as(OPENIDS[who])(fn, offContract(data))) as { ok: boolean; error?: unknown };
       expect({ who, ok: answer.ok, error: answer.error }).toEqual({ who, ok: true, error: undefined });
     }
   },

@@ -1,7 +1,7 @@
 /** Staff invites: HQ onboards a store manager by an invite card instead of their openid. */
 import type { Staff, StaffInvite, StaffInviteInfo, Store, WhoAmI } from '../../../typings/contract/index';
 import { demoId } from '../../../emulator/demo-data';
-import { useTestStack } from '../harness';
+import { offContract, useTestStack } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
 
 const env = useTestStack();
@@ -83,13 +83,16 @@ test.each([
   [{ openid: NEWCOMER }, 'openid', ''],
 ])('manager.invite refuses %j naming %s, and writes nothing', async (change, field, words) => {
   const e = errorOf(
-    await admin('admin', {
-      action: 'manager.invite',
-      name: '陈店长',
-      role: 'manager',
-      storeIds: ['SH-XUHUI'],
-      ...change,
-    }),
+    await admin(
+      'admin',
+      offContract({
+        action: 'manager.invite',
+        name: '陈店长',
+        role: 'manager',
+        storeIds: ['SH-XUHUI'],
+        ...change,
+      }),
+    ),
   );
   expect(e.field).toBe(field);
   expect(e.message).toContain(words);
@@ -105,7 +108,7 @@ test('only HQ invites, lists and revokes; anyone with the card may look at it an
       { action: 'manager.invites' },
       { action: 'manager.inviteRevoke', token: inv.token },
     ]) {
-      expect(errorOf(await env.as(who)('admin', data)).code).toBe('FORBIDDEN');
+      expect(errorOf(await env.as(who)('admin', offContract(data))).code).toBe('FORBIDDEN');
     }
   }
   expect(stored().staff_invites).toHaveLength(1);
@@ -175,7 +178,9 @@ test('an accepted invite cannot be revoked; an unknown or malformed token names 
   expect(unknown).toMatchObject({ code: 'NOT_FOUND', field: 'token' });
   const malformed = errorOf(await accept(OTHER, 'short'));
   expect(malformed).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'token' });
-  const injected = errorOf(await env.as(OTHER)('admin', { action: 'manager.accept', token: { $ne: null } }));
+  const injected = errorOf(
+    await env.as(OTHER)('admin', offContract({ action: 'manager.accept', token: { $ne: null } })),
+  );
   expect(injected).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'token' });
 });
 

@@ -24,9 +24,9 @@ const schema = params({
   ...pageParams,
 });
 
-function rejection(input: unknown): AppError {
+function rejection(input: unknown, against: v.GenericSchema = schema): AppError {
   try {
-    parseParams(schema, input);
+    parseParams(against, input);
   } catch (err) {
     if (err instanceof AppError) return err;
     throw err;
@@ -66,7 +66,7 @@ describe('parseParams', () => {
   test('rejects unknown params with their name, at any depth', () => {
     expect(rejection({ promoters: [{ openid: OPENID, name: 'a', roleId: 1 }], extra: 1 })).toMatchObject({
       field: 'extra',
-      message: '不支持的参数 extra',
+      message: '不支持的参数（extra）',
     });
     expect(rejection({ promoters: [{ openid: OPENID, name: 'a', roleId: 1, phone: '1' }] }).field).toBe(
       'promoters[0].phone',
@@ -100,6 +100,43 @@ describe('parseParams', () => {
       'storeId',
     );
     expect(rejection(null).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('free text', () => {
+  const text = params({
+    name: bytes(30, '姓名'),
+    desc: v.optional(bytes(200, '角色说明', { multiline: true })),
+  });
+  const refusal = (input: unknown) => rejection(input, text);
+
+  test.each([
+    ['NUL', 'a\u0000b', '姓名含有空字符（NUL），请删除后重试（name）'],
+    ['a C0 control', 'a\u0007b', '姓名含有不可见的控制字符（U+0007），请删除后重试（name）'],
+    [
+      'a line break in a one-line field',
+      '张\n伟',
+      '姓名含有不可见的控制字符（U+000A），请删除后重试（name）',
+    ],
+    ['DEL', 'a\u007f', '姓名含有不可见的控制字符（U+007F），请删除后重试（name）'],
+    ['a C1 control', 'a\u0085', '姓名含有不可见的控制字符（U+0085），请删除后重试（name）'],
+    ['a lone high surrogate', 'a\ud83d', '姓名含有残缺的字符（半个表情符号），请删除后重试（name）'],
+    ['a lone low surrogate', '\ude00a', '姓名含有残缺的字符（半个表情符号），请删除后重试（name）'],
+  ])('%s is refused with a sentence naming the field', (_what, name, message) => {
+    expect(refusal({ name })).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'name', message });
+  });
+
+  test('emoji, CJK and line breaks where the field is multi-line pass', () => {
+    expect(parseParams(text, { name: '李娜😀', desc: '第一行\n第二行\r\n第三行' })).toEqual({
+      name: '李娜😀',
+      desc: '第一行\n第二行\r\n第三行',
+    });
+    expect(refusal({ name: 'a', desc: '\u0000' }).field).toBe('desc');
+  });
+
+  test("a missing param is named by its schema's own label, once", () => {
+    const role = params({ name: bytes(50, '角色名称') });
+    expect(() => parseParams(role, {})).toThrow('角色名称为必填项（name）');
   });
 });
 

@@ -1,6 +1,7 @@
 /** The customparam function: the bound Open Platform account (with its yearly change guard) and custom params. */
 import type { OpenAccountInfo } from '../../../typings/contract/customparam';
 import { DEMO_OPEN_ACCOUNTS, demoId } from '../../../emulator/demo-data';
+import { derivedUnionid } from '../../../emulator/wechat/state';
 import { type StoredDoc, collection } from '../../../cloudfunctions/_shared/db';
 import { useTestStack, wechatControl } from '../harness';
 import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
@@ -110,6 +111,113 @@ describe('openAccount', () => {
     expect(await calls(BIND)).toBe(2); // the unknown account, then the busy answer once (no retry)
     expect(rows('open_account_binds')).toHaveLength(0);
     expect(rows('audit_log')).toHaveLength(0);
+  });
+
+  describe('under concurrency (WeChat at 200 ms)', () => {
+    const ACCOUNT_C = 'wx5e7a9c1b3d5f7a05';
+    const latency = (ms: number) =>
+      wechatControl(env.stack).raw('POST', '/__control/faults', { latencyMs: ms });
+    const wechatChanges = async () =>
+      (
+        (await wechatControl(env.stack).raw('GET', '/__control/state')) as {
+          miniProgram: { union: { openAccount: string | null; changeTimes: number[] } };
+        }
+      ).miniProgram.union;
+    const bind = (openAccount: string) => admin('customparam', { action: 'openAccount.bind', openAccount });
+
+    beforeEach(async () => {
+      await wechatControl(env.stack).raw('POST', '/__control/open-accounts', { openAccounts: [ACCOUNT_C] });
+    });
+
+    test("three first binds at once: one first bind, then changes, our count equal to WeChat's", async () => {
+      await latency(200);
+      const answers = await Promise.all([ACCOUNT_A, ACCOUNT_B, ACCOUNT_C].map(bind));
+      await latency(0);
+      const union = await wechatChanges();
+      const history = rows('open_account_binds');
+      expect(history.filter((b) => b.change === false)).toHaveLength(1);
+      expect(history.filter((b) => b.change === true)).toHaveLength(union.changeTimes.length);
+      expect(history.at(-1)?.to).toBe(union.openAccount);
+      expect(answers.filter((a) => (a as { ok: boolean }).ok)).toHaveLength(3);
+      expect(await calls(BIND)).toBe(3);
+      const info = okData<OpenAccountInfo>(await admin('customparam', { action: 'openAccount.get' }));
+      expect(info).toMatchObject({
+        openAccount: union.openAccount,
+        rebindsInLastYear: union.changeTimes.length,
+      });
+      expect(rows('audit_log').filter((e) => e.action === 'openAccount.bind')).toHaveLength(3);
+    });
+
+    test("five binds at once after a first bind: serialized, WeChat never refuses, our count equal to WeChat's", async () => {
+      okData(await bind(ACCOUNT_A));
+      await latency(200);
+      const answers = await Promise.all([ACCOUNT_B, ACCOUNT_C, ACCOUNT_B, ACCOUNT_C, ACCOUNT_A].map(bind));
+      await latency(0);
+      const union = await wechatChanges();
+      // two changes go through; the rest are refused by our guard (or are no-ops) before WeChat is called
+      expect(union.changeTimes).toHaveLength(2);
+      const binds = await wechatControl(env.stack).calls(BIND);
+      expect(binds.every((c) => (c.answer as { errcode?: number } | undefined)?.errcode === 0)).toBe(true);
+      const history = rows('open_account_binds');
+      expect(history.filter((b) => b.change === true)).toHaveLength(2);
+      expect(history.at(-1)?.to).toBe(union.openAccount);
+      const refused = answers.filter((a) => !(a as { ok: boolean }).ok).map((a) => errorOf(a).code);
+      expect(refused.every((code) => code === 'QUOTA_EXCEEDED')).toBe(true);
+      expect(
+        okData<OpenAccountInfo>(await admin('customparam', { action: 'openAccount.get' })),
+      ).toMatchObject({
+        openAccount: union.openAccount,
+        rebindsInLastYear: 2,
+        rebindsLeft: 0,
+      });
+    });
+
+    test('a change WeChat holds but we never recorded (a crash after WeChat said yes) is recorded before the next bind', async () => {
+      okData(await bind(ACCOUNT_A));
+      // WeChat changes to C without our record: call the stand-in's WeChat endpoint directly
+      const base = env.stack.wechatUrl.replace(/\/+$/, '');
+      const { miniProgram } = (await wechatControl(env.stack).raw('GET', '/__control/apps')) as {
+        miniProgram: { appid: string; secret: string };
+      };
+      const token = (await (
+        await fetch(`${base}/cgi-bin/stable_token`, {
+          method: 'POST',
+          body: JSON.stringify({ grant_type: 'client_credential', ...miniProgram }),
+        })
+      ).json()) as { access_token: string };
+      await fetch(`${base}${BIND}?access_token=${token.access_token}`, {
+        method: 'POST',
+        body: JSON.stringify({ openAccount: ACCOUNT_C }),
+      });
+      expect((await wechatChanges()).changeTimes).toHaveLength(1);
+      // our next bind sees WeChat's C, records the missed change, and counts it: one change left, used by B
+      const info = okData<OpenAccountInfo>(await bind(ACCOUNT_B));
+      expect(info).toMatchObject({ openAccount: ACCOUNT_B, rebindsInLastYear: 2, rebindsLeft: 0 });
+      expect(rows('open_account_binds').map((b) => [b.from, b.to, b.change, b.inferred ?? false])).toEqual([
+        [null, ACCOUNT_A, false, false],
+        [ACCOUNT_A, ACCOUNT_C, true, true],
+        [ACCOUNT_C, ACCOUNT_B, true, false],
+      ]);
+      expect((await wechatChanges()).changeTimes).toHaveLength(2);
+    });
+
+    test('a double-tapped change is one change: the repeat is a no-op, the second change still allowed', async () => {
+      okData(await bind(ACCOUNT_A));
+      await latency(200);
+      const [x, y] = await Promise.all([bind(ACCOUNT_B), bind(ACCOUNT_B)]);
+      expect([okData<OpenAccountInfo>(x).openAccount, okData<OpenAccountInfo>(y).openAccount]).toEqual([
+        ACCOUNT_B,
+        ACCOUNT_B,
+      ]);
+      await latency(0);
+      expect(await calls(BIND)).toBe(2);
+      expect(rows('open_account_binds').filter((b) => b.change === true)).toHaveLength(1);
+      expect(okData<OpenAccountInfo>(await bind(ACCOUNT_C))).toMatchObject({
+        rebindsInLastYear: 2,
+        rebindsLeft: 0,
+      });
+      expect((await wechatChanges()).changeTimes).toHaveLength(2);
+    });
   });
 
   test('managers may read but not bind; strangers neither', async () => {
@@ -247,7 +355,7 @@ describe('customParam', () => {
       ).toMatchObject({ value: 'sh' });
       expect(rows('audit_log').at(-1)).toMatchObject({ actor: { openid: MANAGER_SH, role: 'manager' } });
 
-      for (const action of ['customParam.get', 'customParam.set', 'customParam.remove']) {
+      for (const action of ['customParam.get', 'customParam.set', 'customParam.remove'] as const) {
         const data = action === 'customParam.set' ? { value: 'x' } : {};
         const other = errorOf(await sh('customparam', { action, unionid: BJ_UNIONID, ...data }));
         expect(other).toMatchObject({ code: 'FORBIDDEN', field: 'unionid' });
@@ -269,6 +377,30 @@ describe('customParam', () => {
         ).code,
       ).toBe('FORBIDDEN');
       expect(await calls(ADD)).toBe(1);
+    });
+
+    test("a manager's own promoter whose detail nobody opened: the unionid is resolved with WeChat when needed", async () => {
+      const openid = demoId('Fresh-sh');
+      const unionid = derivedUnionid(openid);
+      // the mirror as the promoter function keeps it, not the hand-made rows of this describe
+      for (const id of ['1', '2']) await collection<AnyDoc>('promoters').doc(id).remove();
+      okData(
+        await admin('promoter', {
+          action: 'promoter.declare',
+          promoters: [{ openid, roleId: 1, storeId: 'SH-XUHUI', name: '新人' }],
+        }),
+      );
+      okData(await admin('promoter', { action: 'promoter.list' })); // the mirror holds the row, no unionid
+      expect(rows('promoters').find((p) => p.openid === openid)?.unionid).toBeUndefined();
+      const sh = env.as(MANAGER_SH);
+      okData(await sh('customparam', { action: 'customParam.set', unionid, value: 'fresh' }));
+      expect(okData(await sh('customparam', { action: 'customParam.get', unionid }))).toMatchObject({
+        value: 'fresh',
+      });
+      // the other store's manager is still refused, and the unionid now sits in the mirror
+      const other = errorOf(await env.as(MANAGER_BJ)('customparam', { action: 'customParam.get', unionid }));
+      expect(other).toMatchObject({ code: 'FORBIDDEN', field: 'unionid' });
+      expect(rows('promoters').find((p) => p.openid === openid)).toMatchObject({ unionid });
     });
 
     test('a WeChat failure on set writes no audit record', async () => {

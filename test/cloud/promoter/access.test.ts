@@ -4,7 +4,7 @@
  * `ok` = allowed; `F` = FORBIDDEN for the whole call; `rowF` = the call answers, the item is FORBIDDEN.
  */
 import type { CloudResponse, Page, Promoter } from '../../../typings/contract/index';
-import { resetDatabase, wechatControl } from '../harness';
+import { offContract, resetDatabase, wechatControl } from '../harness';
 import { ADMIN, MGR_BJ, MGR_SH, SH, STRANGER, control, oid, ok, seedStaff, useStack } from './helpers';
 
 const env = useStack();
@@ -99,9 +99,15 @@ const MATRIX: [string, (f: Fixture) => Record<string, unknown>, Outcome[]][] = [
     ['ok', 'ok', 'F', 'F', 'F'],
   ],
   ['message.list', () => ({}), ['ok', 'ok', 'ok', 'F', 'F']],
+  // by type WeChat sums every sender's messages: admins only; by message a manager gets their own rows
   [
     'message.clicks',
     () => ({ sendDate: '2026-11-22', dimension: 'type', msgType: 1 }),
+    ['ok', 'F', 'F', 'F', 'F'],
+  ],
+  [
+    'message.clicks',
+    () => ({ sendDate: '2026-11-22', dimension: 'msg', msgType: 1 }),
     ['ok', 'ok', 'ok', 'F', 'F'],
   ],
   ['stats.summary', () => ({ storeId: SH }), ['ok', 'ok', 'F', 'F', 'F']],
@@ -129,7 +135,7 @@ test.each(MATRIX)('%s', async (action, params, expected) => {
       await freshWorld();
       f = await fixture();
     }
-    outcomes.push(outcome(await env.as(CALLERS[caller])({ action, ...params(f) })));
+    outcomes.push(outcome(await env.as(CALLERS[caller])(offContract({ action, ...params(f) }))));
   }
   // one row of the matrix: admin, manager of the store, manager of another store, promoter, stranger
   expect(outcomes).toEqual(expected);
@@ -138,7 +144,7 @@ test.each(MATRIX)('%s', async (action, params, expected) => {
 test('a forbidden write leaves WeChat untouched', async () => {
   const f = await fixture();
   await control(env.stack).clearCalls();
-  for (const action of ['promoter.update', 'promoter.cancel']) {
+  for (const action of ['promoter.update', 'promoter.cancel'] as const) {
     expect(
       outcome(await env.mgrBj({ action, id: f.id, ...(action === 'promoter.update' ? { name: 'x' } : {}) })),
     ).toBe('F');

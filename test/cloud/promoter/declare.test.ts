@@ -6,6 +6,7 @@ import type { DeclareResult, Page, Promoter } from '../../../typings/contract/in
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
 import * as store from '../../../cloudfunctions/promoter/src/store';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
+import { offContract } from '../harness';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
 const env = useStack();
@@ -59,7 +60,9 @@ test('a malformed row fails alone with its index and field; the valid rows are s
     { openid: oid('Extra'), roleId: 1, storeId: SH, color: 'red' },
     rows(1, 'Good-b')[0],
   ];
-  const result = ok(await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: input }));
+  const result = ok(
+    await env.admin<DeclareResult>(offContract({ action: 'promoter.declare', promoters: input })),
+  );
   expect(result.declaredCount).toBe(2);
   expect(result.failed.map((f) => [f.index, f.code, f.field])).toEqual([
     [1, 'INVALID_ARGUMENT', 'promoters[1].openid'],
@@ -85,7 +88,7 @@ test('a malformed row fails alone with its index and field; the valid rows are s
 
 test('a malformed request fails as a whole and calls WeChat not at all', async () => {
   for (const promoters of [undefined, 'x', [], rows(201)]) {
-    const e = err(await env.admin({ action: 'promoter.declare', promoters }));
+    const e = err(await env.admin(offContract({ action: 'promoter.declare', promoters })));
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.field).toBe('promoters');
   }
@@ -298,4 +301,41 @@ test('the 50 000 declared cap is held before WeChat is asked (declare and redecl
   } finally {
     count.mockRestore();
   }
+});
+
+describe('10 declares of one openid at once (WeChat at 100 ms)', () => {
+  const latency = (ms: number) => control(env.stack).latency(ms);
+  const declareAudits = () =>
+    (env.stack.cloudbase.collections()[AUDIT_COLLECTION] ?? []).filter(
+      (a) => a.action === 'promoter.declare',
+    );
+  /** Ten declares of one row at once: every answer declared, exactly one of them not a repeat. */
+  const tenDeclares = async (prefix: string) => {
+    await latency(100);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(1, prefix) }),
+      ),
+    );
+    await latency(0);
+    for (const answer of answers) expect(ok(answer)).toMatchObject({ declaredCount: 1, failed: [] });
+    expect(answers.filter((a) => ok(a).alreadyDeclaredCount === 0)).toHaveLength(1);
+  };
+
+  test('a new person: every answer declared, one audit record', async () => {
+    await tenDeclares('Rush');
+    expect(await control(env.stack).calls('/promoter/updatepromoter')).toHaveLength(0);
+    expect(declareAudits()).toHaveLength(1);
+  });
+
+  test('a cancelled person: one updatepromoter, one audit record, every answer declared', async () => {
+    ok(await env.admin({ action: 'promoter.declare', promoters: rows(1, 'Back') }));
+    const [p] = ok(await env.admin<Page<Promoter>>({ action: 'promoter.list' })).items;
+    ok(await env.admin({ action: 'promoter.cancel', id: p.id }));
+    await control(env.stack).clearCalls();
+    await tenDeclares('Back');
+    expect(await control(env.stack).calls('/promoter/updatepromoter')).toHaveLength(1);
+    // the first declare and the one redeclare
+    expect(declareAudits()).toHaveLength(2);
+  }, 30_000);
 });

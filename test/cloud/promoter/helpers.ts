@@ -11,10 +11,12 @@ import {
   type FaultInput,
   type RecordedCall,
   type Stack,
+  type TestRequest,
   useTestStack,
   wechatControl,
 } from '../harness';
 import { seedStaff } from '../core/helpers';
+import type { Readings } from '../../../emulator/wechat/readings';
 
 export { seedStaff };
 
@@ -26,9 +28,8 @@ export const MGR_BJ = DEMO_STAFF.managers[1].openid;
 export const STRANGER = demoId('Stranger');
 export const GUEST = demoId('Guest-joiner');
 
-export type Call = <T = unknown>(
-  data: { action: string } & Record<string, unknown>,
-) => Promise<CloudResponse<T>>;
+/** Calls the promoter function; `data` is typed by the contract (TestRequest). */
+export type Call = <T = unknown>(data: TestRequest<'promoter'>) => Promise<CloudResponse<T>>;
 
 export interface Env {
   readonly stack: Stack;
@@ -49,8 +50,7 @@ export function useStack(): Env {
   beforeEach(() => seedStaff(base.stack));
   const promoterCaller = (openid: string): Call => {
     const call = base.as(openid);
-    return <T>(data: { action: string } & Record<string, unknown>) =>
-      call<CloudResponse<T>>('promoter', data);
+    return <T>(data: TestRequest<'promoter'>) => call<CloudResponse<T>, 'promoter'>('promoter', data);
   };
   return {
     get stack() {
@@ -92,6 +92,8 @@ export function control(stack: Stack) {
     clearCalls: () => c.clearCalls(),
     faults: (rules: FaultInput[]) => c.faults(rules),
     clearFaults: () => c.clearFaults(),
+    /** Every WeChat call takes `ms` (the stand-in's latency), so parallel calls overlap as in production. */
+    latency: (ms: number) => c.raw('POST', '/__control/faults', { latencyMs: ms }),
     state: () =>
       c.raw('GET', '/__control/state') as Promise<{
         miniProgram: { promoters: Array<Record<string, unknown>>; roles: Array<Record<string, unknown>> };
@@ -100,6 +102,8 @@ export function control(stack: Stack) {
     orders: (body: Record<string, unknown>) => c.raw('POST', '/__control/orders', body),
     clicks: (body: Record<string, unknown>) => c.raw('POST', '/__control/clicks', body),
     limits: (body: Record<string, unknown>) => c.raw('POST', '/__control/limits', body),
+    /** Switches readings where WeChat's sources disagree (emulator/wechat/readings.ts). */
+    readings: (body: Partial<Readings>) => c.raw('POST', '/__control/readings', body),
     mpUsers: (users: Array<Record<string, unknown>>) => c.raw('POST', '/__control/mp-users', { users }),
     raw: (method: 'GET' | 'POST', path: string, body?: unknown) => c.raw(method, path, body),
   };

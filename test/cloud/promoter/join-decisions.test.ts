@@ -78,7 +78,7 @@ describe('deciding under concurrency', () => {
     expect(await control(env.stack).calls('/promoter/addpromoter')).toHaveLength(1);
     expect(audits('join.approve')).toHaveLength(1);
     expect(requestOf(id)).toMatchObject({ status: 'approved', promoterId: expect.any(String) });
-  });
+  }, 30_000);
 
   test('WeChat failing right after the declaration: the request is approved and audited all the same', async () => {
     const { invite: inv } = await invite();

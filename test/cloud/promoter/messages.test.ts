@@ -2,14 +2,21 @@
  * message.send (single below 50 recipients, group from 50; manager audiences), message.list,
  * message.status and message.clicks.
  */
-import type { MessageRecord, MessageStatus, Page, Promoter } from '../../../typings/contract/index';
+import type {
+  MessageAudience,
+  MessageRecord,
+  MessageStatus,
+  Page,
+  Promoter,
+} from '../../../typings/contract/index';
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
+import { offContract } from '../harness';
 import { BJ, MGR_SH, SH, control, err, ok, useStack } from './helpers';
 
 const env = useStack();
 
-const message = (audience: Record<string, unknown>) => ({
-  action: 'message.send',
+const message = (audience: MessageAudience) => ({
+  action: 'message.send' as const,
   msgType: 1,
   content: { title: '新品上架', topic: '春季', desc: '快来推广', date: '2026-11-22' },
   path: 'pages/index/index',
@@ -128,17 +135,47 @@ test('params are checked before anything is sent', async () => {
   const bad = [
     [{ ...message({ kind: 'all' }), msgType: 0 }, 'msgType'],
     [{ ...message({ kind: 'all' }), content: {} }, 'content'],
-    [{ ...message({ kind: 'all' }), content: { t: 'x'.repeat(1001) } }, 'content'],
+    [{ ...message({ kind: 'all' }), content: { t: 'x'.repeat(1001) } }, 'content.t'],
+    [{ ...message({ kind: 'all' }), content: { a: 'x'.repeat(600), b: 'x'.repeat(600) } }, 'content'],
     [{ ...message({ kind: 'all' }), path: '' }, 'path'],
     [{ ...message({ kind: 'all' }), appid: 'nope' }, 'appid'],
-    [message({ kind: 'everyone' }), 'audience.kind'],
+    [offContract(message({ kind: 'everyone' } as never)), 'audience.kind'],
     [message({ kind: 'role', roleIds: [] }), 'audience.roleIds'],
   ] as const;
   for (const [params, field] of bad) {
-    const e = err(await env.admin(params as { action: string }));
+    const e = err(await env.admin(offContract(params)));
     expect([e.code, e.field]).toEqual(['INVALID_ARGUMENT', field]);
   }
   expect((await sendCalls()).single).toHaveLength(0);
+});
+
+test("a manager's role audience is held to the 2 000-id cap before anything is sent", async () => {
+  await boundIn(SH, 2001, 'oCap');
+  await control(env.stack).clearCalls();
+  const refused = err(await env.mgrSh(message({ kind: 'role', roleIds: [1] })));
+  expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'audience.roleIds' });
+  expect(refused.message).toContain('2001');
+  expect(refused.message).toContain('2000');
+  expect(await control(env.stack).calls('/promoter/sendmsg')).toHaveLength(0);
+  // an admin's role audience is list_type 1 (no id list): not capped
+  expect(ok(await env.admin<MessageRecord>(message({ kind: 'role', roleIds: [1] }))).recipientCount).toBe(
+    2001,
+  );
+});
+
+test('message content refuses control characters and half emoji, naming the entry', async () => {
+  await boundIn(SH, 1, 'oTxt');
+  const bad = err(
+    await env.admin({ ...message({ kind: 'all' }), content: { title: '上新\u0000', desc: 'ok' } }),
+  );
+  expect(bad).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'content.title' });
+  expect(bad.message).toContain('空字符');
+  const half = err(await env.admin({ ...message({ kind: 'all' }), content: { title: '\ud83d' } }));
+  expect(half.message).toContain('残缺的字符');
+  expect(
+    ok(await env.admin<MessageRecord>({ ...message({ kind: 'all' }), content: { desc: '第一行\n第二行' } }))
+      .sentCount,
+  ).toBe(1);
 });
 
 test('single sends report failures per id; message.status answers from the stored results', async () => {
@@ -188,7 +225,7 @@ test('group status comes from getmsg; list and status are limited to the sender 
 
 test('clicks: dimension msg → dimonsion 0, type → 1; the rows come back camelCase', async () => {
   await boundIn(SH, 50, 'oClk');
-  const record = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+  const record = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
   await control(env.stack).clicks({ clicks: [{ msgId: record.msgId, clickUv: 7, clickPv: 9 }] });
   const day = new Date((record.sentAt + 8 * 3600) * 1000).toISOString().slice(0, 10);
   const byMsg = ok(
@@ -222,3 +259,54 @@ test('clicks: dimension msg → dimonsion 0, type → 1; the rows come back came
     'FORBIDDEN',
   );
 });
+
+test.each(['optional', 'required'] as const)(
+  "clicks are scoped like status: a manager sees only their own messages' figures (msg_id %s)",
+  async (reading) => {
+    await control(env.stack).readings({ clickDataMsgId: reading });
+    await boundIn(SH, 50, 'oSco');
+    await boundIn(BJ, 50, 'oScb');
+    const shMsg = ok(await env.mgrSh<MessageRecord>(message({ kind: 'all' })));
+    const adminMsg = ok(await env.admin<MessageRecord>(message({ kind: 'all' })));
+    await control(env.stack).clicks({
+      clicks: [
+        { msgId: shMsg.msgId, clickUv: 3, clickPv: 4 },
+        { msgId: adminMsg.msgId, clickUv: 30, clickPv: 40 },
+      ],
+    });
+    const day = new Date((shMsg.sentAt + 8 * 3600) * 1000).toISOString().slice(0, 10);
+    const clicks = (who: typeof env.admin, extra: Record<string, unknown>) =>
+      who<{ items: { msgId: string }[] }>({ action: 'message.clicks', sendDate: day, ...extra });
+    // another's message by id: FORBIDDEN naming msgId, and WeChat is not asked
+    await control(env.stack).clearCalls();
+    expect(err(await clicks(env.mgrBj, { dimension: 'msg', msgId: shMsg.msgId }))).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'msgId',
+    });
+    expect(err(await clicks(env.mgrSh, { dimension: 'msg', msgId: adminMsg.msgId })).code).toBe('FORBIDDEN');
+    expect(await control(env.stack).calls('/promoter/getmsgclickdata')).toHaveLength(0);
+    // the whole day by message: only their own rows
+    const mine = ok(await clicks(env.mgrSh, { dimension: 'msg', msgType: 1 }));
+    expect(mine.items.map((i) => i.msgId)).toEqual([shMsg.msgId]);
+    expect(ok(await clicks(env.mgrBj, { dimension: 'msg', msgType: 1 })).items).toEqual([]);
+    // by type WeChat sums every sender: admins only
+    expect(err(await clicks(env.mgrSh, { dimension: 'type', msgType: 1 }))).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'dimension',
+    });
+    const all = ok(await clicks(env.admin, { dimension: 'msg', msgType: 1 }));
+    expect(all.items.map((i) => i.msgId).sort()).toEqual([shMsg.msgId, adminMsg.msgId].sort());
+    // what WeChat would refuse without naming a field is refused first, naming it
+    expect(err(await clicks(env.admin, { dimension: 'type' })).field).toBe('msgType');
+    expect(err(await clicks(env.admin, { dimension: 'msg' })).field).toBe('msgId');
+    expect(
+      err(
+        await clicks(env.admin, {
+          dimension: 'msg',
+          msgId: shMsg.msgId,
+          beginSendTime: shMsg.sentAt + 3 * 86_400,
+        }),
+      ).field,
+    ).toBe('beginSendTime');
+  },
+);

@@ -2,11 +2,11 @@
  * The promoter API family module on its own, with a scripted client: wire shapes, idempotency flags,
  * accepted errcodes, getpromoter paging (inclusive or exclusive cursors), getmsg's two key spellings.
  */
+import { LIMITS } from '../../../miniprogram/shared/field-rules';
 import { sendRows } from '../../../cloudfunctions/promoter/src/declare';
 import type { WechatRequest } from '../../../cloudfunctions/_shared/wechat/client';
 import {
   ERRCODE_EMPTY,
-  PROMOTER_PAGE_SIZE,
   comparePromoterIds,
   createPromoterApi,
 } from '../../../cloudfunctions/_shared/wechat/promoter-api';
@@ -128,7 +128,7 @@ test('paging passes the largest id, de-duplicates an inclusive cursor and stops 
   const { api, requests } = scripted((r) => {
     const start = Number((r.body as { start_id?: string }).start_id ?? 1);
     const ids = [];
-    for (let id = start; id <= total && ids.length < PROMOTER_PAGE_SIZE; id++) ids.push(id);
+    for (let id = start; id <= total && ids.length < LIMITS.promoter.pageSize; id++) ids.push(id);
     return { promoter_list: ids.map(row), total_cnt: total };
   });
   const { promoters, pages } = await api.getAllPromoters({});
@@ -144,11 +144,11 @@ test('paging passes the largest id, de-duplicates an inclusive cursor and stops 
 
 test('a cursor that does not move ends the walk instead of looping', async () => {
   const { api, requests } = scripted(() => ({
-    promoter_list: Array.from({ length: PROMOTER_PAGE_SIZE }, (_, i) => row(i + 1)),
+    promoter_list: Array.from({ length: LIMITS.promoter.pageSize }, (_, i) => row(i + 1)),
     total_cnt: 99999,
   }));
   const { promoters } = await api.getAllPromoters({});
-  expect(promoters).toHaveLength(PROMOTER_PAGE_SIZE);
+  expect(promoters).toHaveLength(LIMITS.promoter.pageSize);
   expect(requests).toHaveLength(2);
 });
 
@@ -229,7 +229,10 @@ describe('declare: fail_list codes map to ours (sendRows with a scripted WeChat)
       row: { openid, roleId: 1, storeId: 'SH' },
     }));
     // no mirror here: a count of 0 prices the walk at one page, so both 103003 rows come from one walk
-    const outcomes = await sendRows(api, rows, 'promoters', undefined, async () => 0);
+    const outcomes = await sendRows(api, rows, {
+      holder: { action: 'promoter.declare', by: 'test' },
+      promoterCount: async () => 0,
+    });
     const summary = outcomes.map((o) =>
       o.declared
         ? ['declared', o.already]

@@ -52,19 +52,27 @@ describe('share.material', () => {
     expect(call.body).toEqual({ openid: oid('S-bound'), path: 'pages/goods/index?id=1', title: '春季上新' });
   });
 
-  test('not authorized → FAILED_PRECONDITION before calling WeChat; WeChat 103014 maps the same', async () => {
-    const p = await declared();
-    const e = err(await env.mgrSh({ action: 'share.material', id: p['等待'].id, path: 'pages/index/index' }));
-    expect(e.code).toBe('FAILED_PRECONDITION');
-    expect(e.message).toContain('待授权');
-    expect(await control(env.stack).calls('/promoter/getsharematerial')).toHaveLength(0);
-    // the promoter revokes in WeChat; our mirror is still within its 15 s window and says bound
-    await control(env.stack).bind(oid('S-bound'), 'revoke');
-    const stale = err(
-      await env.mgrSh({ action: 'share.material', id: p['绑定'].id, path: 'pages/index/index' }),
-    );
-    expect(stale).toMatchObject({ code: 'FAILED_PRECONDITION', errcode: 103014 });
-  });
+  // WeChat's answer for an unbound promoter is 103006 (the Chinese doc) or 103014 (the error table):
+  // docs/wechat-api.md, getsharematerial. Both map the same.
+  test.each([103006, 103014] as const)(
+    'not authorized → FAILED_PRECONDITION before calling WeChat; WeChat %i maps the same',
+    async (errcode) => {
+      await control(env.stack).readings({ shareMaterialUnbound: errcode });
+      const p = await declared();
+      const e = err(
+        await env.mgrSh({ action: 'share.material', id: p['等待'].id, path: 'pages/index/index' }),
+      );
+      expect(e.code).toBe('FAILED_PRECONDITION');
+      expect(e.message).toContain('待授权');
+      expect(await control(env.stack).calls('/promoter/getsharematerial')).toHaveLength(0);
+      // the promoter revokes in WeChat; our mirror is still within its 15 s window and says bound
+      await control(env.stack).bind(oid('S-bound'), 'revoke');
+      const stale = err(
+        await env.mgrSh({ action: 'share.material', id: p['绑定'].id, path: 'pages/index/index' }),
+      );
+      expect(stale).toMatchObject({ code: 'FAILED_PRECONDITION', errcode, field: 'id' });
+    },
+  );
 
   test('store-checked and validated', async () => {
     const p = await declared();
@@ -76,6 +84,43 @@ describe('share.material', () => {
         .field,
     ).toBe('title');
     expect(err(await env.mgrSh({ action: 'share.material', id: p['绑定'].id })).field).toBe('path');
+  });
+
+  test('a trial or develop version only as a short link: refused first, naming shareType, under either reading', async () => {
+    const p = await declared();
+    await control(env.stack).clearCalls();
+    const share = (extra: Record<string, unknown>) =>
+      env.mgrSh<ShareMaterial>({
+        action: 'share.material',
+        id: p['绑定'].id,
+        path: 'pages/index/index',
+        ...extra,
+      });
+    const refused = err(await share({ envVersion: 'trial' }));
+    expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'shareType' });
+    expect(refused.message).toContain('短链接');
+    expect(await control(env.stack).calls('/promoter/getsharematerial')).toHaveLength(0);
+    for (const reading of ['accept', 'refuse'] as const) {
+      await control(env.stack).readings({ shareEnvVersion: reading });
+      expect(ok(await share({ envVersion: 'trial', shareType: 1 })).tag).toEqual(expect.any(String));
+    }
+  });
+});
+
+describe('role names', () => {
+  test('a missing role name is called 角色名称, not 姓名; control characters are refused', async () => {
+    expect(err(await env.admin({ action: 'role.add' }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'name',
+      message: '角色名称为必填项（name）',
+    });
+    expect(err(await env.admin({ action: 'role.add', name: '金牌\u0000' })).message).toBe(
+      '角色名称含有空字符（NUL），请删除后重试（name）',
+    );
+    expect(
+      ok(await env.admin<{ desc: string }>({ action: 'role.add', name: '金牌', desc: '第一行\n第二行' }))
+        .desc,
+    ).toBe('第一行\n第二行');
   });
 });
 

@@ -163,4 +163,44 @@ describe('user.batchGet', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await calls(BATCH)).toBe(spent);
   });
+
+  describe.each([
+    [2, 20],
+    [10, 100],
+  ])('1000 openids with %i %% unknown', (_percent, unknownCount) => {
+    test('each retry continues where the last stopped; the message states the real number of queries', async () => {
+      const fn = loadFreshFunction('userinfo');
+      const openids = Array.from({ length: 1000 }, (_, i) => demoId(`Many-${i}-x`));
+      // unknown openids spread over the list (every (1000 / unknownCount)th, offset by 7)
+      const step = 1000 / unknownCount;
+      const unknown = new Set(openids.filter((_, i) => i % step === 7 % step));
+      expect(unknown.size).toBe(unknownCount);
+      await wechatControl(env.stack).users(
+        openids.filter((o) => !unknown.has(o)).map((openid) => ({ openid, subscribed: true })),
+      );
+      await wechatControl(env.stack).clearCalls();
+      const opens: number[] = [];
+      let users: OaUser[] | undefined;
+      for (let attempt = 1; attempt <= 6 && !users; attempt++) {
+        const before = await calls(BATCH);
+        const answer = await callFresh(fn, { action: 'user.batchGet', openids }, ADMIN);
+        const made = (await calls(BATCH)) - before;
+        expect(made).toBeLessThanOrEqual(150);
+        if ((answer as { ok: boolean }).ok) {
+          users = okData<{ users: OaUser[] }>(answer).users;
+          break;
+        }
+        const error = errorOf(answer);
+        expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'openids' });
+        const [, said, open] = /查询了 (\d+) 次，还有 (\d+) 个/.exec(error.message) ?? [];
+        expect(Number(said)).toBe(made);
+        opens.push(Number(open));
+      }
+      expect(users).toBeDefined();
+      // every failed attempt left fewer openids open than the one before
+      opens.forEach((open, i) => expect(open).toBeLessThan(i === 0 ? 1000 : opens[i - 1]));
+      expect(users!.filter((u) => u.state === 'unknown').map((u) => u.openid)).toEqual([...unknown]);
+      expect(users!.filter((u) => u.state === 'subscribed')).toHaveLength(1000 - unknownCount);
+    }, 30_000);
+  });
 });

@@ -9,7 +9,7 @@ import {
   startCloudbaseEmulator,
 } from '../../../emulator/cloudbase';
 
-// The SDK's .d.ts does not type-check under --strict (cloud-runtime-notes.md §1); tests use it loosely.
+// The SDK's .d.ts does not type-check under --strict (its init env is typed string, its get() a union with void); tests use it loosely.
 export type Loose = any;
 
 export interface SdkFixture {

@@ -404,3 +404,40 @@ describe('programmatic interface', () => {
     expect(await hanging).toBe('connection closed');
   });
 });
+
+describe('readings', () => {
+  test('GET answers the defaults; POST switches one, refuses unknown names and values; reset restores', async () => {
+    expect(await wx.ctl('GET', '/readings')).toEqual({
+      getpromoterTotalCnt: 'grand-total',
+      sendmsgBelow50: 'accept',
+      shareMaterialUnbound: 103006,
+      clickDataMsgId: 'optional',
+      shareEnvVersion: 'accept',
+    });
+    expect(await wx.ctl('POST', '/readings', { getpromoterTotalCnt: 'page' })).toMatchObject({
+      getpromoterTotalCnt: 'page',
+      sendmsgBelow50: 'accept',
+    });
+    const unknown = await wx.control('POST', '/readings', { colour: 'red' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toContain('colour');
+    const bad = await wx.control('POST', '/readings', { shareMaterialUnbound: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toContain('103006, 103014');
+    await wx.ctl('POST', '/reset');
+    expect((await wx.ctl('GET', '/readings')).getpromoterTotalCnt).toBe('grand-total');
+  });
+
+  test("getpromoter total_cnt: the grand total on every page, or with 'page' each page's own count", async () => {
+    await wx.ctl('POST', '/promoters/bulk', { count: 2500 });
+    const counts = async () => {
+      const first = await wx.post('/promoter/getpromoter', {});
+      const last = first.promoter_list.at(-1).id;
+      const second = await wx.post('/promoter/getpromoter', { start_id: last });
+      return [first.total_cnt, second.total_cnt];
+    };
+    expect(await counts()).toEqual([2500, 2500]);
+    await wx.ctl('POST', '/readings', { getpromoterTotalCnt: 'page' });
+    expect(await counts()).toEqual([2000, 500]);
+  });
+});

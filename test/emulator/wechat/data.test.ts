@@ -95,14 +95,18 @@ describe('getsharematerial', () => {
   const shareErrcode = async (body: Record<string, unknown>): Promise<number> =>
     (await wx.post('/promoter/getsharematerial', body)).errcode;
 
-  test('env_version develop / trial only with share_type 1', async () => {
+  test("the official sample (share_type 0, env_version trial) is accepted; reading 'refuse' allows trial only with share_type 1", async () => {
     const openid = await boundPromoter('Env');
     const base = { path: 'pages/index/index', openid };
+    // SKIT's PromoterGetShareMaterialRequest.json, the official example
+    expect(await shareErrcode({ ...base, title: '推广活动页', share_type: 0, env_version: 'trial' })).toBe(0);
+    expect(await shareErrcode({ ...base, share_type: 3, env_version: 'develop' })).toBe(0);
+    expect(await shareErrcode({ ...base, share_type: 1, env_version: 'beta' })).toBe(103001);
+    await wx.ctl('POST', '/readings', { shareEnvVersion: 'refuse' });
     expect(await shareErrcode({ ...base, share_type: 1, env_version: 'develop' })).toBe(0);
     expect(await shareErrcode({ ...base, share_type: 1, env_version: 'trial' })).toBe(0);
     expect(await shareErrcode({ ...base, env_version: 'trial' })).toBe(103001);
     expect(await shareErrcode({ ...base, share_type: 3, env_version: 'develop' })).toBe(103001);
-    expect(await shareErrcode({ ...base, share_type: 1, env_version: 'beta' })).toBe(103001);
   });
 
   test('limits: title 20 bytes, extra_info 80 bytes (103002); path required (103001)', async () => {
@@ -116,7 +120,7 @@ describe('getsharematerial', () => {
     expect(await shareErrcode({ ...base, share_type: 4 })).toBe(103001);
   });
 
-  test('only a declared and authorized promoter (103014); malformed openid 103007', async () => {
+  test('only a declared and authorized promoter (103006 as the Chinese doc says, 103014 by reading); malformed openid 103007', async () => {
     await wx.declare([{ openid: oid('Waiting'), role_id: 1 }]);
     const [gone] = await wx.declare([{ openid: oid('Gone'), role_id: 1 }]);
     await wx.bind(oid('Gone'));
@@ -124,6 +128,10 @@ describe('getsharematerial', () => {
     await wx.declare([{ openid: oid('Revoked'), role_id: 1 }]);
     await wx.bind(oid('Revoked'));
     await wx.bind(oid('Revoked'), 'revoke');
+    for (const label of ['Waiting', 'Gone', 'Revoked', 'Stranger']) {
+      expect(await shareErrcode({ path: 'pages/index/index', openid: oid(label) })).toBe(103006);
+    }
+    await wx.ctl('POST', '/readings', { shareMaterialUnbound: 103014 });
     for (const label of ['Waiting', 'Gone', 'Revoked', 'Stranger']) {
       expect(await shareErrcode({ path: 'pages/index/index', openid: oid(label) })).toBe(103014);
     }

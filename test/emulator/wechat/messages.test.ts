@@ -40,11 +40,14 @@ describe('sendmsg', () => {
     });
   });
 
-  test('fewer than 50 recipients is 103001 (use singlesendmsg below 50)', async () => {
+  test("fewer than 50 recipients: accepted (the docs only advise single sends); reading 'refuse' answers 103001", async () => {
     await boundPromoters(49);
     await wx.ctl('POST', '/promoters/bulk', { count: 10, prefix: 'oWait' });
-    const answer = await wx.post('/promoter/sendmsg', template);
-    expect(answer.errcode).toBe(103001);
+    const accepted = await wx.post('/promoter/sendmsg', template);
+    expect(accepted).toMatchObject({ errcode: 0, msg_id: expect.any(String) });
+    expect((await wx.post('/promoter/getmsg', { msg_id: accepted.msg_id })).send_cnt).toBe(49);
+    await wx.ctl('POST', '/readings', { sendmsgBelow50: 'refuse' });
+    expect((await wx.post('/promoter/sendmsg', template)).errcode).toBe(103001);
   });
 
   test('list_type 1 by role_id, 2 by retail_id, 3 by id; an empty list is 103001', async () => {
@@ -182,6 +185,18 @@ describe('getmsgclickdata', () => {
     });
     const window = { send_date: sendDate, dimonsion: 0, msg_id: msgId, begin_send_time: sendTime + 1 };
     expect((await wx.post('/promoter/getmsgclickdata', window)).data_list).toEqual([]);
+  });
+
+  test("the official sample (dimonsion 0 with msg_type, no msg_id): every message of the type that day; reading 'required' refuses it", async () => {
+    const { msgId, sendDate } = await sentWithClicks();
+    // SKIT's PromoterGetMessageClickDataRequest.json / WxJava's Javadoc example 1
+    const sample = { send_date: sendDate, dimonsion: 0, msg_type: 1 };
+    const answer = await wx.post('/promoter/getmsgclickdata', sample);
+    expect(answer.errcode).toBe(0);
+    expect(answer.data_list).toHaveLength(2);
+    expect(answer.data_list[0]).toMatchObject({ msg_id: msgId, click_uv: 12 });
+    await wx.ctl('POST', '/readings', { clickDataMsgId: 'required' });
+    expect((await wx.post('/promoter/getmsgclickdata', sample)).errcode).toBe(103001);
   });
 
   test('dimonsion 1: summed by msg_type; another day has no rows', async () => {

@@ -95,7 +95,9 @@ describe('validateRow', () => {
     });
     expect(validateRow(row({ roleId: '9' }), RULES)).toEqual({ roleId: '角色 9 不存在' });
     expect(validateRow(row({ roleId: '9' }), { roleIds: null, ownStoreIds: null })).toEqual({});
-    expect(validateRow(row({ storeId: '上海' }), RULES).storeId).toBe('门店编号只能包含字母、数字、- 和 _');
+    expect(validateRow(row({ storeId: '上海' }), RULES).storeId).toBe(
+      '门店编号格式不正确：只能包含字母、数字、_ 和 -',
+    );
     expect(validateRow(row({ storeId: 'A'.repeat(21) }), RULES).storeId).toBe(
       '门店编号最多 20 字节（一个汉字算 3 字节），当前 21 字节',
     );
@@ -103,7 +105,7 @@ describe('validateRow', () => {
       '姓名最多 30 字节（一个汉字算 3 字节），当前 33 字节',
     );
     expect(validateRow(row({ phone: 'abc' }), RULES).phone).toBe(
-      '手机号格式不正确：只能是数字，可带开头的 + 和中间的空格或 -',
+      '手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
     );
     expect(validateRow(row({ phone: '1'.repeat(21) }), RULES).phone).toBe(
       '手机号最多 20 字节（一个汉字算 3 字节），当前 21 字节',
@@ -158,8 +160,8 @@ describe('readDeclareCsv', () => {
     expect(out.problems.map((p) => p.message)).toEqual([
       '第 3 行：openid 格式不正确：应为 28 位字母、数字、- 或 _',
       '第 3 行：角色 7 不存在',
-      '第 3 行：手机号格式不正确：只能是数字，可带开头的 + 和中间的空格或 -',
-      '第 4 行：门店编号只能包含字母、数字、- 和 _',
+      '第 3 行：手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
+      '第 4 行：门店编号格式不正确：只能包含字母、数字、_ 和 -',
     ]);
   });
 });

@@ -350,6 +350,23 @@ describe('messages page', () => {
     expect(text).toContain('送达情况：没有送达记录');
   });
 
+  it("a manager's single message effect: delivery only, clicks by type are not asked", async () => {
+    resetApp({ whoami: Promise.resolve({ openid: 'o-mgr', role: 'manager', storeIds: ['SH'] }) });
+    const callFunction = cloud({
+      'message.list': () =>
+        ok({ items: [RECORD('r4', { mode: 'single', msgId: undefined, recipientCount: 3 })], total: 1 }),
+      'message.status': () =>
+        ok({ id: 'r4', mode: 'single', sendCount: 3, percent: 100, failCount: 0, failures: [] }),
+    });
+    const page = await openPage('pages/messages/index');
+    await tap(page, '.effect >>> .t-button');
+    await flush();
+    expect(callsOf(callFunction, 'message.clicks')).toHaveLength(0);
+    const text = textOf(page);
+    expect(text).toContain('送达进度 100%：已发送 3 人，失败 0 人');
+    expect(text).toContain('单发消息没有单独的点击数据');
+  });
+
   it('sent list: empty, paging by reach-bottom, pull-down reload', async () => {
     let lists = 0;
     const callFunction = cloud({

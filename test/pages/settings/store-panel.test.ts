@@ -23,7 +23,7 @@ describe('settings → 门店', () => {
     await typeInto(page, '#stores >>> .s-id >>> .t-input__control', 'SH 3');
     await tap(page, '#stores >>> .s-save >>> .t-button');
     expect(data(page, 'stores').storeErrors).toMatchObject({
-      storeId: '门店编号只能包含字母、数字、- 和 _',
+      storeId: '门店编号格式不正确：只能包含字母、数字、_ 和 -',
       name: '请填写门店名称',
     });
     await typeInto(page, '#stores >>> .s-id >>> .t-input__control', 'SH-03');

@@ -4,9 +4,8 @@
  */
 import * as v from 'valibot';
 import { LIMITS } from '../../../../miniprogram/shared/field-rules';
-import { canAccessStore } from '../../../_shared/access';
+import { assertStoreAccess } from '../../../_shared/access';
 import { authorizeTemplateId } from '../../../_shared/config';
-import { AppError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
 import { params, roleId, storeId } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
@@ -24,11 +23,7 @@ const createInvite = defineAction({
     invitationType: v.optional(v.picklist([0, 1, 2], '邀请素材类型只能是 0、1、2 之一')),
   }),
   async run(p, ctx) {
-    if (!canAccessStore(ctx.caller, p.storeId)) {
-      throw new AppError('FORBIDDEN', `你不是门店 ${p.storeId} 的店长，不能为该门店创建邀请`, {
-        field: 'storeId',
-      });
-    }
+    assertStoreAccess(ctx.caller, p.storeId);
     const api = promoterApi();
     const store = await requireStore(p.storeId);
     const role = await requireRole(api, p.roleId);

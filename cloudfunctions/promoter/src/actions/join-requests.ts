@@ -6,10 +6,10 @@
 import * as v from 'valibot';
 import type { BatchResult, JoinRequest } from '../../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
-import { canAccessStore, visibleStoreIds } from '../../../_shared/access';
+import { assertStoreAccess, visibleStoreIds } from '../../../_shared/access';
 import { AppError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
-import { bytes, list, oneOf, pageParams, params, storeId } from '../../../_shared/validation';
+import { bytes, idString, list, oneOf, pageParams, params, storeId } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { inviteToken, requireInvite } from '../invite-records';
 import { approveRequests, rejectRequests } from '../join-decisions';
@@ -68,11 +68,7 @@ const requestJoin = defineAction({
 /** join_requests limited to the caller's stores (or one store, checked). */
 function joinScope(ctx: ActionContext, storeIdParam?: string): Record<string, unknown> {
   if (storeIdParam !== undefined) {
-    if (!canAccessStore(ctx.caller, storeIdParam)) {
-      throw new AppError('FORBIDDEN', `你不是门店 ${storeIdParam} 的店长，不能查看该门店的申请`, {
-        field: 'storeId',
-      });
-    }
+    assertStoreAccess(ctx.caller, storeIdParam);
     return { storeId: storeIdParam };
   }
   const visible = visibleStoreIds(ctx.caller);
@@ -99,7 +95,7 @@ const listJoins = defineAction({
   },
 });
 
-const joinIds = list(bytes(64, '申请 id'), '申请 id 列表', 1, LIMITS.batch.maxIds);
+const joinIds = list(idString('申请 id'), '申请 id 列表', 1, LIMITS.batch.maxIds);
 
 const approveJoins = defineAction({
   access: 'staff',
@@ -115,7 +111,7 @@ const rejectJoins = defineAction({
   access: 'staff',
   schema: params({
     ids: joinIds,
-    reason: v.optional(bytes(LIMITS.join.rejectReasonBytes, FIELD_LABELS.reason)),
+    reason: v.optional(bytes(LIMITS.join.rejectReasonBytes, FIELD_LABELS.reason, { multiline: true })),
   }),
   run: ({ ids, reason }, ctx): Promise<BatchResult> => rejectRequests(ctx, ids, reason),
 });

@@ -4,6 +4,7 @@
  */
 import type { CallerRole } from '../../../../typings/contract/common';
 import type { MeStatus, WhoAmI } from '../../../../typings/contract/promoter';
+import { isBound } from '../../../../miniprogram/shared/promoter-status';
 import { authorizeTemplateId, miniProgramApp } from '../../../_shared/config';
 import { AppError, WechatApiError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
@@ -16,7 +17,7 @@ import { allStoreIds } from '../lookups';
 import { docToPromoter, findPromoterByOpenid, refreshByOpenid } from '../read-model';
 import { latestJoinRequest } from '../join-records';
 
-/** WeChat's promoter authentication mini program (wechat-api.md §1.4 A). */
+/** WeChat's promoter authentication mini program (docs/wechat-api.md#promoter-family). */
 export const BIND_APP_ID = 'wx97537671f13cd770';
 
 export function bindPath(roleId: number): string {
@@ -35,7 +36,7 @@ const status = defineAction({
     const promoter = doc ? docToPromoter(doc) : null;
     const out: MeStatus = { openid, promoter, joinRequest: await latestJoinRequest(openid) };
     // Declared but not (or no longer) authorized: the page offers the half-screen jump to bind.
-    if (promoter && promoter.declStatus === 1 && promoter.authStatus !== 1) {
+    if (promoter && promoter.declStatus === 1 && !isBound(promoter)) {
       out.bind = { appId: BIND_APP_ID, path: bindPath(promoter.roleId) };
     }
     const templateId = authorizeTemplateId();

@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import type { DeclareResult, Promoter, PromoterDetail } from '../../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { PROMOTER_STATUSES, statusFilter } from '../../../../miniprogram/shared/promoter-status';
-import { canAccessStore } from '../../../_shared/access';
+import { assertStoreAccess } from '../../../_shared/access';
 import { AppError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
 import { withLease } from '../../../_shared/lease';
@@ -27,6 +27,7 @@ import {
   params,
   roleId,
   storeId,
+  unixTime,
 } from '../../../_shared/validation';
 import { type PromoterApi, type PromoterChange, promoterApi } from '../../../_shared/wechat/promoter-api';
 import { type RowOutcome, declaredCount, sendRows, validateRows } from '../declare';
@@ -34,8 +35,8 @@ import { requireRole, requireStore } from '../lookups';
 import { readHistory } from '../history';
 import { withReminders } from '../reminders';
 import { pagedQuery } from '../paging';
-import { phoneOrEmpty, promoterId, unixTime } from '../params';
-import { NOT_YOUR_PROMOTER, loadPromoter, storeScope, visiblePromoter } from '../promoter-access';
+import { phoneOrEmpty, promoterId } from '../params';
+import { loadPromoter, storeScope, visiblePromoter } from '../promoter-access';
 import {
   type PromoterDoc,
   applyChange,
@@ -72,7 +73,8 @@ const declare = defineAction({
       await markStale();
       await ctx.audit({ target: 'promoters', before: null, after: { declared } });
     };
-    const outcomes = valid.length > 0 ? await sendRows(api, valid, 'promoters', recordBatch) : [];
+    const holder = { action: ctx.action, by: ctx.caller.openid };
+    const outcomes = valid.length > 0 ? await sendRows(api, valid, { holder, onBatch: recordBatch }) : [];
     const declared = outcomes.filter((o) => o.declared);
     for (const o of outcomes) if (!o.declared) failed.push(o.failure);
     failed.sort((a, b) => a.index - b.index);
@@ -95,7 +97,7 @@ const listPromoters = defineAction({
     ),
     roleId: v.optional(roleId),
     storeId: v.optional(storeId),
-    openid: v.optional(bytes(28, 'openid')),
+    openid: v.optional(bytes(LIMITS.openid.length, 'openid')),
     keyword: v.optional(bytes(LIMITS.promoter.nameBytes, '关键词')),
     beginTime: v.optional(unixTime('开始时间')),
     endTime: v.optional(unixTime('结束时间')),
@@ -152,9 +154,7 @@ const getPromoter = defineAction({
       // The mirror's record is still right as of the last sync; a failed refresh must not hide it.
       log.warn('promoter_refresh_failed', { id, error: err });
     }
-    if (!canAccessStore(ctx.caller, fresh.storeId)) {
-      throw new AppError('FORBIDDEN', NOT_YOUR_PROMOTER, { field: 'id' });
-    }
+    assertStoreAccess(ctx.caller, fresh.storeId, 'id');
     const [promoter] = await withReminders([docToPromoter(fresh)]);
     return { ...promoter, history: await readHistory(fresh._id) };
   },
@@ -235,11 +235,7 @@ const updatePromoter = defineAction({
       ) as PromoterChange;
       if (Object.keys(changed).length === 0) return null;
       if (changed.storeId !== undefined) {
-        if (!canAccessStore(ctx.caller, changed.storeId)) {
-          throw new AppError('FORBIDDEN', `你不是门店 ${changed.storeId} 的店长，不能把推广员调到该门店`, {
-            field: 'storeId',
-          });
-        }
+        assertStoreAccess(ctx.caller, changed.storeId);
         await requireStore(changed.storeId);
       }
       if (changed.roleId !== undefined) await requireRole(api, changed.roleId);

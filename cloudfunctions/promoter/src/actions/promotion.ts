@@ -9,17 +9,26 @@ import type {
   ShareMaterial,
   StatsSummary,
 } from '../../../../typings/contract/promoter';
-import { FIELD_LABELS, LIMITS, PATTERNS } from '../../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
 import {
   PROMOTER_STATUSES,
   PROMOTER_STATUS_LABELS,
+  isBound,
   statusFilter,
 } from '../../../../miniprogram/shared/promoter-status';
 import { AppError, WechatApiError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
-import { bytes, integer, pageParams, params, storeId } from '../../../_shared/validation';
 import {
-  DATA_PULL_SIZE,
+  bytes,
+  date,
+  idString,
+  pageParams,
+  params,
+  storeId,
+  uint32,
+  unixTime,
+} from '../../../_shared/validation';
+import {
   type DataPage,
   ERRCODE_EMPTY,
   ERRCODE_UNAUTHORIZED_PROMOTER,
@@ -31,7 +40,6 @@ import { promoterId } from '../params';
 import { loadPromoter, storeScope } from '../promoter-access';
 
 const DAY_S = 86_400;
-const unixTime = (label: string) => integer(label, 0, 4_294_967_295);
 
 const shareMaterial = defineAction({
   access: 'staff',
@@ -46,9 +54,20 @@ const shareMaterial = defineAction({
     ),
   }),
   async run(p, ctx): Promise<ShareMaterial> {
+    // Only the short link opens a trial or develop version (docs/wechat-api.md, getsharematerial);
+    // whether WeChat refuses the other types is unsettled, so we ask only what surely works.
+    if (p.envVersion !== undefined && p.envVersion !== 'release' && p.shareType !== 1) {
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        '体验版和开发版只能生成短链接，请把素材类型选为短链接（shareType）',
+        {
+          field: 'shareType',
+        },
+      );
+    }
     const api = promoterApi();
     const doc = await loadPromoter(api, ctx, p.id);
-    if (doc.declStatus !== 1 || doc.authStatus !== 1) {
+    if (!isBound(doc)) {
       const status = PROMOTER_STATUS_LABELS[doc.status];
       throw new AppError(
         'FAILED_PRECONDITION',
@@ -173,7 +192,7 @@ async function slicePulls<T>(
   if (end < page.rows.length) next = at.s === undefined ? { o: end } : { s: at.s, o: end };
   // A short pull is WeChat's last (it may still answer a start_id): no empty page after it.
   else if (
-    page.rows.length >= DATA_PULL_SIZE &&
+    page.rows.length >= LIMITS.promotion.pullSize &&
     page.nextStartId !== undefined &&
     page.nextStartId !== at.s
   ) {
@@ -189,7 +208,7 @@ const relations = defineAction({
     id: promoterId,
     beginTime: v.optional(unixTime('开始时间')),
     endTime: v.optional(unixTime('结束时间')),
-    scene: v.optional(integer('场景值', 0, 4_294_967_295)),
+    scene: v.optional(uint32('场景值')),
     path: v.optional(bytes(LIMITS.message.pathBytes, FIELD_LABELS.path)),
   }),
   async run(p, ctx) {
@@ -217,12 +236,10 @@ const orders = defineAction({
     ...pageParams,
     id: promoterId,
     status: v.optional(v.picklist([1, 2], '订单状态只能是 1、2 之一')),
-    date: v.optional(
-      v.pipe(v.string('日期应为文本'), v.regex(PATTERNS.date, '日期格式应为 yyyy-MM-dd（date）')),
-    ),
+    date: v.optional(date('日期')),
     mchId: v.optional(bytes(32, '商户号')),
-    tradeNo: v.optional(bytes(64, '交易单号')),
-    outTradeNo: v.optional(bytes(64, '商户订单号')),
+    tradeNo: v.optional(idString('交易单号')),
+    outTradeNo: v.optional(idString('商户订单号')),
   }),
   async run(p, ctx) {
     const api = promoterApi();
@@ -232,7 +249,7 @@ const orders = defineAction({
         api.getOrders({
           openid: doc.openid,
           status: p.status,
-          // WeChat wants yyyyMMdd (wechat-api.md §1.6)
+          // WeChat wants yyyyMMdd (docs/wechat-api.md#getrelation-and-getorder)
           date: p.date?.replace(/-/g, ''),
           mchId: p.mchId,
           tradeNo: p.tradeNo,

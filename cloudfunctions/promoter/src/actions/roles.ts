@@ -12,8 +12,8 @@ import { bytes, noParams, params, roleId } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { roleMap } from '../lookups';
 
-const roleName = bytes(LIMITS.role.nameBytes, '角色名称');
-const roleDesc = bytes(LIMITS.role.descBytes, FIELD_LABELS.desc, { allowEmpty: true });
+const roleName = bytes(LIMITS.role.nameBytes, FIELD_LABELS.roleName);
+const roleDesc = bytes(LIMITS.role.descBytes, FIELD_LABELS.desc, { allowEmpty: true, multiline: true });
 
 const listRoles = defineAction({
   access: 'staff',

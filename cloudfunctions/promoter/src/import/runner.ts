@@ -548,6 +548,8 @@ class Slice {
             ROWS,
             this.duplicates,
             this.rowsLeft(),
+            // a cancelled person the job declares again is changed under their lease, as the job's creator
+            { action: 'import.run', by: this.job.createdBy },
           );
     const byIndex = new Map(batch.map((r) => [r.i, r]));
     const declared: Array<Record<string, unknown>> = reconciled.map((r) => ({

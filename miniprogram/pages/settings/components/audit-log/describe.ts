@@ -4,6 +4,7 @@
  * does not know is still a sentence (who did something), never raw JSON or an openid.
  */
 import type { AuditEntry } from '../../../../../typings/contract/index';
+import { STAFF_ROLE_LABELS } from '../../../../shared/labels';
 
 export interface AuditNames {
   staff: ReadonlyMap<string, string>;
@@ -13,7 +14,6 @@ export interface AuditNames {
 
 type Rec = Record<string, unknown>;
 
-const ROLE_LABELS: Record<string, string> = { admin: '总部管理员', manager: '店长' };
 /** How many names a sentence lists before "等 N 人". */
 const LISTED_NAMES = 3;
 
@@ -30,7 +30,7 @@ export function actorName(entry: AuditEntry, names: AuditNames): string {
   if (known) return known;
   // someone accepting a staff invite was nobody yet: the name they gave is in the record
   if (entry.action === 'manager.accept') return text(rec(entry.after).name) || '新员工';
-  return ROLE_LABELS[entry.actor.role] ?? '推广员';
+  return (STAFF_ROLE_LABELS as Record<string, string | undefined>)[entry.actor.role] ?? '推广员';
 }
 
 /** The sentence for one entry; the actor's name first. */
@@ -86,22 +86,25 @@ export function describeAudit(entry: AuditEntry, names: AuditNames): string {
         ? `${actor} 把开放平台账号从 ${text(before.openAccount)} 换绑为 ${text(after.openAccount)}`
         : `${actor} 绑定了开放平台账号 ${text(after.openAccount)}`;
     case 'manager.add':
-      return `${actor} 添加了${ROLE_LABELS[text(after.role)] ?? '员工'} ${person}`;
+      return `${actor} 添加了${(STAFF_ROLE_LABELS as Record<string, string | undefined>)[text(after.role)] ?? '员工'} ${person}`;
     case 'manager.update': {
       const changes: string[] = [];
-      if (before.role !== after.role) changes.push(`改为${ROLE_LABELS[text(after.role)] ?? ''}`);
+      if (before.role !== after.role)
+        changes.push(
+          `改为${(STAFF_ROLE_LABELS as Record<string, string | undefined>)[text(after.role)] ?? ''}`,
+        );
       if (staffStores(before) !== staffStores(after)) changes.push(`负责 ${staffStores(after) || '无门店'}`);
       if (before.name !== after.name) changes.push(`改名为 ${text(after.name)}`);
       return `${actor} 把 ${text(before.name) || person} ${changes.join('、') || '的资料重新保存'}`;
     }
     case 'manager.remove':
-      return `${actor} 移除了${ROLE_LABELS[text(before.role)] ?? '员工'} ${person}`;
+      return `${actor} 移除了${(STAFF_ROLE_LABELS as Record<string, string | undefined>)[text(before.role)] ?? '员工'} ${person}`;
     case 'manager.invite':
-      return `${actor} 邀请 ${person} 成为 ${staffStores(after)}的${ROLE_LABELS[text(after.role)] ?? '员工'}`;
+      return `${actor} 邀请 ${person} 成为 ${staffStores(after)}的${(STAFF_ROLE_LABELS as Record<string, string | undefined>)[text(after.role)] ?? '员工'}`;
     case 'manager.inviteRevoke':
       return `${actor} 撤回了给 ${person} 的店长邀请`;
     case 'manager.accept':
-      return `${actor} 接受邀请，成为 ${staffStores(after)}的${ROLE_LABELS[text(after.role)] ?? '员工'}`;
+      return `${actor} 接受邀请，成为 ${staffStores(after)}的${(STAFF_ROLE_LABELS as Record<string, string | undefined>)[text(after.role)] ?? '员工'}`;
     case 'store.add':
       return `${actor} 新增了门店 ${text(after.name)}`;
     case 'store.update':

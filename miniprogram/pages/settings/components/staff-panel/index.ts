@@ -7,9 +7,17 @@
 import type { Staff, StaffInvite, StaffRole, Store } from '../../../../../typings/contract/index';
 import { adminService } from '../../../../services/admin';
 import { CloudCallError, errorText } from '../../../../services/cloud';
-import { LIMITS, PATTERNS, checkBytes } from '../../../../shared/field-rules';
+import {
+  FIELD_LABELS,
+  LIMITS,
+  PATTERNS,
+  RULES,
+  checkBytes,
+  patternMessage,
+} from '../../../../shared/field-rules';
 import { formatDate } from '../../../../utils/format';
 import { toast, toastError } from '../../../../utils/toast';
+import { STAFF_ROLE_LABELS } from '../../../../shared/labels';
 
 interface StaffView extends Staff {
   roleLabel: string;
@@ -30,7 +38,6 @@ interface ManagerForm {
   storeIds: string[];
 }
 
-const ROLE_LABELS: Record<StaffRole, string> = { admin: '总部管理员', manager: '店长' };
 const EMPTY_FORM: ManagerForm = { editing: false, openid: '', name: '', role: 'manager', storeIds: [] };
 const NO_ERRORS = { openid: '', name: '', storeIds: '' };
 type ErrorField = keyof typeof NO_ERRORS;
@@ -61,7 +68,7 @@ function staffView(staff: Staff, stores: Store[]): StaffView {
   const name = storeNamer(stores);
   return {
     ...staff,
-    roleLabel: ROLE_LABELS[staff.role] ?? staff.role,
+    roleLabel: STAFF_ROLE_LABELS[staff.role] ?? staff.role,
     storesText: staff.role === 'admin' ? '全部门店' : staff.storeIds.map(name).join('、') || '未分配门店',
   };
 }
@@ -69,7 +76,7 @@ function staffView(staff: Staff, stores: Store[]): StaffView {
 function inviteView(invite: StaffInvite): InviteView {
   return {
     ...invite,
-    roleLabel: ROLE_LABELS[invite.role] ?? invite.role,
+    roleLabel: STAFF_ROLE_LABELS[invite.role] ?? invite.role,
     storesText: invite.role === 'admin' ? '全部门店' : invite.storeNames.join('、'),
     expiresText: formatDate(invite.expiresAt),
   };
@@ -181,9 +188,9 @@ Component({
       const storeIds = form.role === 'admin' ? [] : form.storeIds;
       const errors = { ...NO_ERRORS };
       if (withOpenid && !PATTERNS.openid.test(openid))
-        errors.openid = 'openid 格式不正确：应为 28 位字母、数字、- 或 _';
+        errors.openid = patternMessage(FIELD_LABELS.openid, RULES.openid);
       if (!name) errors.name = '请填写姓名';
-      else errors.name = checkBytes('姓名', name, LIMITS.staff.nameBytes) ?? '';
+      else errors.name = checkBytes(FIELD_LABELS.name, name, LIMITS.staff.nameBytes) ?? '';
       if (form.role === 'manager' && !storeIds.length) errors.storeIds = '店长至少要负责一家门店';
       else if (storeIds.length > LIMITS.staff.maxStores)
         errors.storeIds = `一位店长最多负责 ${LIMITS.staff.maxStores} 家门店`;

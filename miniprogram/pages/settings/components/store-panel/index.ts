@@ -6,7 +6,14 @@
 import type { Store } from '../../../../../typings/contract/index';
 import { adminService } from '../../../../services/admin';
 import { CloudCallError } from '../../../../services/cloud';
-import { LIMITS, PATTERNS, checkBytes } from '../../../../shared/field-rules';
+import {
+  FIELD_LABELS,
+  LIMITS,
+  PATTERNS,
+  RULES,
+  checkBytes,
+  patternMessage,
+} from '../../../../shared/field-rules';
 import { toast, toastError } from '../../../../utils/toast';
 
 /** `this` typed by hand: see components/state-view (test tsconfig merges two api-typings). */
@@ -65,11 +72,11 @@ Component({
       const name = form.name.trim();
       const errors = { ...NO_ERRORS };
       errors.storeId =
-        checkBytes('门店编号', storeId, LIMITS.promoter.storeIdBytes) ??
+        checkBytes(FIELD_LABELS.storeId, storeId, LIMITS.promoter.storeIdBytes) ??
         (PATTERNS.storeId.test(storeId)
           ? ''
           : storeId
-            ? '门店编号只能包含字母、数字、- 和 _'
+            ? patternMessage(FIELD_LABELS.storeId, RULES.storeId)
             : '请填写门店编号');
       errors.name = name ? (checkBytes('门店名称', name, LIMITS.store.nameBytes) ?? '') : '请填写门店名称';
       if (errors.storeId || errors.name) {
