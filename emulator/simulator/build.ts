@@ -439,10 +439,20 @@ export async function buildSimulator(opts: BuildOptions, cache?: BuildCache): Pr
       add(base, base.endsWith('.map') ? 'application/json' : js, text);
     }
   }
+  const simulatePath = nodeRequire.resolve('miniprogram-simulate/build.js');
   add(
     'simulate.js',
     js,
-    patchSimulate(fs.readFileSync(nodeRequire.resolve('miniprogram-simulate/build.js'), 'utf8')),
+    // patched, then whitespace-minified (half the bytes to load and parse; names kept for stack traces)
+    await cached(cache, 'simulate', fingerprint(path.dirname(simulatePath), ['build.js']), async () => {
+      const patched = patchSimulate(fs.readFileSync(simulatePath, 'utf8'));
+      const min = await esbuild.transform(patched, {
+        minifyWhitespace: true,
+        minifySyntax: true,
+        legalComments: 'none',
+      });
+      return min.code;
+    }),
   );
   add('config.json', 'application/json', JSON.stringify(config));
   const t5 = Date.now();
