@@ -4,6 +4,7 @@
 import { config, h, openid } from './core';
 
 const CALL_POLL_MS = 1000;
+const FAULT_POLL_MS = 2000;
 const MAX_ROWS = 200;
 
 async function control(path, init) {
@@ -198,7 +199,12 @@ function faultSection() {
       status.textContent = `失败：${err.message}`;
     }
   };
-  control('faults').then(show, () => undefined);
+  const refresh = () => control('faults').then(show, () => undefined);
+  refresh();
+  // the fired counts move as calls go by
+  setInterval(() => {
+    if (!status.textContent.startsWith('无')) refresh();
+  }, FAULT_POLL_MS);
   return section(
     '故障注入',
     h(
@@ -239,13 +245,16 @@ function callLogSection() {
       const { calls, last } = await control(`calls?since=${since}`);
       for (const c of calls) {
         const answer = c.answer || {};
-        const errcode = c.fault
-          ? c.fault
-          : answer.errcode === undefined
-            ? c.status === 200
+        const code =
+          answer.errcode !== undefined
+            ? answer.errcode
+            : c.status === 200
               ? 0
-              : `HTTP ${c.status}`
-            : answer.errcode;
+              : c.status
+                ? `HTTP ${c.status}`
+                : c.fault || '—';
+        // a call failed by fault injection is marked, so a person can tell it from a real refusal
+        const errcode = c.fault ? `${code} 注入` : code;
         list.prepend(
           h(
             'li',

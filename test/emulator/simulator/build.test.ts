@@ -1,5 +1,6 @@
 /** The simulator's build: file map, templates, bundles and the patched simulate runtime. */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   buildSimulator,
@@ -90,12 +91,18 @@ describe('buildSimulator on a small mini program', () => {
   });
 
   it('patches simulate.js: rpx scaled, :host, exparser exposed, handler return values, no csso', () => {
-    const sim = result.files.get('simulate.js')!.body.toString();
+    const sim = patchSimulate(
+      fs.readFileSync(createRequire(__filename).resolve('miniprogram-simulate/build.js'), 'utf8'),
+    );
     expect(sim).toContain('window.__simExparser = __webpack_require__(4)');
     expect(sim).toContain('(n * 0.5)');
     expect(sim).toContain('selector.replace(/:host\\b/g, prefix)');
     expect(sim).toContain('evt.__simOnReturn');
     expect(sim).not.toContain('csso.minify(wxss');
+    // what the page loads: the same, minified
+    const built = result.files.get('simulate.js')!.body.toString();
+    expect(built).toMatch(/window\.__simExparser=__webpack_require__\(4\)/);
+    expect(built.length).toBeLessThan(sim.length);
   });
 
   it('refuses a simulate build it does not know instead of running unpatched', () => {
