@@ -49,8 +49,23 @@ export interface PromoterStatusChange {
   by?: string;
 }
 
+/**
+ * How fresh an answer read from the promoters mirror is. `asOf`: when the mirror last matched WeChat
+ * (milliseconds since the epoch; 0 = never). `stale`: the mirror could not be brought up to date for
+ * this answer; `staleReason` says why: 'unreachable' (WeChat busy or down: the pages say so) or
+ * 'syncing' (a full sync is still running; the answer is the mirror as it is).
+ */
+export interface Freshness {
+  asOf: number;
+  stale: boolean;
+  staleReason?: 'unreachable' | 'syncing';
+}
+
+/** promoter.list: a page of the mirror and how fresh it is. */
+export type PromoterPage = Page<Promoter> & Freshness;
+
 /** promoter.get: the promoter and its status history, newest first, at most 50 entries. */
-export type PromoterDetail = Promoter & { history: PromoterStatusChange[] };
+export type PromoterDetail = Promoter & { history: PromoterStatusChange[] } & Freshness;
 
 /** One row to declare: exactly one of openid / unionid. */
 export interface DeclareRow {
@@ -259,7 +274,7 @@ export interface MessageClick {
   clickPv: number;
 }
 
-export interface StatsSummary {
+export interface StatsSummary extends Freshness {
   total: number;
   byStatus: Record<PromoterStatus, number>;
   byRole: { roleId: number; count: number }[];
@@ -301,7 +316,7 @@ export interface PromoterActions {
   'role.update': { params: { roleId: number; name?: string; desc?: string }; result: Role };
 
   'promoter.declare': { params: { promoters: DeclareRow[] }; result: DeclareResult };
-  'promoter.list': { params: PromoterListParams; result: Page<Promoter> };
+  'promoter.list': { params: PromoterListParams; result: PromoterPage };
   'promoter.get': { params: { id: string }; result: PromoterDetail };
   'promoter.update': { params: PromoterUpdateParams; result: Promoter };
   'promoter.cancel': { params: { id: string }; result: Promoter };

@@ -21,8 +21,9 @@ import { collection, type StoredDoc } from '../db';
 import { log, registerSecret } from '../log';
 import type { AppCredentials } from '../config';
 import { sendOnce, withRetry } from './http';
+import { COLLECTIONS } from '../collections';
 
-export const TOKEN_COLLECTION = 'wx_tokens';
+export const TOKEN_COLLECTION = COLLECTIONS.wxTokens;
 export const REFRESH_MARGIN_S = 300;
 export const STABLE_TOKEN_PATH = '/cgi-bin/stable_token';
 

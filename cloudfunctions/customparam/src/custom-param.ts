@@ -5,22 +5,19 @@
  */
 import { LIMITS, PATTERNS } from '../../../miniprogram/shared/field-rules';
 import { isAdmin } from '../../_shared/access';
-import { collection, db } from '../../_shared/db';
+import { type Stored, collection, db } from '../../_shared/db';
 import { AppError, WechatApiError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import type { Caller } from '../../_shared/staff';
 import { params, patterned, unionid } from '../../_shared/validation';
 import { deleteCustomizeInfo, getCustomizeInfo, setCustomizeInfo } from '../../_shared/wechat/union-api';
+import { COLLECTIONS, type PromoterDoc } from '../../_shared/collections';
 
-export const PROMOTERS_COLLECTION = 'promoters';
+export const PROMOTERS_COLLECTION = COLLECTIONS.promoters;
 /** WeChat: custom parameter calls need a bound Open Platform account. */
 const ERR_NO_OPEN_ACCOUNT = 25505;
 
-interface PromoterRef {
-  _id: string;
-  unionid?: string;
-  storeId?: string;
-}
+type PromoterRef = Stored<Pick<PromoterDoc, 'unionid' | 'storeId'>>;
 
 /** FORBIDDEN unless the caller is an admin, or a manager with a promoter of this unionid in their stores. */
 export async function assertUnionidAccess(caller: Caller, id: string): Promise<void> {

@@ -15,8 +15,9 @@ import { AppError, WechatApiError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import { appid, noParams, params } from '../../_shared/validation';
 import { bindOpenAccount, getOpenAccount } from '../../_shared/wechat/union-api';
+import { COLLECTIONS } from '../../_shared/collections';
 
-export const BINDS_COLLECTION = 'open_account_binds';
+export const BINDS_COLLECTION = COLLECTIONS.openAccountBinds;
 export const YEAR_SECONDS = 365 * 86_400;
 
 export interface BindDoc extends StoredDoc {

@@ -7,7 +7,7 @@ import { AppError } from '../../_shared/errors';
 import type { ActionContext } from '../../_shared/handler';
 import type { PromoterApi } from '../../_shared/wechat/promoter-api';
 import { type PromoterDoc, ensureFresh, getPromoterDoc } from './read-model';
-import { type Stored, type Where, cmd } from './store';
+import { type Stored, cmd } from '../../_shared/db';
 
 export const NOT_YOUR_PROMOTER = '该推广员不属于你负责的门店，不能查看或修改';
 
@@ -32,7 +32,11 @@ export async function visiblePromoter(ctx: ActionContext, id: string): Promise<S
 }
 
 /** Where-clause limiting promoters to the caller's stores (nothing for admins). */
-export function storeScope(ctx: ActionContext, storeIdParam?: string, field = 'storeId'): Where {
+export function storeScope(
+  ctx: ActionContext,
+  storeIdParam?: string,
+  field = 'storeId',
+): Record<string, unknown> {
   if (storeIdParam !== undefined) {
     if (!canAccessStore(ctx.caller, storeIdParam)) {
       throw new AppError('FORBIDDEN', `你不是门店 ${storeIdParam} 的店长，不能查看该门店的数据`, { field });

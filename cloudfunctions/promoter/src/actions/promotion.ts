@@ -16,6 +16,7 @@ import {
   statusFilter,
 } from '../../../../miniprogram/shared/promoter-status';
 import { AppError, WechatApiError } from '../../../_shared/errors';
+import { decodeCursor, encodeCursor } from '../../../_shared/cursor';
 import { defineAction } from '../../../_shared/handler';
 import { bytes, integer, pageParams, params, storeId } from '../../../_shared/validation';
 import {
@@ -26,7 +27,8 @@ import {
   promoterApi,
 } from '../../../_shared/wechat/promoter-api';
 import { type PromoterDoc, ensureFresh } from '../read-model';
-import { COLLECTIONS, cmd, countWhere, findAll } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { cmd, countWhere, findAll } from '../../../_shared/db';
 import { promoterId } from '../params';
 import { loadPromoter, storeScope } from '../promoter-access';
 
@@ -99,7 +101,7 @@ const summary = defineAction({
   }),
   async run(p, ctx): Promise<StatsSummary> {
     const scope = storeScope(ctx, p.storeId);
-    await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
+    const fresh = await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
     const _ = cmd();
     const byStatus = {} as Record<PromoterStatus, number>;
     for (const status of PROMOTER_STATUSES) {
@@ -124,6 +126,7 @@ const summary = defineAction({
         .map(([storeId, count]) => ({ storeId, count }))
         .sort((a, b) => (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : 0)),
       pendingJoinRequests,
+      ...fresh,
     };
   },
 });
@@ -140,22 +143,15 @@ interface DataCursor {
   o: number;
 }
 
-function encodeCursor(cursor: DataCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+function parseDataCursor(value: unknown): DataCursor | undefined {
+  const parsed = (value ?? {}) as Partial<DataCursor>;
+  const offsetOk = Number.isInteger(parsed.o) && (parsed.o as number) >= 0;
+  if (!offsetOk || (parsed.s !== undefined && typeof parsed.s !== 'string')) return undefined;
+  return parsed.s === undefined ? { o: parsed.o as number } : { s: parsed.s, o: parsed.o as number };
 }
 
-function decodeCursor(cursor: string | undefined): DataCursor {
-  if (cursor === undefined) return { o: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<DataCursor>;
-    const offsetOk = Number.isInteger(parsed.o) && (parsed.o as number) >= 0;
-    if (offsetOk && (parsed.s === undefined || typeof parsed.s === 'string')) {
-      return parsed.s === undefined ? { o: parsed.o as number } : { s: parsed.s, o: parsed.o as number };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new AppError('INVALID_ARGUMENT', '分页游标无效，请从第一页重新加载（cursor）', { field: 'cursor' });
+function readCursor(cursor: string | undefined): DataCursor {
+  return cursor === undefined ? { o: 0 } : decodeCursor(cursor, parseDataCursor);
 }
 
 /** One of our pages out of WeChat's pulls. */
@@ -165,7 +161,7 @@ async function slicePulls<T>(
   limitParam: number | undefined,
 ): Promise<Page<T>> {
   const limit = limitParam ?? LIMITS.page.defaultLimit;
-  const at = decodeCursor(cursorParam);
+  const at = readCursor(cursorParam);
   const page = await pull(at.s);
   const end = at.o + limit;
   const items = page.rows.slice(at.o, end);
