@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startStack } from '../../emulator/stack';
-import { wechatControl } from '../../test/cloud/harness';
+import { wechatControl } from '../../emulator/wechat/control-client';
 
 const sizes = (process.env.SYNC_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const withNaive = process.env.SYNC_BENCH_NAIVE !== '0';

@@ -268,8 +268,12 @@ export interface SyncResult {
  * One slice of a full sync (the caller holds the sync lease): goes on from the checkpoint or starts a
  * new generation, one getpromoter page at a time, until the walk ends or `budgetMs` has passed.
  */
-async function walkSlice(api: PromoterApi, now: number, budgetMs: number): Promise<SyncResult> {
-  const state = await readState();
+async function walkSlice(
+  api: PromoterApi,
+  now: number,
+  budgetMs: number,
+  state: SyncState,
+): Promise<SyncResult> {
   let walk = state.walk;
   if (!walk) {
     const generation = (state.generation ?? 0) + 1;
@@ -350,24 +354,36 @@ export function isWechatUnreachable(err: unknown): boolean {
   return err instanceof WechatApiError && TRANSIENT_ERRCODES.includes(err.errcode);
 }
 
-/** Runs a full-sync slice holding the sync lease; null when someone else holds it. */
+/**
+ * Runs one sync holding the sync lease; null when someone else holds it. What to do is decided again
+ * under the lease from the state the last holder left: 'fresh' when that holder already did it.
+ * 'walk' (promoter.sync) walks whatever the mirror's age.
+ */
 async function syncUnderLease(
   api: PromoterApi,
   now: number,
-  work: 'full' | 'incremental',
-  state: SyncState,
+  work: 'full' | 'walk' | 'incremental' | 'forced-incremental',
   by: string,
-): Promise<SyncResult | 'incremental' | null> {
+): Promise<SyncResult | 'fresh' | 'incremental' | null> {
   const lease = await tryAcquireLease(SYNC_LEASE, { action: `sync.${work}`, by });
   if (!lease) return null;
   try {
-    if (work === 'full') return await walkSlice(api, now, syncSliceMs());
-    await incrementalSync(api, now, state.lastIncrementalAt ?? state.lastFullSyncAt ?? now);
+    const state = await readState();
+    if (work === 'walk' || (work === 'full' && needsFullSync(state, now))) {
+      return await walkSlice(api, now, syncSliceMs(), state);
+    }
+    if (work === 'full' || needsFullSync(state, now)) return 'fresh';
+    const last = state.lastIncrementalAt ?? state.lastFullSyncAt ?? now;
+    if (work === 'incremental' && now - last <= INCREMENTAL_MAX_AGE_S) return 'fresh';
+    await incrementalSync(api, now, last);
     return 'incremental';
   } finally {
     await releaseLease(lease).catch((err: unknown) => log.warn('sync_lease_release_failed', { error: err }));
   }
 }
+
+const isWalk = (result: SyncResult | 'fresh' | 'incremental' | null): result is SyncResult =>
+  result !== null && typeof result === 'object';
 
 /**
  * Makes the mirror fresh enough for a read (see the rules at the top of this file) and says how fresh
@@ -386,10 +402,10 @@ export async function ensureFresh(
       const deadline = Date.now() + syncWaitMs();
       let pause = 50;
       for (;;) {
-        const result = await syncUnderLease(api, now, 'full', state, by);
+        const result = await syncUnderLease(api, now, 'full', by);
         state = await readState();
         // Our slice ran out of time: the mirror answers as it is; the next reader goes on.
-        if (result && result !== 'incremental' && !result.done) return freshness(state, 'syncing');
+        if (isWalk(result) && !result.done) return freshness(state, 'syncing');
         if (!needsFullSync(state, now)) return freshness(state, undefined);
         if (result) continue; // the walk we just finished is already outdated by a new declare
         if (Date.now() + pause > deadline) {
@@ -403,7 +419,8 @@ export async function ensureFresh(
     const lastIncremental = state.lastIncrementalAt ?? state.lastFullSyncAt ?? 0;
     if (opts.force || now - lastIncremental > INCREMENTAL_MAX_AGE_S) {
       // Someone else's sync running right now makes ours pointless: the mirror answers.
-      if (await syncUnderLease(api, now, 'incremental', state, by)) state = await readState();
+      const work = opts.force ? 'forced-incremental' : 'incremental';
+      if (await syncUnderLease(api, now, work, by)) state = await readState();
     }
     return freshness(state, undefined);
   } catch (err) {
@@ -423,8 +440,8 @@ export async function fullSync(api: PromoterApi, now: number, by = 'promoter.syn
   const deadline = Date.now() + syncWaitMs();
   let pause = 50;
   for (;;) {
-    const result = await syncUnderLease(api, now, 'full', await readState(), by);
-    if (result && result !== 'incremental') return result;
+    const result = await syncUnderLease(api, now, 'walk', by);
+    if (isWalk(result)) return result;
     if (Date.now() + pause > deadline) {
       const state = await readState();
       const walk = state.walk;
