@@ -8,6 +8,7 @@ import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import { freshnessOf } from '../../utils/freshness';
 import { isStaff, currentWhoami } from '../../utils/whoami';
 
 type ViewState = 'loading' | 'error' | 'ready';
@@ -79,6 +80,9 @@ Page({
     counts: [] as StatusCount[],
     pendingJoinRequests: 0,
     actions: [] as QuickAction[],
+    asOf: 0,
+    stale: false,
+    staleReason: '',
   },
 
   loadedOnce: false,
@@ -128,6 +132,7 @@ Page({
         counts: statusCounts(summary),
         pendingJoinRequests: summary.pendingJoinRequests,
         actions: quickActions(role, summary.pendingJoinRequests),
+        ...freshnessOf(summary),
       });
     } catch (err) {
       this.setData({ state: 'error', errorText: errorText(err) });

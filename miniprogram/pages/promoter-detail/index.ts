@@ -21,6 +21,7 @@ import { promoterService } from '../../services/promoter';
 import { LIMITS, PATTERNS } from '../../shared/field-rules';
 import { CUSTOM_PARAM_RULE, fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
+import { freshnessOf } from '../../utils/freshness';
 import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
 
 type ViewState = 'loading' | 'error' | 'ready';
@@ -109,6 +110,9 @@ Page({
     limits: LIMITS_VIEW,
     p: null as PromoterView | null,
     history: [] as HistoryRow[],
+    asOf: 0,
+    stale: false,
+    staleReason: '',
     roleOptions: [] as Option<number>[],
     storeOptions: [NO_STORE] as Option<string>[],
     form: { name: '', phone: '', extraInfo: '', roleIndex: 0, storeIndex: 0 },
@@ -167,7 +171,11 @@ Page({
       storeOptions: [NO_STORE, ...storeItems.map((s) => ({ value: s.storeId, label: s.name }))],
     });
     this.show(promoter.value);
-    this.setData({ state: 'ready', history: promoter.value.history.map(historyRow) });
+    this.setData({
+      state: 'ready',
+      history: promoter.value.history.map(historyRow),
+      ...freshnessOf(promoter.value),
+    });
     await this.loadCustomParam();
   },
 

@@ -16,6 +16,7 @@ import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import { freshnessOf } from '../../utils/freshness';
 
 type ViewState = 'loading' | 'empty' | 'error' | 'ready';
 type TabValue = PromoterStatus | 'all';
@@ -75,6 +76,9 @@ Page({
     total: 0,
     moreStatus: 'idle' as LoadMoreStatus,
     namesMissing: false,
+    asOf: 0,
+    stale: false,
+    staleReason: '',
   },
 
   /** Paging and lookup state that the view does not render. */
@@ -207,6 +211,7 @@ Page({
         items: page.items.map((p) => this.toRow(p)),
         total: page.total,
         moreStatus: this.nextCursor ? 'idle' : page.items.length ? 'no-more' : 'idle',
+        ...freshnessOf(page),
       });
     } catch (err) {
       if (seq !== this.requestSeq) return;
