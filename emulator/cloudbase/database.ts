@@ -204,7 +204,13 @@ export class Database {
       }
     }
     const exact = coll instanceof IndexedDocs && coll.answersExactly(where);
-    let cursor = find<Doc>(this.matchable(coll, where, candidates), exact ? {} : where, projection);
+    const docs = this.matchable(coll, where, candidates);
+    if (exact && !order && !projection) {
+      // The index answered the whole query: nothing to test, sort or project.
+      const from = opts.offset ?? 0;
+      return docs.slice(from, limit === undefined ? undefined : from + limit);
+    }
+    let cursor = find<Doc>(docs, exact ? {} : where, projection);
     if (order) cursor = cursor.sort(order);
     if (opts.offset) cursor = cursor.skip(opts.offset);
     if (limit !== undefined) cursor = cursor.limit(limit);
@@ -219,7 +225,11 @@ export class Database {
   /** The documents that can match `where`: the index's candidates, one document by `_id`, or all. */
   private matchable(coll: Map<string, Doc>, where: AnyObject, planned?: Set<string>): Doc[] {
     const candidates = planned ?? (coll instanceof IndexedDocs ? coll.planCandidates(where) : undefined);
-    if (candidates) return [...candidates].flatMap((id) => coll.get(id) ?? []);
+    if (candidates) {
+      return coll instanceof IndexedDocs
+        ? coll.docsOf(candidates)
+        : [...candidates].flatMap((id) => coll.get(id) ?? []);
+    }
     if (typeof where._id === 'string') return coll.has(where._id) ? [coll.get(where._id)!] : [];
     return [...coll.values()];
   }

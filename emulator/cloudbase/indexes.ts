@@ -112,6 +112,9 @@ class FieldIndex {
 /** A collection's documents by `_id`, with the indexes of `fields` kept up to date on every change. */
 export class IndexedDocs extends Map<string, Doc> {
   private readonly indexes = new Map<string, FieldIndex>();
+  /** When each id was inserted: candidates come back in the collection's own (insertion) order. */
+  private readonly seq = new Map<string, number>();
+  private nextSeq = 0;
 
   constructor(fields: readonly string[] = []) {
     super();
@@ -121,6 +124,7 @@ export class IndexedDocs extends Map<string, Doc> {
   override set(id: string, doc: Doc): this {
     // Map's constructor calls set before our fields exist; it is only ever called empty here.
     const before = super.get(id);
+    if (!before) this.seq?.set(id, this.nextSeq++);
     for (const index of this.indexes?.values() ?? []) {
       if (before) index.remove(id, before);
       index.add(id, doc);
@@ -136,12 +140,21 @@ export class IndexedDocs extends Map<string, Doc> {
       index.remove(id, before);
       index.sorted = null;
     }
+    this.seq.delete(id);
     return super.delete(id);
   }
 
   override clear(): void {
     for (const [field] of this.indexes) this.indexes.set(field, new FieldIndex(field));
+    this.seq.clear();
     super.clear();
+  }
+
+  /** The documents of `ids` in the collection's order. */
+  docsOf(ids: Set<string>): Doc[] {
+    const order = [...ids].filter((id) => this.seq.has(id));
+    order.sort((a, b) => this.seq.get(a)! - this.seq.get(b)!);
+    return order.map((id) => super.get(id)!);
   }
 
   hasIndex(field: string): boolean {
