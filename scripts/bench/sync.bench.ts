@@ -4,15 +4,18 @@
  * the end), wall time and the syncing process's peak RSS, ours (streamed, batched, mark-and-sweep)
  * and the naive plain loop (whole set in memory, one write per promoter). Prints figures and ratios.
  *
- *   npm run bench sync            SYNC_BENCH_SIZES=10000,100000 (default) · SYNC_BENCH_NAIVE=0 skips the naive runs
+ * Then, on the 100 000-row mirror, the reads a manager makes through the function (a status page,
+ * the next page, a keyword list, the home counts), each timed.
+ *
+ *   npm run bench sync     SYNC_BENCH_SIZES=10000,100000 (default) · the naive loop runs up to
+ *                          SYNC_BENCH_NAIVE_MAX=10000 promoters (one write per promoter: minutes beyond)
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { startStack } from '../../emulator/stack';
 import { wechatControl } from '../../emulator/wechat/control-client';
+import { runWorker } from './workers/spawn';
 
 const sizes = (process.env.SYNC_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
-const withNaive = process.env.SYNC_BENCH_NAIVE !== '0';
+const naiveMax = Number(process.env.SYNC_BENCH_NAIVE_MAX ?? 10_000);
 const LATENCY_MS = 20;
 
 interface Run {
@@ -52,7 +55,14 @@ async function main(): Promise<void> {
     line(`ours, ${n.toLocaleString('en')} new`, ours);
     const again = await runOnce(n, 'ours', true);
     line(`ours, ${n.toLocaleString('en')} unchanged`, again);
-    if (withNaive) {
+    if (n === Math.max(...sizes)) {
+      const q = (await runWorkerQueries(stack.env)).result;
+      console.log(
+        `reads on the ${n.toLocaleString('en')}-row mirror: status page ${q.statusPageMs} ms (total ${q.statusTotal}), ` +
+          `next page ${q.nextPageMs} ms, keyword list ${q.keywordMs} ms (${q.keywordTotal} found), stats.summary ${q.summaryMs} ms`,
+      );
+    }
+    if (n <= naiveMax) {
       const naive = await runOnce(n, 'naive', false);
       results.set(`naive-${n}`, naive);
       line(`naive loop, ${n.toLocaleString('en')} new`, naive);
@@ -74,29 +84,24 @@ async function main(): Promise<void> {
   await stack.close();
 }
 
-/** The worker in a child process (asynchronously: the stand-ins answer it from this one). */
 function spawnWorker(
   env: Record<string, string>,
   mode: 'ours' | 'naive',
 ): Promise<{ ms: number; maxRssMiB: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(__dirname, 'workers', 'sync-worker.ts'), mode],
-      {
-        env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let errText = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (errText += chunk.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`sync worker (${mode}) failed: ${errText}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; maxRssMiB: number });
-    });
-  });
+  return runWorker('sync-worker.ts', [mode], env);
+}
+
+interface Reads {
+  statusPageMs: number;
+  statusTotal: number;
+  nextPageMs: number;
+  keywordMs: number;
+  keywordTotal: number;
+  summaryMs: number;
+}
+
+function runWorkerQueries(env: Record<string, string>): Promise<{ result: Reads }> {
+  return runWorker('sync-worker.ts', ['queries'], env);
 }
 
 main().catch((err: unknown) => {

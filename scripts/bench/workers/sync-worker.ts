@@ -7,6 +7,8 @@
  *               while a slice leaves the walk unfinished.
  *   mode naive: a plain SDK loop: every getpromoter page into one array, then every mirror document
  *               into a map, then one doc().set per new or changed promoter and a remove of the rest.
+ *   mode queries: on a synced mirror, the reads a manager makes (a status page, a keyword list, the
+ *               next page, the home counts), each timed.
  */
 import * as cloud from 'wx-server-sdk';
 import { invokeFunction, loadFunction } from '../../../emulator/gateway';
@@ -62,8 +64,39 @@ async function naive(): Promise<unknown> {
   return { total: promoters.length, pages };
 }
 
+async function queries(): Promise<unknown> {
+  const fn = loadFunction('promoter', { from: 'built' });
+  const call = async (data: object) => {
+    const t = performance.now();
+    const answer = (await invokeFunction(fn, data, { openid: DEMO_STAFF.admin.openid })) as {
+      ok: boolean;
+      data?: { total?: number; nextCursor?: string };
+      error?: unknown;
+    };
+    if (!answer.ok) throw new Error(JSON.stringify(answer.error));
+    return { ms: Math.round(performance.now() - t), data: answer.data };
+  };
+  const status = await call({ action: 'promoter.list', status: 'awaiting', limit: 20 });
+  const next = await call({
+    action: 'promoter.list',
+    status: 'awaiting',
+    limit: 20,
+    cursor: status.data?.nextCursor,
+  });
+  const keyword = await call({ action: 'promoter.list', keyword: '推广员9999', limit: 20 });
+  const summary = await call({ action: 'stats.summary' });
+  return {
+    statusPageMs: status.ms,
+    statusTotal: status.data?.total,
+    nextPageMs: next.ms,
+    keywordMs: keyword.ms,
+    keywordTotal: keyword.data?.total,
+    summaryMs: summary.ms,
+  };
+}
+
 const started = performance.now();
-(mode === 'naive' ? naive() : ours()).then(
+(mode === 'naive' ? naive() : mode === 'queries' ? queries() : ours()).then(
   (result) => {
     const ms = performance.now() - started;
     clearInterval(sample);
