@@ -209,7 +209,9 @@ export class IndexedDocs extends Map<string, Doc> {
       if (names.length === 1 && names[0] === '$in' && Array.isArray(ops.$in)) {
         return ops.$in.every((v) => keyOf(v) !== undefined && v !== null);
       }
-      return names.every((n) => RANGE_OPS.has(n)) && index.order(this) !== 'mixed';
+      if (!names.every((n) => RANGE_OPS.has(n))) return false;
+      const range = this.rangeIds(index, ops);
+      return range !== undefined && range.length <= RANGE_CANDIDATES_MAX;
     });
   }
 
@@ -248,8 +250,9 @@ export class IndexedDocs extends Map<string, Doc> {
       return withLoose(index.hash.get('null') ?? []);
     }
     if (names.length > 0 && names.every((n) => RANGE_OPS.has(n))) {
+      // A wide range narrows little: an ordered read walks it in the sorted index instead.
       const range = this.rangeIds(index, ops);
-      return range && withLoose(range);
+      return range && range.length <= RANGE_CANDIDATES_MAX ? withLoose(range) : undefined;
     }
     return undefined;
   }
@@ -300,6 +303,8 @@ export class IndexedDocs extends Map<string, Doc> {
 }
 
 const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte']);
+/** A range condition gives candidates only when it holds at most this many documents. */
+const RANGE_CANDIDATES_MAX = 5000;
 
 function isOperatorObject(value: unknown): boolean {
   return (

@@ -30,7 +30,18 @@ async function main(): Promise<void> {
   const runOnce = async (n: number, mode: 'ours' | 'naive', warm: boolean): Promise<Run> => {
     stack.cloudbase.reset();
     await control.reset({ keepTokens: true });
-    await control.bulkPromoters({ count: n, retailId: 'SH-XUHUI' });
+    // WeChat holds at most 50 000 declared promoters: beyond them, cancelled ones (bound promoters can be
+    // 100 000)
+    const declared = Math.min(n, 50_000);
+    await control.bulkPromoters({ count: declared, retailId: 'SH-XUHUI' });
+    if (n > declared) {
+      await control.bulkPromoters({
+        count: n - declared,
+        retailId: 'BJ-CHAOYANG',
+        declStatus: 2,
+        prefix: 'oGone',
+      });
+    }
     if (warm) {
       // the mirror already holds everything: the sync that runs every 10 minutes
       await spawnWorker(stack.env, 'ours');

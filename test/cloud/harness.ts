@@ -60,10 +60,21 @@ export function useTestStack(overrides: StackOptions = {}): TestStack {
     if (!running) throw new Error('useTestStack: the stack is only there inside hooks and tests');
     return running;
   };
+  // Calls still running when their test ends (a test that failed or timed out) are waited for before
+  // the next test resets the stand-ins, and before the stack closes: no call outlives its test's file
+  // or lands in the next test's data.
+  const inFlight = new Set<Promise<unknown>>();
+  const settle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
   beforeAll(async () => {
     running = await startTestStack(overrides);
   });
-  afterAll(() => running?.close());
+  afterAll(async () => {
+    await settle();
+    await running?.close();
+  }, 120_000);
+  afterEach(settle, 120_000);
   beforeEach(async () => {
     resetDatabase(current());
     await wechatControl(current()).reset();
@@ -74,8 +85,15 @@ export function useTestStack(overrides: StackOptions = {}): TestStack {
     },
     as:
       (openid) =>
-      <T = unknown>(fn: FunctionName, data: { action: string } & Record<string, unknown>) =>
-        asCaller(current(), openid)<T>(fn, data),
+      <T = unknown>(fn: FunctionName, data: { action: string } & Record<string, unknown>) => {
+        const call = asCaller(current(), openid)<T>(fn, data);
+        inFlight.add(call);
+        void call.then(
+          () => inFlight.delete(call),
+          () => inFlight.delete(call),
+        );
+        return call;
+      },
   };
 }
 

@@ -47,6 +47,7 @@ import { promoterStatus } from '../../../miniprogram/shared/promoter-status';
 import {
   PROMOTER_PAGE_SIZE,
   type PromoterApi,
+  type PromoterFilter,
   type WechatPromoter,
   comparePromoterIds,
 } from '../../_shared/wechat/promoter-api';
@@ -60,6 +61,7 @@ import {
   findSome,
   getDoc,
   insertMany,
+  nowSeconds,
   putDoc,
   updateIds,
 } from '../../_shared/db';
@@ -282,22 +284,16 @@ async function walkSlice(
   }
   const deadline = Date.now() + budgetMs;
   for (;;) {
-    const cursor: string | undefined = walk.cursor;
-    const page: { promoters: WechatPromoter[] } = await api.getPromoterPage({}, cursor);
-    // start_id may be inclusive (UNCONFIRMED): rows at or before the cursor were already written.
-    const rows: WechatPromoter[] = page.promoters.filter(
-      (r) => cursor === undefined || comparePromoterIds(r.id, cursor) > 0,
-    );
-    let largest: string | undefined = cursor;
-    for (const r of rows) if (largest === undefined || comparePromoterIds(r.id, largest) > 0) largest = r.id;
+    const { rows, next, ended } = await readPage(api, {}, walk.cursor);
     await upsertRows(rows, now, await docsByIds(rows.map((r) => r.id)), walk.generation);
-    walk = { ...walk, pages: walk.pages + 1, seen: walk.seen + rows.length, cursor: largest };
-    const ended = page.promoters.length < PROMOTER_PAGE_SIZE || rows.length === 0;
+    walk = { ...walk, pages: walk.pages + 1, seen: walk.seen + rows.length, cursor: next };
     if (ended) {
       await sweep(walk);
       await patchState({
         lastFullSyncAt: walk.startedAt,
-        lastIncrementalAt: walk.startedAt,
+        // The incremental window starts from the walk's end, but never later than an overlap after its
+        // start: the next begin_time (this − 300 s) then still covers every change since the walk began.
+        lastIncrementalAt: Math.min(nowSeconds(), walk.startedAt + INCREMENTAL_OVERLAP_S),
         syncedVersion: walk.startedVersion,
         walk: cmd().remove(),
       });
@@ -324,10 +320,36 @@ async function sweep(walk: WalkCheckpoint): Promise<void> {
     .remove();
 }
 
-/** Reads the promoters whose auth status changed since the last incremental sync (with overlap). */
+/**
+ * One getpromoter page after `cursor`: its new rows (start_id may be inclusive, UNCONFIRMED: rows at or
+ * before the cursor were already read), the next cursor (the largest id) and whether it was the last.
+ */
+async function readPage(
+  api: PromoterApi,
+  filter: PromoterFilter,
+  cursor: string | undefined,
+): Promise<{ rows: WechatPromoter[]; next: string | undefined; ended: boolean }> {
+  const page = await api.getPromoterPage(filter, cursor);
+  const rows = page.promoters.filter((r) => cursor === undefined || comparePromoterIds(r.id, cursor) > 0);
+  let next = cursor;
+  for (const r of rows) if (next === undefined || comparePromoterIds(r.id, next) > 0) next = r.id;
+  return { rows, next, ended: page.promoters.length < PROMOTER_PAGE_SIZE || rows.length === 0 };
+}
+
+/**
+ * Reads the promoters whose auth status changed since the last incremental sync (with overlap), a
+ * page at a time like the full walk.
+ */
 async function incrementalSync(api: PromoterApi, now: number, since: number): Promise<void> {
-  const { promoters } = await api.getAllPromoters({ beginTime: Math.max(0, since - INCREMENTAL_OVERLAP_S) });
-  if (promoters.length > 0) await upsertRows(promoters, now, await docsByIds(promoters.map((p) => p.id)));
+  const filter = { beginTime: Math.max(0, since - INCREMENTAL_OVERLAP_S) };
+  let cursor: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const { rows, next, ended } = await readPage(api, filter, cursor);
+    if (rows.length > 0) await upsertRows(rows, now, await docsByIds(rows.map((r) => r.id)));
+    if (ended) break;
+    if (pages >= MAX_WALK_PAGES) throw new Error(`getpromoter paging did not end after ${pages} pages`);
+    cursor = next;
+  }
   await patchState({ lastIncrementalAt: now });
 }
 

@@ -14,7 +14,7 @@ import {
   useTestStack,
   wechatControl,
 } from '../harness';
-import { seedStaff } from '../core/helpers';
+import { seedStaff, seedStaffDocs } from '../core/helpers';
 
 export { seedStaff };
 
@@ -41,12 +41,12 @@ export interface Env {
 
 /**
  * The harness's useTestStack (one stack per file, empty database and WeChat state per test) plus the
- * two stores and their managers before each test, and callers of the promoter function; call in a
- * describe's top level (or the file's).
+ * two stores and their managers before each test (written straight into the database: seedStaffDocs),
+ * and callers of the promoter function; call in a describe's top level (or the file's).
  */
 export function useStack(): Env {
   const base = useTestStack();
-  beforeEach(() => seedStaff(base.stack));
+  beforeEach(() => seedStaffDocs(base.stack));
   const promoterCaller = (openid: string): Call => {
     const call = base.as(openid);
     return <T>(data: { action: string } & Record<string, unknown>) =>
