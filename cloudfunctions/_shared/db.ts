@@ -250,6 +250,37 @@ export async function getAll<T extends StoredDoc>(
   return (await findAll<T>(name, where, undefined, max)) as T[];
 }
 
+interface AggregateChain {
+  match(where: unknown): AggregateChain;
+  group(spec: unknown): AggregateChain;
+  limit(n: number): AggregateChain;
+  end(): Promise<{ list: Array<{ _id: unknown; count: number }> }>;
+}
+
+/**
+ * How many documents matching `where` hold each value of `field` (one aggregate: match, group, at most
+ * `max` groups), without reading the documents out.
+ */
+export async function countBy(
+  name: string,
+  where: Condition | unknown,
+  field: string,
+  max = 1000,
+): Promise<Array<{ value: unknown; count: number }>> {
+  const database = db() as unknown as {
+    collection(n: string): { aggregate(): AggregateChain };
+    command: { aggregate: { sum(value: unknown): unknown } };
+  };
+  const { list } = await database
+    .collection(name)
+    .aggregate()
+    .match(where)
+    .group({ _id: `$${field}`, count: database.command.aggregate.sum(1) })
+    .limit(max)
+    .end();
+  return list.map((g) => ({ value: g._id, count: g.count }));
+}
+
 /** Case-insensitive substring match on a literal (regex characters escaped). */
 export function containsText(text: string): unknown {
   // db.RegExp is part of the SDK's database but not of the typed surface.

@@ -298,7 +298,15 @@ export class Database {
   aggregate(collection: string, pipeline: AnyObject[], transactionId?: string): AnyObject[] {
     const space = this.spaceOf(transactionId);
     const coll = this.collectionFor(space, collection, false);
-    return aggregate(coll ? [...coll.values()] : [], pipeline, {
+    // A leading $match is answered with the indexes; the rest of the pipeline runs on what it matched.
+    const [first, ...rest] = pipeline;
+    const leadingMatch = first && Object.keys(first).length === 1 && first.$match !== undefined;
+    const input = !coll
+      ? []
+      : leadingMatch
+        ? this.matching(coll, criteria(first.$match))
+        : [...coll.values()];
+    return aggregate(input, leadingMatch ? rest : pipeline, {
       collectionResolver: (name: string) => [...(space.get(name)?.values() ?? [])],
     });
   }

@@ -26,9 +26,9 @@ import {
   ERRCODE_UNAUTHORIZED_PROMOTER,
   promoterApi,
 } from '../../../_shared/wechat/promoter-api';
-import { type PromoterDoc, ensureFresh } from '../read-model';
+import { ensureFresh } from '../read-model';
 import { COLLECTIONS } from '../../../_shared/collections';
-import { cmd, countWhere, findAll } from '../../../_shared/db';
+import { cmd, countBy, countWhere } from '../../../_shared/db';
 import { promoterId } from '../params';
 import { loadPromoter, storeScope } from '../promoter-access';
 
@@ -90,8 +90,8 @@ const shareMaterial = defineAction({
 });
 
 /**
- * Counts over the read model. By status: one count per status. By role and by store: one read of
- * the two fields of the caller's promoters, grouped here (at most 50 000 small projected rows).
+ * Counts over the read model. By status: one count per status. By role and by store: one aggregate
+ * each (match the caller's stores, group, count), so no promoter is read out.
  */
 const summary = defineAction({
   access: 'staff',
@@ -107,13 +107,12 @@ const summary = defineAction({
     for (const status of PROMOTER_STATUSES) {
       byStatus[status] = await countWhere(COLLECTIONS.promoters, _.and(scope, { ...statusFilter(status) }));
     }
-    const rows = await findAll<PromoterDoc>(COLLECTIONS.promoters, scope, { roleId: true, storeId: true });
-    const roles = new Map<number, number>();
-    const stores = new Map<string, number>();
-    for (const r of rows) {
-      roles.set(r.roleId, (roles.get(r.roleId) ?? 0) + 1);
-      stores.set(r.storeId, (stores.get(r.storeId) ?? 0) + 1);
-    }
+    const [byRoleGroups, byStoreGroups] = await Promise.all([
+      countBy(COLLECTIONS.promoters, scope, 'roleId'),
+      countBy(COLLECTIONS.promoters, scope, 'storeId'),
+    ]);
+    const roles = new Map(byRoleGroups.map((g) => [Number(g.value), g.count]));
+    const stores = new Map(byStoreGroups.map((g) => [String(g.value ?? ''), g.count]));
     const pendingJoinRequests = await countWhere(
       COLLECTIONS.joinRequests,
       _.and(scope, { status: 'pending' }),
