@@ -603,28 +603,36 @@ function orderedWalk(
   wanted: number,
   candidates: Set<string> | undefined,
 ): Doc[] | undefined {
-  const [field, direction] = Object.entries(order)[0];
-  const ids = coll.orderedIds(field, direction, where);
+  const keys = Object.keys(order);
+  const [field, direction] = [keys[0], order[keys[0]]];
+  // Ties by `_id` come straight from the index; any other tie order is sorted per run of equal values.
+  const idTies = keys.length === 1 || (keys.length === 2 && keys[1] === '_id');
+  const ids = coll.orderedIds(field, direction, where, idTies && keys[1] === '_id' ? order._id : 1);
   if (!ids) return undefined;
   const query = new Query(where);
-  const sortTies = Object.keys(order).length > 1;
   const out: Doc[] = [];
   let group: Doc[] = [];
   let groupValue: unknown = Symbol('none');
   const flush = () => {
-    out.push(...(sortTies && group.length > 1 ? find<Doc>(group, {}).sort(order).all() : group));
+    out.push(...(group.length > 1 ? find<Doc>(group, {}).sort(order).all() : group));
     group = [];
   };
   for (const id of ids) {
     if (candidates && !candidates.has(id)) continue;
+    const doc = coll.get(id);
+    if (!doc || !query.test(doc)) continue;
+    if (idTies) {
+      out.push(doc);
+      if (out.length >= wanted) break;
+      continue;
+    }
     const value = coll.valueOf(field, id);
     if (value !== groupValue) {
       flush();
       if (out.length >= wanted) break;
       groupValue = value;
     }
-    const doc = coll.get(id);
-    if (doc && query.test(doc)) group.push(doc);
+    group.push(doc);
   }
   flush();
   return out.slice(0, wanted);

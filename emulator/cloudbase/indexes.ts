@@ -266,11 +266,16 @@ export class IndexedDocs extends Map<string, Doc> {
   }
 
   /**
-   * Ids in the order of `field` (`direction`), restricted to the range the query puts on that field
-   * (top-level or in a top-level $and), missing values first ascending, last descending; undefined
-   * when the field has no usable sorted index.
+   * Ids in the order of `field` (`direction`), ties in `_id` order (`idDirection`, ascending when not
+   * given), restricted to the range the query puts on that field (top-level or in a top-level $and),
+   * missing values first ascending, last descending; undefined when the field has no usable sorted index.
    */
-  orderedIds(field: string, direction: 1 | -1, query: Record<string, unknown>): Iterable<string> | undefined {
+  orderedIds(
+    field: string,
+    direction: 1 | -1,
+    query: Record<string, unknown>,
+    idDirection: 1 | -1 = 1,
+  ): Iterable<string> | undefined {
     const index = this.indexes.get(field);
     if (!index) return undefined;
     const sorted = index.order(this);
@@ -283,16 +288,29 @@ export class IndexedDocs extends Map<string, Doc> {
       if (!bounds) return undefined;
       [from, to] = bounds;
     }
-    const missing = range ? [] : sorted.missing;
-    const ids = sorted.ids;
+    const missing = range ? [] : idDirection === 1 ? sorted.missing : [...sorted.missing].reverse();
+    const { ids, values } = sorted;
+    // The index holds ties in ascending id order: walking it backwards reverses them, so a walk whose
+    // tie order differs from its direction yields each run of equal values the other way round.
+    const flipTies = direction !== idDirection;
     return (function* () {
-      if (direction === 1) {
-        yield* missing;
-        for (let i = from; i < to; i++) yield ids[i];
-      } else {
-        for (let i = to - 1; i >= from; i--) yield ids[i];
-        yield* missing;
+      if (direction === 1) yield* missing;
+      let i = direction === 1 ? from : to - 1;
+      while (direction === 1 ? i < to : i >= from) {
+        let j = i;
+        if (flipTies) {
+          while (
+            direction === 1
+              ? j + 1 < to && values[j + 1] === values[i]
+              : j - 1 >= from && values[j - 1] === values[i]
+          ) {
+            j += direction;
+          }
+          for (let k = j; direction === 1 ? k >= i : k <= i; k -= direction) yield ids[k];
+        } else yield ids[i];
+        i = j + direction;
       }
+      if (direction === -1) yield* missing;
     })();
   }
 

@@ -124,6 +124,38 @@ describe('answers equal a full scan', () => {
   });
 });
 
+test('ties: every promoter changed in the same second, newest first then by id, both ways and after a cursor', () => {
+  const same = promoters(3000).map((p) => ({ ...p, updateTime: 1_760_000_000 }));
+  const indexed = new Database();
+  const plain = new Database({ indexes: {} });
+  indexed.load({ promoters: same });
+  plain.load({ promoters: same });
+  const pages: Array<[object, Record<string, 1 | -1>]> = [
+    [listQuery(), byNewest],
+    [listQuery(), { updateTime: -1, _id: -1 }],
+    [listQuery(), { updateTime: 1, _id: 1 }],
+    [
+      {
+        $and: [
+          { updateTime: { $lte: 1_760_000_000 } },
+          {
+            $or: [
+              { updateTime: { $lt: 1_760_000_000 } },
+              { updateTime: 1_760_000_000, _id: { $gt: '2000' } },
+            ],
+          },
+        ],
+      },
+      byNewest,
+    ],
+  ];
+  for (const [query, order] of pages) {
+    expect(indexed.find('promoters', query, { order, limit: 21 })).toEqual(
+      plain.find('promoters', query, { order, limit: 21 }),
+    );
+  }
+});
+
 describe('only the documents an index gives are tested (100 000 promoters)', () => {
   const db = new Database();
   db.load({ promoters: promoters(100_000) });
