@@ -48,6 +48,8 @@ export interface WechatControl {
   /** The promoter authorizes (or revokes) in WeChat's bind mini program. */
   bind(openid: string, op: 'authorize' | 'revoke'): Promise<unknown>;
   bulkPromoters(options: BulkPromotersInput): Promise<unknown>;
+  /** Adds `count` roles in one call (cheap set-up near the 100-role cap). */
+  bulkRoles(count: number, prefix?: string): Promise<unknown>;
   /** Adds or updates OA followers. */
   users(list: OaUserInput[]): Promise<unknown>;
   /** Moves the stand-in's clock forward (token expiry, time windows). */
@@ -92,6 +94,7 @@ export function wechatControl(stack: Stack): WechatControl {
     clearCalls: () => post('calls/clear'),
     bind: (openid, op) => post('bind', { openid, action: op }),
     bulkPromoters: (options) => post('promoters/bulk', options),
+    bulkRoles: (count, prefix) => post('roles/bulk', prefix === undefined ? { count } : { count, prefix }),
     users: (list) => post('users', { users: list }),
     clock: (seconds) => post('clock', { advanceSeconds: seconds }),
     raw,

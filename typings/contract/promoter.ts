@@ -321,10 +321,13 @@ export interface PromoterActions {
   'promoter.update': { params: PromoterUpdateParams; result: Promoter };
   'promoter.cancel': { params: { id: string }; result: Promoter };
   'promoter.redeclare': { params: { id: string }; result: Promoter };
-  /** Re-reads every promoter from WeChat into the read model (admin). */
+  /**
+   * Re-reads every promoter from WeChat into the read model (admin), or goes on with an unfinished walk.
+   * `done: false`: the invocation's time (SYNC_SLICE_MS) ran out; call again (or any read goes on).
+   */
   'promoter.sync': {
     params: Record<string, never>;
-    result: { total: number; pages: number; syncedAt: UnixSeconds };
+    result: { total: number; pages: number; syncedAt: UnixSeconds; done: boolean };
   };
 
   'invite.create': {

@@ -194,9 +194,14 @@ async function patchState(patch: StatePatch): Promise<void> {
   const { stats } = await ref.update({ data: patch });
   if (stats.updated > 0) return;
   if (await getDoc<SyncState>(COLLECTIONS.syncState, STATE_ID)) return; // the same values: nothing to change
+  // A new document takes the plain values; update commands (inc, remove) have nothing to act on yet.
   const initial = Object.fromEntries(
     Object.entries(patch).filter(
-      ([, value]) => typeof value !== 'object' || value === null || !('$' in value),
+      ([, value]) =>
+        typeof value !== 'object' ||
+        value === null ||
+        Array.isArray(value) ||
+        Object.getPrototypeOf(value) === Object.prototype,
     ),
   );
   await ref.set({ data: initial as SyncState });

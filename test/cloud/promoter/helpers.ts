@@ -16,7 +16,7 @@ import {
 } from '../harness';
 import { seedStaff, seedStaffDocs } from '../core/helpers';
 
-export { seedStaff };
+export { seedStaff, seedStaffDocs };
 
 export const SH = 'SH-XUHUI';
 export const BJ = 'BJ-CHAOYANG';
