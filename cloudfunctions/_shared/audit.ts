@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../../typings/contract/admin';
 import { type StoredDoc, type Transaction, collection } from './db';
+import { COLLECTIONS } from './collections';
 
-export const AUDIT_COLLECTION = 'audit_log';
+export const AUDIT_COLLECTION = COLLECTIONS.auditLog;
 
 /** Stored as the contract's AuditEntry, with the id as _id. `before`/`after` are null for nothing. */
 export type AuditDoc = StoredDoc & Omit<AuditEntry, 'id'>;

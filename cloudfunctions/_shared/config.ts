@@ -82,6 +82,20 @@ export function adminOpenids(): string[] {
 }
 
 /**
+ * An optional duration setting in milliseconds (e.g. SYNC_SLICE_MS): the default when unset; a value
+ * that is not a whole number within [min, max] is CONFIG_ERROR naming the variable.
+ */
+export function durationMs(name: string, fallback: number, min = 0, max = 55_000): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AppError('CONFIG_ERROR', `环境变量 ${name} 应为 ${min}–${max} 之间的毫秒数`);
+  }
+  return value;
+}
+
+/**
  * WX_TEMPLATE_AUTHORIZE: the subscription message template for "approved / please authorize" (keywords
  * phrase1, thing2, thing3: docs/wechat-api.md). Unset: no subscription messages; reminders go by share card.
  */

@@ -6,6 +6,7 @@
  * `doc(id).get()` answers `{ data: null }` for a missing document (throwOnNotFound: false) instead of
  * throwing, so "not found" is a value, not an exception.
  */
+import crypto from 'node:crypto';
 import * as cloud from 'wx-server-sdk';
 
 /** Every stored document has a string _id. */
@@ -111,25 +112,185 @@ export async function getById<T extends StoredDoc>(name: string, id: string): Pr
   return data ?? null;
 }
 
-/** All documents matching `where`, reading past the SDK's 100-a-get page (bounded by `max`). */
+// ---- the one data-access layer every function uses (the promoter function's store is built on it) ----
+
+/** `_id` of a stored document plus its fields. */
+export type Stored<T> = T & { _id: string };
+
+/** A query condition as the SDK takes it (plain values or db.command expressions). */
+export type Condition = Record<string, unknown> | DbOperator;
+
+/** The cloud database answers at most 1000 documents a get on the server side. */
+export const READ_CHUNK = 1000;
+/** Documents per batch write (add of an array, remove/update of `_id in [...]`). */
+export const WRITE_CHUNK = 500;
+
+export function cmd(): DbCommand {
+  return db().command;
+}
+
+/** The collection with loose typing: conditions here are built from db.command values. */
+function loose(name: string): CollectionRef<StoredDoc & Record<string, unknown>> {
+  return collection<StoredDoc & Record<string, unknown>>(name);
+}
+
+const asWhere = (where: unknown) => where as Where<StoredDoc & Record<string, unknown>>;
+
+export async function getDoc<T>(name: string, id: string): Promise<Stored<T> | null> {
+  return (await getById<StoredDoc>(name, id)) as Stored<T> | null;
+}
+
+/** Creates or replaces the document with this id. */
+export async function putDoc<T extends object>(name: string, id: string, data: T): Promise<void> {
+  const copy = { ...data } as Record<string, unknown>;
+  delete copy._id;
+  await loose(name).doc(id).set({ data: copy });
+}
+
+/** Batch insert, WRITE_CHUNK documents per call; a duplicate `_id` fails that call whole. */
+export async function insertMany<T extends { _id: string }>(name: string, docs: T[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += WRITE_CHUNK) {
+    // The SDK's add takes an array for a batch insert; the typed surface knows the single form only.
+    const batch = docs.slice(i, i + WRITE_CHUNK) as unknown as DocData<StoredDoc & Record<string, unknown>>;
+    await loose(name).add({ data: batch });
+  }
+}
+
+export async function removeIds(name: string, ids: string[]): Promise<void> {
+  const _ = cmd();
+  for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
+    await loose(name)
+      .where({ _id: _.in(ids.slice(i, i + WRITE_CHUNK)) })
+      .remove();
+  }
+}
+
+/** Sets the same fields on every document of `ids`, WRITE_CHUNK ids per call. */
+export async function updateIds(name: string, ids: string[], data: Record<string, unknown>): Promise<void> {
+  const _ = cmd();
+  for (let i = 0; i < ids.length; i += WRITE_CHUNK) {
+    await loose(name)
+      .where({ _id: _.in(ids.slice(i, i + WRITE_CHUNK)) })
+      .update({ data });
+  }
+}
+
+export async function countWhere(name: string, where: Condition | unknown): Promise<number> {
+  return (await loose(name).where(asWhere(where)).count()).total;
+}
+
+export interface Order {
+  field: string;
+  direction: 'asc' | 'desc';
+}
+
+/** At most `limit` (≤ READ_CHUNK) matching documents in `orderBy` order. */
+export async function findSome<T>(
+  name: string,
+  where: Condition | unknown,
+  options: { orderBy?: Order[]; limit: number; projection?: Record<string, boolean> },
+): Promise<Stored<T>[]> {
+  let query = loose(name).where(asWhere(where));
+  for (const o of options.orderBy ?? []) query = query.orderBy(o.field, o.direction);
+  if (options.projection) query = query.field({ ...options.projection, _id: true });
+  const res = await query.limit(options.limit).get();
+  return res.data as Stored<T>[];
+}
+
+/**
+ * Every matching document, READ_CHUNK at a time in `_id` order, each chunk handed to `visit` (keyset
+ * paging: `_id > last`, stable under concurrent inserts, no growing skip). Memory holds one chunk.
+ */
+export async function scan<T>(
+  name: string,
+  where: Condition | unknown,
+  visit: (chunk: Stored<T>[]) => Promise<void> | void,
+  projection?: Record<string, boolean>,
+): Promise<void> {
+  const _ = cmd();
+  let after: string | undefined;
+  for (;;) {
+    const condition = after === undefined ? where : _.and(where, { _id: _.gt(after) });
+    const chunk = await findSome<T>(name, condition, {
+      orderBy: [{ field: '_id', direction: 'asc' }],
+      limit: READ_CHUNK,
+      projection,
+    });
+    if (chunk.length > 0) await visit(chunk);
+    if (chunk.length < READ_CHUNK) return;
+    after = chunk[chunk.length - 1]._id;
+  }
+}
+
+/** Every matching document (bounded by `max`), read with scan. */
+export async function findAll<T>(
+  name: string,
+  where: Condition | unknown = {},
+  projection?: Record<string, boolean>,
+  max = Infinity,
+): Promise<Stored<T>[]> {
+  const out: Stored<T>[] = [];
+  await scan<T>(
+    name,
+    where,
+    (chunk) => {
+      out.push(...chunk.slice(0, max - out.length));
+    },
+    projection,
+  );
+  return out;
+}
+
+/** All documents matching `where` (at most `max`, default 10 000). */
 export async function getAll<T extends StoredDoc>(
   name: string,
   where: Where<T> | DbOperator = {},
   max = 10_000,
 ): Promise<T[]> {
-  const pageSize = 100;
-  const out: T[] = [];
-  for (let offset = 0; offset < max; offset += pageSize) {
-    const { data } = await collection<T>(name)
-      .where(where)
-      .orderBy('_id', 'asc')
-      .skip(offset)
-      .limit(pageSize)
-      .get();
-    out.push(...data);
-    if (data.length < pageSize) break;
-  }
-  return out;
+  return (await findAll<T>(name, where, undefined, max)) as T[];
+}
+
+interface AggregateChain {
+  match(where: unknown): AggregateChain;
+  group(spec: unknown): AggregateChain;
+  limit(n: number): AggregateChain;
+  end(): Promise<{ list: Array<{ _id: unknown; count: number }> }>;
+}
+
+/**
+ * How many documents matching `where` hold each value of `field` (one aggregate: match, group, at most
+ * `max` groups), without reading the documents out.
+ */
+export async function countBy(
+  name: string,
+  where: Condition | unknown,
+  field: string,
+  max = 1000,
+): Promise<Array<{ value: unknown; count: number }>> {
+  const database = db() as unknown as {
+    collection(n: string): { aggregate(): AggregateChain };
+    command: { aggregate: { sum(value: unknown): unknown } };
+  };
+  const { list } = await database
+    .collection(name)
+    .aggregate()
+    .match(where)
+    .group({ _id: `$${field}`, count: database.command.aggregate.sum(1) })
+    .limit(max)
+    .end();
+  return list.map((g) => ({ value: g._id, count: g.count }));
+}
+
+/** Case-insensitive substring match on a literal (regex characters escaped). */
+export function containsText(text: string): unknown {
+  // db.RegExp is part of the SDK's database but not of the typed surface.
+  const database = db() as unknown as { RegExp(options: { regexp: string; options?: string }): unknown };
+  return database.RegExp({ regexp: text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), options: 'i' });
+}
+
+/** A url-safe random id: 18 bytes → 24 characters. */
+export function randomId(bytes = 18): string {
+  return crypto.randomBytes(bytes).toString('base64url');
 }
 
 /** Unix time in seconds (WeChat's unit and ours). */

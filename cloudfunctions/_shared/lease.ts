@@ -17,8 +17,9 @@ import crypto from 'node:crypto';
 import { type StoredDoc, collection, db, nowSeconds } from './db';
 import { AppError } from './errors';
 import { log } from './log';
+import { COLLECTIONS } from './collections';
 
-export const LEASES_COLLECTION = 'leases';
+export const LEASES_COLLECTION = COLLECTIONS.leases;
 /** A lease this old (seconds) belongs to a holder that is no longer running. */
 export const LEASE_STALE_S = 70;
 const DEFAULT_WAIT_MS = 20_000;
@@ -106,6 +107,25 @@ export async function renewLease(lease: Lease): Promise<boolean> {
   // Nothing changed can also mean the same second as the last renewal: ours if the token still is.
   const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(lease.key).get();
   return data?.token === lease.token;
+}
+
+/** The lease `key` if it is free (or stale) right now, otherwise null: no waiting. */
+export async function tryAcquireLease(key: string, options: LeaseOptions): Promise<Lease | null> {
+  const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(key).get();
+  if (data && nowSeconds() - data.at < LEASE_STALE_S) return null;
+  try {
+    const taken = await tryTake(key, options);
+    return isLease(taken) ? taken : null;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'DATABASE_TRANSACTION_CONFLICT') return null;
+    throw err;
+  }
+}
+
+/** Whether someone holds the lease `key` now (a stale one counts as free). */
+export async function leaseBusy(key: string): Promise<boolean> {
+  const { data } = await collection<LeaseDoc>(LEASES_COLLECTION).doc(key).get();
+  return data !== null && data !== undefined && nowSeconds() - data.at < LEASE_STALE_S;
 }
 
 /** Gives the lease back (only if it is still ours: a taken-over lease belongs to its new holder). */

@@ -5,8 +5,9 @@
 import type { StaffRole, UnixSeconds } from '../../typings/contract/common';
 import { adminOpenids } from './config';
 import { type StoredDoc, getById } from './db';
+import { COLLECTIONS } from './collections';
 
-export const STAFF_COLLECTION = 'staff';
+export const STAFF_COLLECTION = COLLECTIONS.staff;
 
 export interface StaffDoc extends StoredDoc {
   /** = openid */

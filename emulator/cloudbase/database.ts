@@ -5,10 +5,18 @@
  * What it copies from the real cloud database: string `_id`s, a default `limit` of 100 for `get()`
  * and at most 1000, `updated` counting documents that really changed (Mongo's nModified), replace
  * vs merge updates, upserts, duplicate `_id` rejection, and all-or-nothing multi-document writes.
- * What it does not: permission rules, indexes, client-side limits, per-document size limits.
+ * Indexes: the ones production is told to create (cloudfunctions/_shared/collections.ts), kept per
+ * collection by IndexedDocs (indexes.ts); a query on indexed fields tests only the documents the index
+ * gives, and an ordered read with a limit walks the sorted index and stops when the page is full.
+ * What it does not copy: permission rules, client-side limits, per-document size limits.
+ *
+ * Transactions see a copy of each collection they touch, taken when they first touch it (a shallow
+ * copy of the id map: stored documents are never mutated, every write stores a new object).
  */
 import crypto from 'node:crypto';
-import { aggregate, find, update } from 'mingo';
+import { Query, aggregate, find, update } from 'mingo';
+import { INDEXES } from '../../cloudfunctions/_shared/collections';
+import { IndexedDocs, valueAt } from './indexes';
 export type AnyObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- mingo's own object type
 import { deepClone, type Doc } from './wire';
 
@@ -61,7 +69,19 @@ const docKey = (collection: string, id: string): string => `${collection}\u0000$
 /** 32 hex characters, the shape of the `_id`s the cloud database generates. */
 export const newDocumentId = (): string => crypto.randomBytes(16).toString('hex');
 
+/** Indexed fields per collection: the first field of each index in the functions' registry. */
+export function registryIndexFields(): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(INDEXES).map(([name, specs]) => [name, (specs ?? []).map((spec) => spec[0][0])]),
+  );
+}
+
+/** An ordered read walks the sorted index instead of sorting when more documents than this match. */
+const ORDERED_WALK_MIN = 2000;
+
 export interface DatabaseOptions {
+  /** Indexed fields per collection; default: registryIndexFields(). */
+  indexes?: Record<string, string[]>;
   /** false: like the real cloud, touching a collection nobody created is an error. Default true. */
   autoCreateCollections?: boolean;
   /** Called after every committed change, saying what changed (persistence hooks in here). */
@@ -88,16 +108,24 @@ export class Database {
   private lockHolder: string | undefined;
   private lockWaiters: Array<() => void> = [];
   private readonly autoCreate: boolean;
+  private readonly indexFields: Record<string, string[]>;
 
   constructor(private readonly options: DatabaseOptions = {}) {
     this.autoCreate = options.autoCreateCollections ?? true;
+    this.indexFields = options.indexes ?? registryIndexFields();
+  }
+
+  private newCollection(name: string, docs: Iterable<Doc> = []): IndexedDocs {
+    const coll = new IndexedDocs(this.indexFields[name] ?? []);
+    for (const doc of docs) coll.set(doc._id, doc);
+    return coll;
   }
 
   // ---- whole-store access (tests, persistence, reset) ----
 
   load(data: Record<string, Doc[]>): void {
     this.committed = new Map(
-      Object.entries(data).map(([name, docs]) => [name, new Map(docs.map((doc) => [doc._id, doc]))]),
+      Object.entries(data).map(([name, docs]) => [name, this.newCollection(name, docs)]),
     );
     this.versions.clear();
   }
@@ -137,7 +165,7 @@ export class Database {
     if (this.committed.has(name)) {
       throw new DbError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${name} already exists`);
     }
-    this.committed.set(name, new Map());
+    this.committed.set(name, this.newCollection(name));
     this.options.onChange?.({ kind: 'collection', name });
   }
 
@@ -175,15 +203,57 @@ export class Database {
     const coll = this.collectionFor(this.spaceOf(transactionId), collection, false);
     if (!coll) return [];
     const where = criteria(query);
-    let cursor = find<Doc>(candidates(coll, where), where, opts.projection as AnyObject | undefined);
-    if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(opts.order);
+    const projection = opts.projection as AnyObject | undefined;
+    const order = opts.order && Object.keys(opts.order).length ? opts.order : undefined;
+    const limit = opts.limit === undefined ? undefined : Math.min(opts.limit, MAX_LIMIT);
+    const candidates = coll instanceof IndexedDocs ? coll.planCandidates(where) : undefined;
+    if (coll instanceof IndexedDocs && order && limit !== undefined) {
+      if (candidates === undefined || candidates.size > ORDERED_WALK_MIN) {
+        const walked = orderedWalk(coll, where, order, (opts.offset ?? 0) + limit, candidates);
+        if (walked) {
+          const page = walked.slice(opts.offset ?? 0);
+          return projection ? find<Doc>(page, {}, projection).all() : page;
+        }
+      }
+    }
+    const exact = coll instanceof IndexedDocs && coll.answersExactly(where);
+    const docs = this.matchable(coll, where, candidates);
+    if (exact && !order && !projection) {
+      // The index answered the whole query: nothing to test, sort or project.
+      const from = opts.offset ?? 0;
+      return docs.slice(from, limit === undefined ? undefined : from + limit);
+    }
+    let cursor = find<Doc>(docs, exact ? {} : where, projection);
+    if (order) cursor = cursor.sort(order);
     if (opts.offset) cursor = cursor.skip(opts.offset);
-    if (opts.limit !== undefined) cursor = cursor.limit(Math.min(opts.limit, MAX_LIMIT));
+    if (limit !== undefined) cursor = cursor.limit(limit);
     return cursor.all();
   }
 
   count(collection: string, query: unknown, transactionId?: string): number {
-    return this.find(collection, query, {}, transactionId).length;
+    const coll = this.collectionFor(this.spaceOf(transactionId), collection, false);
+    return coll ? this.matching(coll, criteria(query)).length : 0;
+  }
+
+  /** The documents that can match `where`: the index's candidates, one document by `_id`, or all. */
+  private matchable(coll: Map<string, Doc>, where: AnyObject, planned?: Set<string>): Doc[] {
+    const candidates = planned ?? (coll instanceof IndexedDocs ? coll.planCandidates(where) : undefined);
+    if (candidates) {
+      return coll instanceof IndexedDocs
+        ? coll.docsOf(candidates)
+        : [...candidates].flatMap((id) => coll.get(id) ?? []);
+    }
+    if (typeof where._id === 'string') return coll.has(where._id) ? [coll.get(where._id)!] : [];
+    return [...coll.values()];
+  }
+
+  /** Every document matching `where`. */
+  private matching(coll: Map<string, Doc>, where: AnyObject): Doc[] {
+    const docs = this.matchable(coll, where);
+    // An index answered the whole query (equality, $in, ranges on indexed fields): nothing left to test.
+    if (coll instanceof IndexedDocs && coll.answersExactly(where)) return docs;
+    const query = new Query(where);
+    return docs.filter((doc) => query.test(doc));
   }
 
   modify(
@@ -196,8 +266,7 @@ export class Database {
     return this.write(transactionId, (space, touch) => {
       const coll = this.collectionFor(space, collection, opts.upsert);
       const change = updateSpec(data, opts.merge);
-      const where = criteria(query);
-      const matched = coll ? find<Doc>(candidates(coll, where), where).all() : [];
+      const matched = coll ? this.matching(coll, criteria(query)) : [];
       const targets = opts.multi ? matched : matched.slice(0, 1);
       if (targets.length === 0) {
         if (!opts.upsert || !coll) return { updated: 0, docs: [] };
@@ -229,8 +298,7 @@ export class Database {
     return this.write(transactionId, (space, touch) => {
       const coll = this.collectionFor(space, collection, false);
       if (!coll) return 0;
-      const where = criteria(query);
-      const matched = find<Doc>(candidates(coll, where), where).all();
+      const matched = this.matching(coll, criteria(query));
       const targets = multi ? matched : matched.slice(0, 1);
       for (const doc of targets) {
         coll.delete(doc._id);
@@ -243,7 +311,15 @@ export class Database {
   aggregate(collection: string, pipeline: AnyObject[], transactionId?: string): AnyObject[] {
     const space = this.spaceOf(transactionId);
     const coll = this.collectionFor(space, collection, false);
-    return aggregate(coll ? [...coll.values()] : [], pipeline, {
+    // A leading $match is answered with the indexes; the rest of the pipeline runs on what it matched.
+    const [first, ...rest] = pipeline;
+    const leadingMatch = first && Object.keys(first).length === 1 && first.$match !== undefined;
+    const input = !coll
+      ? []
+      : leadingMatch
+        ? this.matching(coll, criteria(first.$match))
+        : [...coll.values()];
+    return aggregate(input, leadingMatch ? rest : pipeline, {
       collectionResolver: (name: string) => [...(space.get(name)?.values() ?? [])],
     });
   }
@@ -271,7 +347,7 @@ export class Database {
     this.lockHolder = id;
     this.transactions.set(id, {
       id,
-      space: cloneSpace(this.committed),
+      space: new Map(),
       written: new Set(),
       startVersions: new Map(this.versions),
       idleTimer: this.idleTimer(id),
@@ -290,13 +366,15 @@ export class Database {
       const [collection, docId] = key.split('\u0000') as [string, string];
       const doc = tx.space.get(collection)?.get(docId);
       let coll = this.committed.get(collection);
-      if (!coll) this.committed.set(collection, (coll = new Map()));
+      if (!coll) this.committed.set(collection, (coll = this.newCollection(collection)));
       if (doc) coll.set(docId, doc);
       else coll.delete(docId);
       this.bump(key);
     }
     // collections the transaction created, even if it wrote nothing into them
-    for (const name of tx.space.keys()) if (!this.committed.has(name)) this.committed.set(name, new Map());
+    for (const name of tx.space.keys()) {
+      if (!this.committed.has(name)) this.committed.set(name, this.newCollection(name));
+    }
     if (tx.written.size) this.options.onChange?.({ kind: 'docs', keys: [...tx.written].map(splitKey) });
   }
 
@@ -331,11 +409,18 @@ export class Database {
     checkCollectionName(name);
     const existing = space.get(name);
     if (existing) return existing;
+    const committed = space === this.committed ? undefined : this.committed.get(name);
+    if (committed) {
+      // A transaction's first touch of a collection: its own copy of the id map.
+      const copy = new Map(committed);
+      space.set(name, copy);
+      return copy;
+    }
     if (!this.autoCreate) {
       throw new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
     }
     if (!create) return undefined;
-    const made = new Map<string, Doc>();
+    const made = space === this.committed ? this.newCollection(name) : new Map<string, Doc>();
     space.set(name, made);
     return made;
   }
@@ -395,14 +480,6 @@ function duplicateKey(collection: string, id: string): DbError {
  * (every doc(id) call, and most writes), otherwise the whole collection. Mingo still applies the
  * query to what is left, so this changes speed only (writes by id no longer scan the collection).
  */
-function candidates(coll: Map<string, Doc>, query: AnyObject): Doc[] {
-  const id = query._id;
-  if (typeof id === 'string' || typeof id === 'number') {
-    const doc = coll.get(String(id));
-    return doc ? [doc] : [];
-  }
-  return [...coll.values()];
-}
 
 function criteria(query: unknown): AnyObject {
   if (query === undefined || query === null) return {};
@@ -435,8 +512,20 @@ function applyChange(doc: Doc, change: Change): Doc {
     void ignored;
     return { ...deepClone(fields), _id: doc._id };
   }
+  const opNames = Object.keys(change.ops);
+  if (opNames.length === 1 && opNames[0] === '$set') {
+    // The common case without mingo's per-call set-up: top-level fields set to new values.
+    const fields = change.ops.$set as Record<string, unknown>;
+    if (
+      fields &&
+      typeof fields === 'object' &&
+      Object.keys(fields).every((k) => k !== '_id' && !k.includes('.') && !k.startsWith('$'))
+    ) {
+      return { ...doc, ...deepClone(fields), _id: doc._id };
+    }
+  }
   const next = deepClone(doc);
-  if (Object.keys(change.ops).length === 0) return next;
+  if (opNames.length === 0) return next;
   for (const op of Object.values(change.ops)) {
     if (op && typeof op === 'object' && Object.keys(op).some((path) => path === '_id')) {
       throw new DbError('INVALID_PARAM', '不能更新_id的值');
@@ -477,15 +566,6 @@ function checkOperandTypes(doc: Doc, ops: AnyObject): void {
   }
 }
 
-function valueAt(doc: unknown, path: string): unknown {
-  let value = doc;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
 /** Plain `field: value` conditions of a query: what an upsert starts its new document from. */
 function equalityFields(query: AnyObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -501,6 +581,19 @@ function equalityFields(query: AnyObject): Record<string, unknown> {
 }
 
 function sameDocument(a: Doc, b: Doc): boolean {
+  const keys = Object.keys(a);
+  if (keys.length === Object.keys(b).length) {
+    // Quick answer when every field is the same value or a differing scalar settles it.
+    let settled = true;
+    for (const key of keys) {
+      const x = (a as Record<string, unknown>)[key];
+      const y = (b as Record<string, unknown>)[key];
+      if (x === y) continue;
+      if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
+      settled = false;
+    }
+    if (settled) return true;
+  }
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
@@ -518,8 +611,48 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-function cloneSpace(space: Space): Space {
-  return new Map(
-    [...space].map(([name, docs]) => [name, new Map([...docs].map(([id, doc]) => [id, deepClone(doc)]))]),
-  );
+/**
+ * The first `wanted` documents matching `where` in `order`, walking the sorted index of the first order
+ * field (ties sorted by the rest of the order); undefined when that field has no usable sorted index.
+ */
+function orderedWalk(
+  coll: IndexedDocs,
+  where: AnyObject,
+  order: Record<string, 1 | -1>,
+  wanted: number,
+  candidates: Set<string> | undefined,
+): Doc[] | undefined {
+  const keys = Object.keys(order);
+  const [field, direction] = [keys[0], order[keys[0]]];
+  // Ties by `_id` come straight from the index; any other tie order is sorted per run of equal values.
+  const idTies = keys.length === 1 || (keys.length === 2 && keys[1] === '_id');
+  const ids = coll.orderedIds(field, direction, where, idTies && keys[1] === '_id' ? order._id : 1);
+  if (!ids) return undefined;
+  const query = new Query(where);
+  const out: Doc[] = [];
+  let group: Doc[] = [];
+  let groupValue: unknown = Symbol('none');
+  const flush = () => {
+    out.push(...(group.length > 1 ? find<Doc>(group, {}).sort(order).all() : group));
+    group = [];
+  };
+  for (const id of ids) {
+    if (candidates && !candidates.has(id)) continue;
+    const doc = coll.get(id);
+    if (!doc || !query.test(doc)) continue;
+    if (idTies) {
+      out.push(doc);
+      if (out.length >= wanted) break;
+      continue;
+    }
+    const value = coll.valueOf(field, id);
+    if (value !== groupValue) {
+      flush();
+      if (out.length >= wanted) break;
+      groupValue = value;
+    }
+    group.push(doc);
+  }
+  flush();
+  return out.slice(0, wanted);
 }

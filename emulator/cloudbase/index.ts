@@ -37,6 +37,8 @@ export interface CloudbaseEmulator {
   reset(): void;
   /** A copy of the committed data, by collection. */
   collections(): Record<string, Doc[]>;
+  /** Inserts documents directly (test and bench set-up: no SDK round trips); a duplicate _id throws. */
+  insert(collection: string, docs: Doc[]): void;
 }
 
 const SAVE_DEBOUNCE_MS = 200;
@@ -168,5 +170,8 @@ export async function startCloudbaseEmulator(
       })),
     reset: () => db.reset(),
     collections: () => db.dump(),
+    insert: (collection, docs) => {
+      db.insert(collection, docs);
+    },
   };
 }

@@ -156,6 +156,32 @@ function bind(ctx: ControlContext): unknown {
   return { promoter: promoterState(ctx.world, promoter) };
 }
 
+/**
+ * `{count, prefix?}`: adds `count` roles named `<prefix><n>` (default 角色) in one call, as addrole
+ * would (ids from the same counter, the 100-role cap held): cheap set-up for tests near the cap.
+ */
+function bulkRoles(ctx: ControlContext): unknown {
+  const { mp } = ctx.world;
+  const input = body(ctx);
+  const count = reqInt(input, 'count', 'body', 1, WECHAT_LIMITS.maxRoles);
+  const prefix = optStr(input, 'prefix', 'body', 40) ?? '角色';
+  if (mp.roles.size + count > WECHAT_LIMITS.maxRoles) {
+    throw new ControlError(
+      400,
+      `count: ${mp.roles.size} roles + ${count} passes the cap of ${WECHAT_LIMITS.maxRoles}`,
+    );
+  }
+  const created: number[] = [];
+  for (let n = 1; created.length < count; n++) {
+    const name = `${prefix}${n}`;
+    if ([...mp.roles.values()].some((role) => role.name === name)) continue;
+    const roleId = mp.nextRoleId++;
+    mp.roles.set(roleId, { roleId, name, desc: '' });
+    created.push(roleId);
+  }
+  return { created: created.length, roleIds: created };
+}
+
 function bulkPromoters(ctx: ControlContext): unknown {
   const { world } = ctx;
   const { mp } = world;
@@ -542,6 +568,7 @@ const ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = {
   '/__control/bind': { POST: bind },
   '/__control/promoters': { POST: addPromoters },
   '/__control/promoters/bulk': { POST: bulkPromoters },
+  '/__control/roles/bulk': { POST: bulkRoles },
   '/__control/relations': { POST: relations },
   '/__control/orders': { POST: orders },
   '/__control/clicks': { POST: clicks },

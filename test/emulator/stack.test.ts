@@ -266,7 +266,7 @@ describe('the cloud test harness against a live stack', () => {
       ok: true,
       data: { items: [] },
     });
-  });
+  }, 60_000); // two cold loads of the admin function's whole source through ts-jest: legitimately heavy
 });
 
 describe('useTestStack', () => {

@@ -22,6 +22,9 @@ export const ROLES: Role[] = [
   { roleId: 2, name: '金牌推广员', desc: '月度业绩前十' },
 ];
 
+/** When the fixtures' mirror last matched WeChat: 2025-10-09 17:26 in Beijing (UTC+8). */
+export const AS_OF = Date.UTC(2025, 9, 9, 9, 26, 40);
+
 export const SUMMARY: StatsSummary = {
   total: 6,
   byStatus: { bound: 2, awaiting: 2, revoked: 1, cancelled: 1 },
@@ -34,6 +37,8 @@ export const SUMMARY: StatsSummary = {
     { storeId: 'BJ-CHAOYANG', count: 2 },
   ],
   pendingJoinRequests: 3,
+  asOf: AS_OF,
+  stale: false,
 };
 
 export function promoter(n: number, over: Partial<Promoter> = {}): Promoter {

@@ -99,8 +99,23 @@ export interface PromoterStatusChange {
   by?: string;
 }
 
+/**
+ * How fresh an answer read from the promoters mirror is. `asOf`: when the mirror last matched WeChat
+ * (milliseconds since the epoch; 0 = never). `stale`: the mirror could not be brought up to date for
+ * this answer; `staleReason` says why: 'unreachable' (WeChat busy or down: the pages say so) or
+ * 'syncing' (a full sync is still running; the answer is the mirror as it is).
+ */
+export interface Freshness {
+  asOf: number;
+  stale: boolean;
+  staleReason?: 'unreachable' | 'syncing';
+}
+
+/** promoter.list: a page of the mirror and how fresh it is. */
+export type PromoterPage = Page<Promoter> & Freshness;
+
 /** promoter.get: the promoter and its status history, newest first, at most 50 entries. */
-export type PromoterDetail = Promoter & { history: PromoterStatusChange[] };
+export type PromoterDetail = Promoter & { history: PromoterStatusChange[] } & Freshness;
 
 /** One row to declare: exactly one of openid / unionid. */
 export interface DeclareRow {
@@ -394,7 +409,7 @@ export interface MessageClick {
   clickPv: number;
 }
 
-export interface StatsSummary {
+export interface StatsSummary extends Freshness {
   total: number;
   byStatus: Record<PromoterStatus, number>;
   byRole: { roleId: number; count: number }[];
@@ -446,17 +461,20 @@ export interface PromoterActions {
   'import.resume': { params: ImportStatusParams; result: ImportStatus };
   'import.cancel': { params: { jobId: string }; result: ImportStatus };
   'import.list': { params: PageParams; result: Page<ImportStatus> };
-  'promoter.list': { params: PromoterListParams; result: Page<Promoter> };
+  'promoter.list': { params: PromoterListParams; result: PromoterPage };
   'promoter.get': { params: { id: string }; result: PromoterDetail };
   'promoter.update': { params: PromoterUpdateParams; result: Promoter };
   'promoter.cancel': { params: { id: string }; result: Promoter };
   'promoter.redeclare': { params: { id: string }; result: Promoter };
   /** 提醒授权: a subscription message where the person subscribed, recorded either way. */
   'promoter.remind': { params: RemindParams; result: RemindResult };
-  /** Re-reads every promoter from WeChat into the read model (admin). */
+  /**
+   * Re-reads every promoter from WeChat into the read model (admin), or goes on with an unfinished walk.
+   * `done: false`: the invocation's time (SYNC_SLICE_MS) ran out; call again (or any read goes on).
+   */
   'promoter.sync': {
     params: Record<string, never>;
-    result: { total: number; pages: number; syncedAt: UnixSeconds };
+    result: { total: number; pages: number; syncedAt: UnixSeconds; done: boolean };
   };
 
   'invite.create': {

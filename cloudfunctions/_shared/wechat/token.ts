@@ -3,8 +3,11 @@
  * limited to 20 a day and invalidates the token for every other instance).
  *
  * - Cached in memory and in the cloud database (collection `wx_tokens`, doc _id = appid), so every
- *   instance of every function shares one token. Two instances that both find the DB doc stale may
- *   both call stable_token; normal mode hands them the same token, so that race is harmless.
+ *   instance of every function shares one token. An instance that finds the DB doc stale fetches
+ *   only while holding the lease `token:<appid>` (_shared/lease.ts); the others wait for the doc to
+ *   turn valid (polling, at most TOKEN_WAIT_MS), so 1 000 cold instances at once make one
+ *   stable_token call. If the wait runs out (or the database fails) an instance fetches on its own:
+ *   normal mode hands every caller the same token, so that fallback is harmless.
  * - Refreshed ahead of expiry: a token counts as stale REFRESH_MARGIN_S (300 s) before it expires.
  *   (WeChat rotates stable tokens 5 minutes early, so a fresh fetch then yields a new one.) If WeChat
  *   ever grants a lifetime under twice the margin, half the lifetime is used as the margin instead,
@@ -21,10 +24,14 @@ import { collection, type StoredDoc } from '../db';
 import { log, registerSecret } from '../log';
 import type { AppCredentials } from '../config';
 import { sendOnce, withRetry } from './http';
+import { COLLECTIONS } from '../collections';
+import { type Lease, releaseLease, tryAcquireLease } from '../lease';
 
-export const TOKEN_COLLECTION = 'wx_tokens';
+export const TOKEN_COLLECTION = COLLECTIONS.wxTokens;
 export const REFRESH_MARGIN_S = 300;
 export const STABLE_TOKEN_PATH = '/cgi-bin/stable_token';
+/** How long an instance waits for another one's stable_token fetch before fetching itself. */
+export const TOKEN_WAIT_MS = 10_000;
 
 export interface TokenDoc extends StoredDoc {
   /** = appid */
@@ -106,12 +113,46 @@ export class TokenManager {
 
   private async loadOrFetch(): Promise<string> {
     const shared = await this.readShared();
-    if (shared && this.nowS() < shared.refreshAt) {
-      registerSecret(shared.accessToken);
-      this.cached = { token: shared.accessToken, refreshAt: shared.refreshAt };
-      return shared.accessToken;
+    return this.adopt(shared) ?? this.fetchShared();
+  }
+
+  /** The shared token if it is still fresh (then cached in memory), else undefined. */
+  private adopt(shared: TokenDoc | null): string | undefined {
+    if (!shared || this.nowS() >= shared.refreshAt) return undefined;
+    registerSecret(shared.accessToken);
+    this.cached = { token: shared.accessToken, refreshAt: shared.refreshAt };
+    return shared.accessToken;
+  }
+
+  /** One fetch across all instances: the lease holder fetches, the others wait for its token. */
+  private async fetchShared(): Promise<string> {
+    const key = `token:${this.app.appid}`;
+    const deadline = Date.now() + TOKEN_WAIT_MS;
+    let pause = 30;
+    for (;;) {
+      let lease: Lease | null;
+      try {
+        lease = await tryAcquireLease(key, { action: 'stable_token', by: this.app.appid });
+      } catch (err) {
+        log.warn('wx_token_lease_failed', { appid: this.app.appid, error: err });
+        return this.fetch();
+      }
+      if (lease) {
+        try {
+          // Under the lease: the previous holder may have stored a fresh token a moment ago.
+          return this.adopt(await this.readShared()) ?? (await this.fetch());
+        } finally {
+          await releaseLease(lease).catch((err: unknown) =>
+            log.warn('wx_token_lease_release_failed', { appid: this.app.appid, error: err }),
+          );
+        }
+      }
+      if (Date.now() + pause > deadline) return this.fetch();
+      await new Promise((resolve) => setTimeout(resolve, pause + Math.floor(Math.random() * pause)));
+      pause = Math.min(pause * 2, 300);
+      const fetched = this.adopt(await this.readShared());
+      if (fetched) return fetched;
     }
-    return this.fetch();
   }
 
   private async readShared(): Promise<TokenDoc | null> {

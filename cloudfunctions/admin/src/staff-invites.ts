@@ -17,8 +17,9 @@ import { STAFF_COLLECTION, type StaffDoc } from '../../_shared/staff';
 import { bytes, list, noParams, oneOf, params, storeId } from '../../_shared/validation';
 import { BUILT_IN_ADMIN_NAME, toStaff } from './managers';
 import { STORES_COLLECTION, type StoreDoc, assertStoresExist } from './stores';
+import { COLLECTIONS } from '../../_shared/collections';
 
-export const STAFF_INVITES_COLLECTION = 'staff_invites';
+export const STAFF_INVITES_COLLECTION = COLLECTIONS.staffInvites;
 export const STAFF_JOIN_PATH = '/pages/staff-join/index';
 const DAY_S = 86_400;
 

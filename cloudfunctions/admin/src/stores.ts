@@ -9,8 +9,9 @@ import { AppError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import { bytes, noParams, params, storeId } from '../../_shared/validation';
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
+import { COLLECTIONS } from '../../_shared/collections';
 
-export const STORES_COLLECTION = 'stores';
+export const STORES_COLLECTION = COLLECTIONS.stores;
 
 export type StoreDoc = StoredDoc & Store;
 

@@ -6,23 +6,20 @@
  */
 import { FIELD_LABELS, LIMITS, PATTERNS, RULES } from '../../../miniprogram/shared/field-rules';
 import { isAdmin } from '../../_shared/access';
-import { collection } from '../../_shared/db';
+import { type Stored, collection } from '../../_shared/db';
 import { AppError, WechatApiError } from '../../_shared/errors';
 import { defineAction } from '../../_shared/handler';
 import type { Caller } from '../../_shared/staff';
 import { params, patterned, unionid } from '../../_shared/validation';
 import { promoterApi } from '../../_shared/wechat/promoter-api';
 import { deleteCustomizeInfo, getCustomizeInfo, setCustomizeInfo } from '../../_shared/wechat/union-api';
+import { COLLECTIONS, type PromoterDoc } from '../../_shared/collections';
 
-export const PROMOTERS_COLLECTION = 'promoters';
+export const PROMOTERS_COLLECTION = COLLECTIONS.promoters;
 /** WeChat: custom parameter calls need a bound Open Platform account. */
 const ERR_NO_OPEN_ACCOUNT = 25505;
 
-interface PromoterRef {
-  _id: string;
-  unionid?: string;
-  storeId?: string;
-}
+type PromoterRef = Stored<Pick<PromoterDoc, 'unionid' | 'storeId'>>;
 
 /**
  * The promoter WeChat holds under this unionid, when the mirror does not know the unionid yet (it is

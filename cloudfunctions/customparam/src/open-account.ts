@@ -20,8 +20,9 @@ import { defineAction } from '../../_shared/handler';
 import { withLease } from '../../_shared/lease';
 import { appid, noParams, params } from '../../_shared/validation';
 import { bindOpenAccount, getOpenAccount } from '../../_shared/wechat/union-api';
+import { COLLECTIONS } from '../../_shared/collections';
 
-export const BINDS_COLLECTION = 'open_account_binds';
+export const BINDS_COLLECTION = COLLECTIONS.openAccountBinds;
 export const YEAR_SECONDS = 365 * 86_400;
 
 export interface BindDoc extends StoredDoc {

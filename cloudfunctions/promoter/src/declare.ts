@@ -37,7 +37,8 @@ import {
 } from '../../_shared/wechat/promoter-api';
 import { knownStores, roleMap } from './lookups';
 import { phone } from './params';
-import { COLLECTIONS, countWhere } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { countWhere } from '../../_shared/db';
 
 /** Concurrent getpromoter / updatepromoter calls while resolving one batch's duplicates. */
 const DUPLICATE_CONCURRENCY = 5;

@@ -19,7 +19,8 @@ import type { PromoterStatusChange } from '../../../typings/contract/promoter';
 import { promoterStatus } from '../../../miniprogram/shared/promoter-status';
 import { auditId } from '../../_shared/audit';
 import type { Transaction } from '../../_shared/db';
-import { COLLECTIONS, type Stored, findSome, insertMany } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { type Stored, findSome, insertMany } from '../../_shared/db';
 
 export const HISTORY_LIMIT = 50;
 

@@ -6,7 +6,8 @@ import * as v from 'valibot';
 import type { Invite } from '../../../typings/contract/promoter';
 import { AppError } from '../../_shared/errors';
 import { idString } from '../../_shared/validation';
-import { COLLECTIONS, type Stored, getDoc } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { type Stored, getDoc } from '../../_shared/db';
 
 export const JOIN_PATH = '/pages/join/index';
 

@@ -31,7 +31,8 @@ import { type PromoterApi, promoterApi } from '../../_shared/wechat/promoter-api
 import { type RowOutcome, type ValidRow, sendRows, validateRows } from './declare';
 import { type JoinDoc, releasePendingClaim, toJoinRequest } from './join-records';
 import { markStale, storeWechatRow } from './read-model';
-import { COLLECTIONS, type Stored, getDoc } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { type Stored, getDoc } from '../../_shared/db';
 import { JOIN_STATUS_LABELS } from '../../../miniprogram/shared/labels';
 
 type Failed = BatchResult['failed'][number];
@@ -136,13 +137,16 @@ async function learnPromoterId(api: PromoterApi, openid: string, now: number): P
   try {
     const { promoters } = await api.getPromoterPage({ openid });
     const row = promoters[0];
-    if (!row) return undefined;
-    await storeWechatRow(row, now);
-    return row.id;
+    if (row) {
+      await storeWechatRow(row, now);
+      return row.id;
+    }
   } catch (err) {
     log.warn('join_promoter_lookup_failed', { openid, error: err });
-    return undefined;
   }
+  // The mirror cannot learn the new promoter from this lookup: the next read walks everything once.
+  await markStale();
+  return undefined;
 }
 
 /** Step 3 for one accepted row: the record, or (if that fails) a lone audit record and a stale lease. */
@@ -201,7 +205,6 @@ export async function approveRequests(ctx: ActionContext, ids: string[]): Promis
         await release(held[f.index]);
       }
       const settle = async (batch: RowOutcome[]) => {
-        if (batch.some((o) => o.declared)) await markStale();
         for (const outcome of batch) {
           const item = held[outcome.index];
           released.add(item);

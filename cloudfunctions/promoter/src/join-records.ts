@@ -15,7 +15,8 @@ import type { JoinRequest } from '../../../typings/contract/promoter';
 import type { ActionContext } from '../../_shared/handler';
 import type { Transaction } from '../../_shared/db';
 import { AppError } from '../../_shared/errors';
-import { COLLECTIONS, type Stored, findSome, getDoc, randomId } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { type Stored, findSome, getDoc, randomId } from '../../_shared/db';
 
 /**
  * `seq` numbers one person's requests 1, 2, 3… (from their claim document, in the request's own

@@ -4,7 +4,8 @@
 import type { Role } from '../../../typings/contract/promoter';
 import { AppError } from '../../_shared/errors';
 import type { PromoterApi } from '../../_shared/wechat/promoter-api';
-import { COLLECTIONS, cmd, findAll, getDoc } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { cmd, findAll, getDoc } from '../../_shared/db';
 
 export interface StoreDoc {
   name: string;

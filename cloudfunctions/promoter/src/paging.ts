@@ -4,35 +4,30 @@
  * repeat nor skip rows that were already there.
  */
 import { LIMITS } from '../../../miniprogram/shared/field-rules';
-import { AppError } from '../../_shared/errors';
+import { decodeCursor, encodeCursor } from '../../_shared/cursor';
 import type { Page } from '../../../typings/contract/common';
-import { type Stored, cmd, countWhere, findSome } from './store';
+import { type Stored, cmd, countWhere, findSome } from '../../_shared/db';
 
 export interface CursorPosition {
   key: number;
   id: string;
 }
 
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.key, position.id]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): CursorPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
-      return { key: value[0], id: value[1] };
-    }
-  } catch {
-    // falls through to the error below
+function parsePosition(value: unknown): CursorPosition | undefined {
+  if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
+    return { key: value[0], id: value[1] };
   }
-  throw new AppError('INVALID_ARGUMENT', '分页游标无效，请从第一页重新加载（cursor）', { field: 'cursor' });
+  return undefined;
 }
 
 /** Rows after `position` when ordered by `keyField` descending, then `_id` ascending. */
 export function afterDescending(keyField: string, position: CursorPosition): unknown {
   const _ = cmd();
-  return _.or({ [keyField]: _.lt(position.key) }, { [keyField]: position.key, _id: _.gt(position.id) });
+  // The leading range lets an index on keyField start at the position instead of walking up to it.
+  return _.and(
+    { [keyField]: _.lte(position.key) },
+    _.or({ [keyField]: _.lt(position.key) }, { [keyField]: position.key, _id: _.gt(position.id) }),
+  );
 }
 
 export function pageLimit(limit: number | undefined): number {
@@ -49,7 +44,7 @@ export async function pagedQuery<TDoc extends object, TItem>(options: {
   toItem: (doc: Stored<TDoc>) => TItem;
 }): Promise<Page<TItem>> {
   const limit = pageLimit(options.limit);
-  const position = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const position = options.cursor ? decodeCursor(options.cursor, parsePosition) : undefined;
   const where = position
     ? cmd().and(options.where, afterDescending(options.keyField, position))
     : options.where;
@@ -67,7 +62,7 @@ export async function pagedQuery<TDoc extends object, TItem>(options: {
   const page: Page<TItem> = { items: pageDocs.map(options.toItem), total };
   if (docs.length > limit) {
     const last = pageDocs[pageDocs.length - 1];
-    page.nextCursor = encodeCursor({ key: Number(last[options.keyField]), id: last._id });
+    page.nextCursor = encodeCursor([Number(last[options.keyField]), last._id]);
   }
   return page;
 }

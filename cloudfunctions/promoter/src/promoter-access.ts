@@ -7,7 +7,7 @@ import { AppError } from '../../_shared/errors';
 import type { ActionContext } from '../../_shared/handler';
 import type { PromoterApi } from '../../_shared/wechat/promoter-api';
 import { type PromoterDoc, ensureFresh, getPromoterDoc } from './read-model';
-import { type Stored, type Where, cmd } from './store';
+import { type Stored, cmd } from '../../_shared/db';
 
 /** The promoter from the mirror, if the caller may see its store (the mirror made fresh first). */
 export async function loadPromoter(
@@ -28,7 +28,11 @@ export async function visiblePromoter(ctx: ActionContext, id: string): Promise<S
 }
 
 /** Where-clause limiting promoters to the caller's stores (nothing for admins). */
-export function storeScope(ctx: ActionContext, storeIdParam?: string, field = 'storeId'): Where {
+export function storeScope(
+  ctx: ActionContext,
+  storeIdParam?: string,
+  field = 'storeId',
+): Record<string, unknown> {
   if (storeIdParam !== undefined) {
     assertStoreAccess(ctx.caller, storeIdParam, field);
     return { storeId: storeIdParam };

@@ -25,7 +25,8 @@ import { WechatApiError } from '../../_shared/errors';
 import { log } from '../../_shared/log';
 import { ERR_NOT_SUBSCRIBED, sendSubscribeMessage } from '../../_shared/wechat/subscribe-message-api';
 import { knownStores } from './lookups';
-import { COLLECTIONS, type Stored, cmd, findSome, getDoc } from './store';
+import { COLLECTIONS } from '../../_shared/collections';
+import { type Stored, cmd, findSome, getDoc } from '../../_shared/db';
 import { db } from '../../_shared/db';
 
 /** Reminders sent to WeChat at once. */

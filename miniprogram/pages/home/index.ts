@@ -10,6 +10,7 @@ import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import { freshnessOf } from '../../utils/freshness';
 import { isStaff, currentWhoami } from '../../utils/whoami';
 import { STAFF_ROLE_LABELS } from '../../shared/labels';
 import type { ViewState } from '../../components/state-view/index';
@@ -86,6 +87,9 @@ Page({
     /** 待授权 + 已解除授权: people a manager can remind. */
     waitingToAuthorize: 0,
     actions: [] as QuickAction[],
+    asOf: 0,
+    stale: false,
+    staleReason: '',
   },
 
   loadedOnce: false,
@@ -142,6 +146,7 @@ Page({
         pendingJoinRequests: s.pendingJoinRequests,
         waitingToAuthorize: s.byStatus.awaiting + s.byStatus.revoked,
         actions: quickActions(role, s.pendingJoinRequests),
+        ...freshnessOf(s),
       });
     } else {
       this.setData({

@@ -23,6 +23,7 @@ import { fieldError, phoneRule } from '../../utils/field-check';
 import { formatDate, formatTime } from '../../utils/format';
 import { REMIND_SHARE } from './components/remind-card/share';
 import { currentWhoami } from '../../utils/whoami';
+import { freshnessOf } from '../../utils/freshness';
 import { copyWithToast, saveImageWithToast, toast, toastError } from '../../utils/toast';
 import type { ViewState } from '../../components/state-view/index';
 
@@ -111,6 +112,9 @@ Page({
     limits: LIMITS_VIEW,
     p: null as PromoterView | null,
     history: [] as HistoryRow[],
+    asOf: 0,
+    stale: false,
+    staleReason: '',
     roleOptions: [] as Option<number>[],
     storeOptions: [NO_STORE] as Option<string>[],
     form: { name: '', phone: '', extraInfo: '', roleIndex: 0, storeIndex: 0 },
@@ -179,7 +183,11 @@ Page({
       ],
     });
     this.show(promoter.value);
-    this.setData({ state: 'ready', history: promoter.value.history.map(historyRow) });
+    this.setData({
+      state: 'ready',
+      history: promoter.value.history.map(historyRow),
+      ...freshnessOf(promoter.value),
+    });
     await this.loadCustomParam();
   },
 

@@ -20,6 +20,7 @@ import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter
 import type { ViewState } from '../../components/state-view/index';
 import { daysSince } from '../../utils/format';
 import { remindSummary } from './remind-summary';
+import { freshnessOf } from '../../utils/freshness';
 
 type TabValue = PromoterStatus | 'all';
 
@@ -91,6 +92,9 @@ Page({
     selected: {} as Record<string, boolean>,
     selectedCount: 0,
     reminding: false,
+    asOf: 0,
+    stale: false,
+    staleReason: '',
   },
 
   /** Paging and lookup state that the view does not render. */
@@ -232,6 +236,7 @@ Page({
         items: page.items.map((p) => this.toRow(p)),
         total: page.total,
         moreStatus: this.nextCursor ? 'idle' : page.items.length ? 'no-more' : 'idle',
+        ...freshnessOf(page),
       });
     } catch (err) {
       if (seq !== this.requestSeq) return;

@@ -2,7 +2,7 @@
 import type { AuditEntry, Page, Staff, Store } from '../../../typings/contract/index';
 import { demoId } from '../../../emulator/demo-data';
 import { offContract, useTestStack } from '../harness';
-import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
+import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaffDocs } from '../core/helpers';
 
 const env = useTestStack();
 const admin = env.as(ADMIN);
@@ -80,7 +80,7 @@ describe('stores', () => {
   });
 
   test('store.list: admins see all stores, managers only theirs', async () => {
-    await seedStaff(env.stack);
+    seedStaffDocs(env.stack);
     const all = okData<{ items: Store[] }>(await admin('admin', { action: 'store.list' }));
     expect(all.items.map((s) => s.storeId).sort()).toEqual(['BJ-CHAOYANG', 'SH-XUHUI']);
     const sh = okData<{ items: Store[] }>(await env.as(MANAGER_SH)('admin', { action: 'store.list' }));
@@ -91,7 +91,7 @@ describe('stores', () => {
 });
 
 describe('managers', () => {
-  beforeEach(() => seedStaff(env.stack));
+  beforeEach(() => seedStaffDocs(env.stack));
 
   test('manager.list shows the builtIn admin first, then staff', async () => {
     const { items } = okData<{ items: Staff[] }>(await admin('admin', { action: 'manager.list' }));

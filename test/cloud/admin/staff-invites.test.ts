@@ -2,7 +2,7 @@
 import type { Staff, StaffInvite, StaffInviteInfo, Store, WhoAmI } from '../../../typings/contract/index';
 import { demoId } from '../../../emulator/demo-data';
 import { offContract, useTestStack } from '../harness';
-import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaff } from '../core/helpers';
+import { ADMIN, MANAGER_BJ, MANAGER_SH, STRANGER, errorOf, okData, seedStaffDocs } from '../core/helpers';
 
 const env = useTestStack();
 const admin = env.as(ADMIN);
@@ -12,7 +12,7 @@ const OTHER = demoId('Other-person');
 const stored = () => env.stack.cloudbase.collections();
 const audits = (action: string) => (stored().audit_log ?? []).filter((d) => d.action === action);
 
-beforeEach(() => seedStaff(env.stack));
+beforeEach(() => seedStaffDocs(env.stack));
 
 function invite(params: Record<string, unknown> = {}): Promise<StaffInvite> {
   return admin('admin', {

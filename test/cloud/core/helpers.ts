@@ -40,6 +40,34 @@ export async function seedStaff(stack: Stack): Promise<void> {
   }
 }
 
+/**
+ * The same stores and managers as seedStaff, written straight into the CloudBase stand-in in one step:
+ * the documents the admin function writes, without its audit records and without 4 function calls per
+ * test. For files that need the staff but do not test the admin function.
+ */
+export function seedStaffDocs(stack: Stack): void {
+  const at = Math.floor(Date.now() / 1000);
+  stack.cloudbase.insert(
+    'stores',
+    [
+      ['SH-XUHUI', '上海徐汇店'],
+      ['BJ-CHAOYANG', '北京朝阳店'],
+    ].map(([storeId, name]) => ({ _id: storeId, storeId, name, createdAt: at, updatedAt: at })),
+  );
+  stack.cloudbase.insert(
+    'staff',
+    DEMO_STAFF.managers.map((m) => ({
+      _id: m.openid,
+      openid: m.openid,
+      name: m.name,
+      role: 'manager',
+      storeIds: [...m.storeIds],
+      createdAt: at,
+      createdBy: ADMIN,
+    })),
+  );
+}
+
 /** Collects everything written to the console while `work` runs. */
 export async function captureConsole<T>(work: () => Promise<T>): Promise<{ result: T; output: string }> {
   const lines: string[] = [];

@@ -5,7 +5,7 @@
  */
 import type { CloudResponse, Page, Promoter } from '../../../typings/contract/index';
 import { offContract, resetDatabase, wechatControl } from '../harness';
-import { ADMIN, MGR_BJ, MGR_SH, SH, STRANGER, control, oid, ok, seedStaff, useStack } from './helpers';
+import { ADMIN, MGR_BJ, MGR_SH, SH, STRANGER, control, oid, ok, seedStaffDocs, useStack } from './helpers';
 
 const env = useStack();
 const PROMOTER = oid('Matrix-promoter');
@@ -124,7 +124,7 @@ const STATEFUL = new Set(['promoter.cancel', 'join.approve', 'join.reject']);
 async function freshWorld(): Promise<void> {
   resetDatabase(env.stack);
   await wechatControl(env.stack).reset({ keepTokens: true });
-  await seedStaff(env.stack);
+  seedStaffDocs(env.stack);
 }
 
 test.each(MATRIX)('%s', async (action, params, expected) => {

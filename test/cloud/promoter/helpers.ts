@@ -15,10 +15,10 @@ import {
   useTestStack,
   wechatControl,
 } from '../harness';
-import { seedStaff } from '../core/helpers';
+import { seedStaff, seedStaffDocs } from '../core/helpers';
 import type { Readings } from '../../../emulator/wechat/readings';
 
-export { seedStaff };
+export { seedStaff, seedStaffDocs };
 
 export const SH = 'SH-XUHUI';
 export const BJ = 'BJ-CHAOYANG';
@@ -42,12 +42,12 @@ export interface Env {
 
 /**
  * The harness's useTestStack (one stack per file, empty database and WeChat state per test) plus the
- * two stores and their managers before each test, and callers of the promoter function; call in a
- * describe's top level (or the file's).
+ * two stores and their managers before each test (written straight into the database: seedStaffDocs),
+ * and callers of the promoter function; call in a describe's top level (or the file's).
  */
 export function useStack(): Env {
   const base = useTestStack();
-  beforeEach(() => seedStaff(base.stack));
+  beforeEach(() => seedStaffDocs(base.stack));
   const promoterCaller = (openid: string): Call => {
     const call = base.as(openid);
     return <T>(data: TestRequest<'promoter'>) => call<CloudResponse<T>, 'promoter'>('promoter', data);

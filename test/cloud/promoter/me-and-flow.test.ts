@@ -80,7 +80,7 @@ test('the whole flow: invite → join request → approve → bind in WeChat →
   const bound = ok(await guest<MeStatus>({ action: 'me.status' }));
   expect(bound.promoter?.status).toBe('bound');
   expect(bound.bind).toBeUndefined();
-});
+}, 30_000); // about 15 function calls in one flow: legitimately heavy on a busy machine
 
 test('someone whose declaration was cancelled comes back through an invite and is approved again', async () => {
   const { invite: first } = await invite();

@@ -148,7 +148,10 @@ describe('stats.summary', () => {
         { storeId: SH, count: 2 },
       ],
       pendingJoinRequests: 1,
+      asOf: expect.any(Number),
+      stale: false,
     });
+    expect(all.asOf).toBeGreaterThan(0);
     const sh = ok(await env.mgrSh<StatsSummary>({ action: 'stats.summary' }));
     expect(sh).toMatchObject({
       total: 2,

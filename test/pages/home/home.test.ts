@@ -1,5 +1,5 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, GUEST, MANAGER, STORES, SUMMARY } from '../fixtures';
+import { ADMIN, AS_OF, GUEST, MANAGER, STORES, SUMMARY } from '../fixtures';
 import { cloudWith, deferred, renderPage, stubWx, tap } from '../kit';
 
 const summaryCall = { name: 'promoter', data: { action: 'stats.summary' } };
@@ -217,5 +217,36 @@ describe('home page', () => {
     await page.instance.onShow();
     expect(callFunction).toHaveBeenCalledTimes(3);
     expect(page.instance.data.state).toBe('ready');
+  });
+
+  describe('how fresh the numbers are', () => {
+    // the phone's clock 5 minutes after the mirror last matched WeChat (17:26 in Beijing)
+    beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(AS_OF + 5 * 60_000));
+    afterEach(() => jest.restoreAllMocks());
+
+    it('says when the numbers were last matched with WeChat', async () => {
+      cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });
+      const page = await openPage('pages/home/index');
+      expect(textOf(page)).toContain('数据更新于 17:26');
+      expect(textOf(page)).not.toContain('微信暂时无法连接');
+    });
+
+    it('WeChat unreachable: the counts from the mirror with a notice of their time', async () => {
+      cloudWith({
+        'promoter/stats.summary': () => ok({ ...SUMMARY, stale: true, staleReason: 'unreachable' }),
+      });
+      const page = await openPage('pages/home/index');
+      expect(page.instance.data.state).toBe('ready');
+      const text = textOf(page);
+      expect(text).toContain('微信暂时无法连接，显示的是 17:26 的数据');
+      expect(text).toContain('推广员（共 6 人）');
+      expect(page.querySelector('.home-freshness >>> .freshness--notice')).toBeTruthy();
+    });
+
+    it('data of an earlier day shows its date', async () => {
+      cloudWith({ 'promoter/stats.summary': () => ok({ ...SUMMARY, asOf: AS_OF - 86_400_000 }) });
+      const page = await openPage('pages/home/index');
+      expect(textOf(page)).toContain('数据更新于 10-08 17:26');
+    });
   });
 });

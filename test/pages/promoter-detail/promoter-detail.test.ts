@@ -1,6 +1,6 @@
 import type { Promoter, PromoterStatusChange } from '../../../typings/contract/index';
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, MANAGER, ROLES, STORES, UNIONID, promoter } from '../fixtures';
+import { ADMIN, AS_OF, MANAGER, ROLES, STORES, UNIONID, promoter } from '../fixtures';
 import {
   callOf,
   cloudWith,
@@ -372,5 +372,29 @@ describe('promoter detail page', () => {
     const text = textOf(page);
     expect(text).toContain('门店SH-XUHUI');
     expect(text).toContain('角色角色 1');
+  });
+
+  describe('how fresh the detail is', () => {
+    beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(AS_OF + 60_000));
+    afterEach(() => jest.restoreAllMocks());
+
+    it('read from WeChat just now: the time it was read', async () => {
+      cloud({ 'promoter/promoter.get': () => ok({ ...detail(P), asOf: AS_OF, stale: false }) });
+      const page = await open();
+      expect(textOf(page)).toContain('数据更新于 17:26');
+    });
+
+    it('WeChat unreachable: the promoter from the mirror, with a notice of its time', async () => {
+      cloud({
+        'promoter/promoter.get': () =>
+          ok({ ...detail(P), asOf: AS_OF, stale: true, staleReason: 'unreachable' }),
+      });
+      const page = await open();
+      expect(page.instance.data.state).toBe('ready');
+      const text = textOf(page);
+      expect(text).toContain('张伟');
+      expect(text).toContain('微信暂时无法连接，显示的是 17:26 的数据');
+      expect(page.querySelector('.detail-freshness >>> .freshness--notice')).toBeTruthy();
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, ROLES, STORES, SUMMARY, promoter } from '../fixtures';
+import { ADMIN, AS_OF, ROLES, STORES, SUMMARY, promoter } from '../fixtures';
 import {
   callOf,
   cloudWith,
@@ -286,5 +286,43 @@ describe('promoter list page', () => {
     await bound;
     await flush();
     expect(page.instance.data.items.map((r: any) => r.id)).toEqual(['p9']);
+  });
+
+  describe('how fresh the list is', () => {
+    beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(AS_OF + 60_000));
+    afterEach(() => jest.restoreAllMocks());
+
+    it('says when the list was last matched with WeChat', async () => {
+      cloud({ 'promoter/promoter.list': () => ok({ items: PAGE_1, total: 20, asOf: AS_OF, stale: false }) });
+      const page = await openPage('pages/promoter-list/index');
+      expect(textOf(page)).toContain('数据更新于 17:26');
+      expect(page.querySelector('.list-freshness >>> .freshness--notice')).toBeFalsy();
+    });
+
+    it('WeChat unreachable: the rows from the mirror, with a notice of their time', async () => {
+      cloud({
+        'promoter/promoter.list': () =>
+          ok({ items: PAGE_1, total: 20, asOf: AS_OF, stale: true, staleReason: 'unreachable' }),
+      });
+      const page = await openPage('pages/promoter-list/index');
+      expect(page.querySelectorAll('.row').length).toBe(20);
+      expect(textOf(page)).toContain('微信暂时无法连接，显示的是 17:26 的数据');
+      expect(page.querySelector('.list-freshness >>> .freshness--notice')).toBeTruthy();
+    });
+
+    it('a sync still running elsewhere: says so, and a pull-down that finds it done clears the notice', async () => {
+      let stale = true;
+      cloud({
+        'promoter/promoter.list': () =>
+          ok({ items: PAGE_1, total: 20, asOf: AS_OF, stale, ...(stale ? { staleReason: 'syncing' } : {}) }),
+      });
+      const page = await openPage('pages/promoter-list/index');
+      expect(textOf(page)).toContain('正在与微信同步，显示的是 17:26 的数据');
+      stale = false;
+      await page.instance.onPullDownRefresh();
+      await flush();
+      expect(textOf(page)).not.toContain('正在与微信同步');
+      expect(textOf(page)).toContain('数据更新于 17:26');
+    });
   });
 });

@@ -11,7 +11,8 @@ import { params, roleId, storeId } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { type InviteDoc, JOIN_PATH, inviteToken, requireInvite, toInvite } from '../invite-records';
 import { requireRole, requireStore } from '../lookups';
-import { COLLECTIONS, type Stored, randomId } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { type Stored, randomId } from '../../../_shared/db';
 
 const DAY_S = 86_400;
 

@@ -18,7 +18,8 @@ import { type JoinDoc, savePendingRequest, toJoinRequest } from '../join-records
 import { pagedQuery } from '../paging';
 import { phone, subscribedTemplateIds } from '../params';
 import { ensureFresh, findPromoterByOpenid } from '../read-model';
-import { COLLECTIONS, cmd, findSome } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { cmd, findSome } from '../../../_shared/db';
 
 const requestJoin = defineAction({
   access: 'anyone',

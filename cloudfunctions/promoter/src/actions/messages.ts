@@ -45,7 +45,8 @@ import {
 } from '../../../_shared/wechat/promoter-api';
 import { pagedQuery } from '../paging';
 import { type PromoterDoc, ensureFresh } from '../read-model';
-import { COLLECTIONS, type Stored, cmd, countWhere, findAll, getDoc, randomId } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { type Stored, cmd, countWhere, findAll, getDoc, randomId } from '../../../_shared/db';
 import { promoterId } from '../params';
 
 const SINGLE_SEND_CONCURRENCY = 5;

@@ -38,15 +38,19 @@ import { pagedQuery } from '../paging';
 import { phoneOrEmpty, promoterId } from '../params';
 import { loadPromoter, storeScope, visiblePromoter } from '../promoter-access';
 import {
+  LOOKUP_DECLARED_MAX,
   type PromoterDoc,
   applyChange,
   docToPromoter,
   ensureFresh,
   fullSync,
+  isWechatUnreachable,
+  learnDeclared,
   markStale,
   storeWechatRow,
 } from '../read-model';
-import { COLLECTIONS, type Stored, cmd, containsText } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { type Stored, cmd, containsText } from '../../../_shared/db';
 
 /** The audit record of one addpromoter batch: only rows that changed something in WeChat. */
 function declaredRecord(outcomes: RowOutcome[]) {
@@ -67,14 +71,22 @@ const declare = defineAction({
     const { valid, failed } = await validateRows(api, ctx.caller, promoters);
     // Recorded per addpromoter batch: a call cut off mid-way leaves the truth about what went through.
     // Rows WeChat already held as asked (a repeat) change nothing and are not audited again.
+    // A few rows are looked up by openid afterwards; more make the next read walk everything once.
+    const lookup = valid.length <= LOOKUP_DECLARED_MAX;
     const recordBatch = async (batch: RowOutcome[]) => {
       const declared = declaredRecord(batch);
       if (declared.length === 0) return;
-      await markStale();
+      if (!lookup) await markStale();
       await ctx.audit({ target: 'promoters', before: null, after: { declared } });
     };
     const holder = { action: ctx.action, by: ctx.caller.openid };
     const outcomes = valid.length > 0 ? await sendRows(api, valid, { holder, onBatch: recordBatch }) : [];
+    if (lookup) {
+      const learnt = outcomes.flatMap((o) =>
+        o.declared && !o.already ? [{ identity: o.identity, byUnionid: o.row.unionid !== undefined }] : [],
+      );
+      await learnDeclared(api, learnt, ctx.now());
+    }
     const declared = outcomes.filter((o) => o.declared);
     for (const o of outcomes) if (!o.declared) failed.push(o.failure);
     failed.sort((a, b) => a.index - b.index);
@@ -117,7 +129,7 @@ const listPromoters = defineAction({
     }
     if (p.beginTime !== undefined) where.push({ updateTime: _.gte(p.beginTime) });
     if (p.endTime !== undefined) where.push({ updateTime: _.lte(p.endTime) });
-    await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
+    const fresh = await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
     const page = await pagedQuery<PromoterDoc, Promoter>({
       collection: COLLECTIONS.promoters,
       where: _.and(...where),
@@ -126,7 +138,7 @@ const listPromoters = defineAction({
       limit: p.limit,
       toItem: docToPromoter,
     });
-    return { ...page, items: await withReminders(page.items) };
+    return { ...page, items: await withReminders(page.items), ...fresh };
   },
 });
 
@@ -135,7 +147,8 @@ const getPromoter = defineAction({
   schema: params({ id: promoterId }),
   async run({ id }, ctx): Promise<PromoterDetail> {
     const api = promoterApi();
-    const doc = await loadPromoter(api, ctx, id);
+    let freshness = await ensureFresh(api, ctx.now());
+    const doc = await visiblePromoter(ctx, id);
     // A detail view must be exact, so its row is re-read from WeChat: one getpromoter call, which
     // also fetches the unionid (need_unionid answers it in `openid`) the first time it is missing.
     let fresh = doc;
@@ -149,14 +162,16 @@ const getPromoter = defineAction({
       if (row) {
         const unionid = needUnionid && row.openid && row.openid !== doc.openid ? row.openid : undefined;
         fresh = await storeWechatRow(row, ctx.now(), unionid);
+        freshness = { asOf: ctx.now() * 1000, stale: false };
       }
     } catch (err) {
       // The mirror's record is still right as of the last sync; a failed refresh must not hide it.
       log.warn('promoter_refresh_failed', { id, error: err });
+      if (isWechatUnreachable(err)) freshness = { ...freshness, stale: true, staleReason: 'unreachable' };
     }
     assertStoreAccess(ctx.caller, fresh.storeId, 'id');
     const [promoter] = await withReminders([docToPromoter(fresh)]);
-    return { ...promoter, history: await readHistory(fresh._id) };
+    return { ...promoter, history: await readHistory(fresh._id), ...freshness };
   },
 });
 
@@ -275,7 +290,7 @@ const syncPromoters = defineAction({
   access: 'admin',
   schema: noParams,
   async run(_params, ctx) {
-    return fullSync(promoterApi(), ctx.now());
+    return fullSync(promoterApi(), ctx.now(), ctx.caller.openid);
   },
 });
 

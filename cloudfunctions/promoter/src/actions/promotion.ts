@@ -17,6 +17,7 @@ import {
   statusFilter,
 } from '../../../../miniprogram/shared/promoter-status';
 import { AppError, WechatApiError } from '../../../_shared/errors';
+import { decodeCursor, encodeCursor } from '../../../_shared/cursor';
 import { defineAction } from '../../../_shared/handler';
 import {
   bytes,
@@ -34,8 +35,9 @@ import {
   ERRCODE_UNAUTHORIZED_PROMOTER,
   promoterApi,
 } from '../../../_shared/wechat/promoter-api';
-import { type PromoterDoc, ensureFresh } from '../read-model';
-import { COLLECTIONS, cmd, countWhere, findAll } from '../store';
+import { ensureFresh } from '../read-model';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { cmd, countBy, countWhere } from '../../../_shared/db';
 import { promoterId } from '../params';
 import { loadPromoter, storeScope } from '../promoter-access';
 
@@ -107,8 +109,8 @@ const shareMaterial = defineAction({
 });
 
 /**
- * Counts over the read model. By status: one count per status. By role and by store: one read of
- * the two fields of the caller's promoters, grouped here (at most 50 000 small projected rows).
+ * Counts over the read model. By status: one count per status. By role and by store: one aggregate
+ * each (match the caller's stores, group, count), so no promoter is read out.
  */
 const summary = defineAction({
   access: 'staff',
@@ -118,19 +120,18 @@ const summary = defineAction({
   }),
   async run(p, ctx): Promise<StatsSummary> {
     const scope = storeScope(ctx, p.storeId);
-    await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
+    const fresh = await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
     const _ = cmd();
     const byStatus = {} as Record<PromoterStatus, number>;
     for (const status of PROMOTER_STATUSES) {
       byStatus[status] = await countWhere(COLLECTIONS.promoters, _.and(scope, { ...statusFilter(status) }));
     }
-    const rows = await findAll<PromoterDoc>(COLLECTIONS.promoters, scope, { roleId: true, storeId: true });
-    const roles = new Map<number, number>();
-    const stores = new Map<string, number>();
-    for (const r of rows) {
-      roles.set(r.roleId, (roles.get(r.roleId) ?? 0) + 1);
-      stores.set(r.storeId, (stores.get(r.storeId) ?? 0) + 1);
-    }
+    const [byRoleGroups, byStoreGroups] = await Promise.all([
+      countBy(COLLECTIONS.promoters, scope, 'roleId'),
+      countBy(COLLECTIONS.promoters, scope, 'storeId'),
+    ]);
+    const roles = new Map(byRoleGroups.map((g) => [Number(g.value), g.count]));
+    const stores = new Map(byStoreGroups.map((g) => [String(g.value ?? ''), g.count]));
     const pendingJoinRequests = await countWhere(
       COLLECTIONS.joinRequests,
       _.and(scope, { status: 'pending' }),
@@ -143,6 +144,7 @@ const summary = defineAction({
         .map(([storeId, count]) => ({ storeId, count }))
         .sort((a, b) => (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : 0)),
       pendingJoinRequests,
+      ...fresh,
     };
   },
 });
@@ -159,22 +161,15 @@ interface DataCursor {
   o: number;
 }
 
-function encodeCursor(cursor: DataCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+function parseDataCursor(value: unknown): DataCursor | undefined {
+  const parsed = (value ?? {}) as Partial<DataCursor>;
+  const offsetOk = Number.isInteger(parsed.o) && (parsed.o as number) >= 0;
+  if (!offsetOk || (parsed.s !== undefined && typeof parsed.s !== 'string')) return undefined;
+  return parsed.s === undefined ? { o: parsed.o as number } : { s: parsed.s, o: parsed.o as number };
 }
 
-function decodeCursor(cursor: string | undefined): DataCursor {
-  if (cursor === undefined) return { o: 0 };
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<DataCursor>;
-    const offsetOk = Number.isInteger(parsed.o) && (parsed.o as number) >= 0;
-    if (offsetOk && (parsed.s === undefined || typeof parsed.s === 'string')) {
-      return parsed.s === undefined ? { o: parsed.o as number } : { s: parsed.s, o: parsed.o as number };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new AppError('INVALID_ARGUMENT', '分页游标无效，请从第一页重新加载（cursor）', { field: 'cursor' });
+function readCursor(cursor: string | undefined): DataCursor {
+  return cursor === undefined ? { o: 0 } : decodeCursor(cursor, parseDataCursor);
 }
 
 /** One of our pages out of WeChat's pulls. */
@@ -184,7 +179,7 @@ async function slicePulls<T>(
   limitParam: number | undefined,
 ): Promise<Page<T>> {
   const limit = limitParam ?? LIMITS.page.defaultLimit;
-  const at = decodeCursor(cursorParam);
+  const at = readCursor(cursorParam);
   const page = await pull(at.s);
   const end = at.o + limit;
   const items = page.rows.slice(at.o, end);

@@ -18,7 +18,8 @@ import { promoterId } from '../params';
 import { storeScope, visiblePromoter } from '../promoter-access';
 import { type PromoterDoc, ensureFresh, refreshByOpenid } from '../read-model';
 import { REMIND_CONCURRENCY, REMIND_PAGE, claimReminder, notifyAuthorize, reminderState } from '../reminders';
-import { COLLECTIONS, type Stored, cmd, findSome } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { type Stored, cmd, findSome } from '../../../_shared/db';
 
 const DAY = 86_400;
 

@@ -11,7 +11,7 @@ import { defineAction } from '../../../_shared/handler';
 import { bytes, integer, list, pageParams, params } from '../../../_shared/validation';
 import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { pagedQuery } from '../paging';
-import { cmd, getDoc } from '../store';
+import { cmd, getDoc } from '../../../_shared/db';
 import { db } from '../../../_shared/db';
 import { IMPORT_COLLECTIONS, type JobDoc } from './model';
 import { runSlice } from './runner';

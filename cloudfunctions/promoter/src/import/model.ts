@@ -17,13 +17,14 @@ import type {
 } from '../../../../typings/contract/promoter';
 import type { StoredDoc } from '../../../_shared/db';
 import { log } from '../../../_shared/log';
-import { findAll } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { findAll } from '../../../_shared/db';
 
 export const IMPORT_COLLECTIONS = {
-  jobs: 'import_jobs',
-  chunks: 'import_chunks',
-  failures: 'import_failures',
-  uploads: 'import_uploads',
+  jobs: COLLECTIONS.importJobs,
+  chunks: COLLECTIONS.importChunks,
+  failures: COLLECTIONS.importFailures,
+  uploads: COLLECTIONS.importUploads,
 } as const;
 
 /** One part of a CSV sent with import.upload (`<uploadId>-<part>`). */

@@ -37,7 +37,8 @@ import {
 import { ERR_INVALID_OPENID, batchGetUserInfo } from '../../../_shared/wechat/user-info-api';
 import { DuplicateLookup, type RowOutcome, type ValidRow, batchOutcomes, toWechatRow } from '../declare';
 import { markStale } from '../read-model';
-import { COLLECTIONS, countWhere, findAll, getDoc } from '../store';
+import { COLLECTIONS } from '../../../_shared/collections';
+import { countWhere, findAll, getDoc } from '../../../_shared/db';
 import {
   type ChunkDoc,
   type ChunkRow,

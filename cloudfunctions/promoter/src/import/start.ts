@@ -11,7 +11,7 @@ import { AppError } from '../../../_shared/errors';
 import type { Caller } from '../../../_shared/staff';
 import type { PromoterApi } from '../../../_shared/wechat/promoter-api';
 import { validateRows } from '../declare';
-import { insertMany, putDoc } from '../store';
+import { insertMany, putDoc } from '../../../_shared/db';
 import { parseCsv } from './csv';
 import {
   type ChunkDoc,

@@ -3,7 +3,7 @@ import type { ImportFailure, ImportStatus } from '../../../../typings/contract/p
 import { LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { AppError } from '../../../_shared/errors';
 import type { Caller } from '../../../_shared/staff';
-import { cmd, getDoc } from '../store';
+import { cmd, getDoc } from '../../../_shared/db';
 import { db } from '../../../_shared/db';
 import { type FailureDoc, IMPORT_COLLECTIONS, type JobDoc, jobCounts, settledRows } from './model';
 

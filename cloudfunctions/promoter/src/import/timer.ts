@@ -7,7 +7,7 @@
  * (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/guide/functions/triggers.html).
  */
 import { log } from '../../../_shared/log';
-import { cmd } from '../store';
+import { cmd } from '../../../_shared/db';
 import { db } from '../../../_shared/db';
 import { IMPORT_COLLECTIONS, type JobDoc, importSettings } from './model';
 import { runSlice } from './runner';

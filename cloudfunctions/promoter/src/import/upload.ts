@@ -9,7 +9,7 @@ import { LIMITS, utf8ByteLength } from '../../../../miniprogram/shared/field-rul
 import { db } from '../../../_shared/db';
 import { AppError } from '../../../_shared/errors';
 import type { Caller } from '../../../_shared/staff';
-import { findAll, removeIds } from '../store';
+import { findAll, removeIds } from '../../../_shared/db';
 import { IMPORT_COLLECTIONS, type UploadPartDoc } from './model';
 
 const partId = (uploadId: string, part: number) => `${uploadId}-${String(part).padStart(4, '0')}`;
