@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { inlineImports, rewriteColorScheme, rpxToPx, RPX_RATIO } from './css';
+import { inlineImports, resolveRel, rewriteColorScheme, rpxToPx, RPX_RATIO } from './css';
 import { type ThemeJson, type WindowConfig, pageWindow } from './theme';
 
 // Node's require, typed the same under every tsconfig (the test one types `require` as WeChat's).
@@ -157,6 +157,7 @@ const SIM_HANDLER_FROM = 'caller[handler]({\n              type: evt.type,';
 const SIM_HANDLER_END_FROM = '              mut: mutatedMarked,\n            })\n';
 const SIM_ENTRY_FROM = 'return __webpack_require__(__webpack_require__.s = 60);';
 const SIM_SCROLL_FROM = 'this._lastScrollTime = +new Date()';
+const SIM_REGISTER_CSS_FROM = 'cache.wxss.push(wxss.compile(component.wxss, {';
 const SIM_LESS_FROM = "less.logger.info('Less has finished and no sheets were loaded.');";
 
 function replaceAll(source: string, from: string, to: string, what: string): string {
@@ -178,6 +179,7 @@ function replaceAll(source: string, from: string, to: string, what: string): str
  * - exparser is exposed as window.__simExparser (the built-ins dispatch WeChat events through it);
  * - a text field scrolling its own content (typing into a textarea) does not count as the page scrolling,
  *   which would cancel the next tap for 150 ms;
+ * - a component's WXSS compiled at build time (window.__SIM_CSS__, see precompileWxss) is used as is;
  * - less's "no sheets were loaded" notice is silenced.
  */
 export function patchSimulate(source: string): string {
@@ -238,7 +240,66 @@ export function patchSimulate(source: string): string {
     `if (!/^(INPUT|TEXTAREA)$/.test(evt.target && evt.target.tagName)) ${SIM_SCROLL_FROM}`,
     'scroll protection',
   );
+  out = replaceAll(
+    out,
+    SIM_REGISTER_CSS_FROM,
+    "cache.wxss.push((window.__SIM_CSS__ && window.__SIM_CSS__[tagName + '|' + componentPath.replace(/^\\//, '')]) || wxss.compile(component.wxss, {",
+    'precompiled wxss',
+  );
   out = replaceAll(out, SIM_LESS_FROM, '', 'less notice');
+  return out;
+}
+
+// simulate's own postcss (7), for the same class prefixing it does in the browser
+const simRequire = createRequire(nodeRequire.resolve('miniprogram-simulate/package.json'));
+interface Postcss7 {
+  (plugins: unknown[]): { process(css: string, opts: object): { css: string } };
+  plugin(
+    name: string,
+    fn: () => (root: { walk(cb: (node: { type: string; selectors: string[] }) => void): void }) => void,
+  ): unknown;
+}
+
+/** simulate's class prefixer (src/wxss.js addClassPrefixPlugin) with our `:host` handling. */
+export function prefixWxss(css: string, prefix: string): string {
+  const postcss = simRequire('postcss') as Postcss7;
+  const plugin = postcss.plugin('addClassPrefix', () => (root) => {
+    root.walk((child) => {
+      if (child.type !== 'rule') return;
+      child.selectors = child.selectors.map((selector) =>
+        selector
+          .replace(/:host\b/g, prefix)
+          .replace(/(.)?\.([-_a-zA-Z0-9]+)/gs, (all: string, before: string | undefined, name: string) =>
+            /\d/.test(before ?? '') ? all : `${before ?? ''}.${prefix}--${name}`,
+          ),
+      );
+    });
+  });
+  return postcss([plugin]).process(css, { from: undefined, map: false }).css;
+}
+
+/**
+ * Every (tag, component) pair the pages use, compiled as simulate would in the browser (where postcss is
+ * the slowest part of a page's first render): `tag|path` → CSS. Pages use the tag "main".
+ */
+export function precompileWxss(fileMap: Record<string, unknown>, pages: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (target: string, tag: string): void => {
+    const key = `${tag}|${target}`;
+    if (key in out) return;
+    const css = fileMap[`${target}.wxss`];
+    out[key] = typeof css === 'string' ? prefixWxss(css, tag) : '';
+    const json = fileMap[`${target}.json`];
+    if (typeof json !== 'string') return;
+    const using = (JSON.parse(json) as { usingComponents?: Record<string, string> }).usingComponents ?? {};
+    for (const [childTag, childPath] of Object.entries(using)) {
+      const childTarget = childPath.startsWith('/')
+        ? childPath.slice(1)
+        : resolveRel(`${target}.json`, childPath);
+      if (fileMap[`${childTarget}.json`] !== undefined) visit(childTarget, childTag);
+    }
+  };
+  for (const page of pages) visit(page, 'main');
   return out;
 }
 
@@ -454,7 +515,17 @@ export async function buildSimulator(opts: BuildOptions, cache?: BuildCache): Pr
   };
   const js = 'text/javascript; charset=utf-8';
   add('wcc.js', js, `window.__webview_engine_version__=0.02;window.__gwx=(function(){${wcc}})();`);
-  add('filemap.js', js, `window.__FILE_MAP__=${JSON.stringify(fileMap)};`);
+  const css = await cached(cache, 'css', sha(Buffer.from(JSON.stringify(fileMap))), () =>
+    precompileWxss(fileMap, pages),
+  );
+  // a stylesheet compiled for every tag it is used under need not travel as source too
+  const shipped: Record<string, unknown> = { ...fileMap };
+  for (const key of Object.keys(css)) shipped[`${key.slice(key.indexOf('|') + 1)}.wxss`] = '';
+  add(
+    'filemap.js',
+    js,
+    `window.__FILE_MAP__=${JSON.stringify(shipped)};window.__SIM_CSS__=${JSON.stringify(css)};`,
+  );
   for (const [bundle, name] of [
     [appBundle, 'app.js'],
     [runtimeBundle, 'runtime.js'],

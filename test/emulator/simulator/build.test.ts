@@ -14,12 +14,15 @@ import { writeFixture } from './fixture';
 let fixture: ReturnType<typeof writeFixture>;
 let result: BuildResult;
 let fileMap: Record<string, unknown>;
+let css: Record<string, string>;
 
 beforeAll(async () => {
   fixture = writeFixture();
   result = await buildSimulator({ root: fixture.root, outDir: fixture.outDir, appid: 'wx5f3a1c2b4d6e8f01' });
   const text = result.files.get('filemap.js')!.body.toString();
-  fileMap = JSON.parse(text.slice('window.__FILE_MAP__='.length, -1)) as Record<string, unknown>;
+  const [, mapJson, cssJson] = /^window\.__FILE_MAP__=(.*);window\.__SIM_CSS__=(.*);$/s.exec(text)!;
+  fileMap = JSON.parse(mapJson!) as Record<string, unknown>;
+  css = JSON.parse(cssJson!) as Record<string, string>;
 }, 60_000);
 
 afterAll(() => fixture.cleanup());
@@ -45,13 +48,24 @@ describe('buildSimulator on a small mini program', () => {
   });
 
   it('puts app.wxss (imports inlined) before each page, converts rpx and rewrites dark mode', () => {
-    const a = fileMap['pages/a/index.wxss'] as string;
+    const a = css['main|pages/a/index']!;
     expect(a).toContain(':where(html[data-sim-theme=dark]) page{ --fg: #fff; }');
-    expect(a).toContain('.app-wide { padding: 12px; }');
-    expect(a.indexOf('.app-wide')).toBeLessThan(a.indexOf('.a { width: 375px; }'));
+    expect(a).toContain('.main--app-wide { padding: 12px; }');
+    expect(a.indexOf('.main--app-wide')).toBeLessThan(a.indexOf('.main--a { width: 375px; }'));
     // a page without its own wxss still gets app.wxss; a component does not
-    expect(fileMap['pages/b/index.wxss']).toContain('.app-wide');
-    expect(fileMap['components/card/index.wxss']).toBe(':host { display: block; }\n');
+    expect(css['main|pages/b/index']).toContain('.main--app-wide');
+  });
+
+  it("compiles each component's WXSS for the tag it is used under (class prefix, :host) instead of in the browser", () => {
+    expect(css['x-card|components/card/index']).toBe('x-card { display: block; }\n');
+    expect(Object.keys(css).sort()).toEqual([
+      'main|pages/a/index',
+      'main|pages/b/index',
+      'x-card|components/card/index',
+      'x-lib|miniprogram_npm/lib/thing',
+    ]);
+    // the sources are not shipped twice
+    expect(fileMap['components/card/index.wxss']).toBe('');
   });
 
   it("resolves npm-style usingComponents through miniprogram_npm, like DevTools' 构建 npm", () => {
