@@ -111,6 +111,6 @@ test('a store-B manager sees none of store A’s promoters, by list or by deep l
   const detail = await topPage(page).innerText();
   expect(detail).not.toContain(zhang.name);
   expect(detail).not.toContain(zhang.phone);
-  expect(detail).toMatch(/没有权限|无权|不在你管理的门店|找不到/);
+  expect(detail).toMatch(/不属于你负责的门店/);
   await shot(page, 'flow-store-scope');
 });

@@ -29,6 +29,7 @@ export async function pageVisits(env: BrowserEnv): Promise<Visit[]> {
     { route: 'pages/invite/index', openid: MGR_SH },
     { route: 'pages/join-requests/index', openid: MGR_SH },
     { route: 'pages/declare/index', openid: ADMIN },
+    { route: 'pages/import/index', openid: ADMIN },
     { route: 'pages/roles/index', openid: ADMIN },
     { route: 'pages/messages/index', openid: ADMIN },
     { route: 'pages/settings/index', openid: ADMIN },
