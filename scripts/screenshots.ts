@@ -41,6 +41,20 @@ async function main(): Promise<void> {
       { name: 'roles', openid: ADMIN, route: 'pages/roles/index' },
       { name: 'messages', openid: ADMIN, route: 'pages/messages/index' },
       { name: 'join-promoter', openid: DEMO_PROMOTERS[1]!.openid, route: 'pages/join/index' },
+      // 提醒授权: someone still to authorize (李娜, id 2), and the 待授权 tab with its remind bar
+      {
+        name: 'promoter-detail-awaiting',
+        openid: MGR_SH,
+        route: 'pages/promoter-detail/index',
+        query: { id: '2' },
+      },
+      {
+        name: 'promoter-list-awaiting',
+        openid: MGR_SH,
+        route: 'pages/promoter-list/index',
+        query: { status: 'awaiting' },
+      },
+      { name: 'import', openid: ADMIN, route: 'pages/import/index' },
     ];
     fs.mkdirSync(OUT, { recursive: true });
     const context = await session.browser.newContext({
