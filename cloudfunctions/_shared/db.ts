@@ -1,7 +1,7 @@
 /**
  * The cloud database, typed. wx-server-sdk's .d.ts is weak under --strict (init's env is typed
  * string but takes a symbol; `.get()` is typed `void | string | IQueryResult`), so the SDK is cast
- * once here to the small surface we use (cloud-runtime-notes.md §1 TypeScript).
+ * once here to the small surface we use (node_modules/wx-server-sdk/index.d.ts shows the loose types).
  *
  * `doc(id).get()` answers `{ data: null }` for a missing document (throwOnNotFound: false) instead of
  * throwing, so "not found" is a value, not an exception.
