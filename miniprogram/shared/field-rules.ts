@@ -78,6 +78,11 @@ export const LIMITS = {
 } as const;
 
 export const PATTERNS = {
+  /**
+   * A message template's field name (title, topic, thing1…): a letter, then letters, digits or `_`.
+   * Never `$…` or a dotted path, since the content is also stored as a database document.
+   */
+  templateKey: /^[A-Za-z][A-Za-z0-9_]{0,31}$/,
   /** 28 characters of letters, digits, `-` and `_` (the shape of WeChat openids and unionids). */
   openid: /^[A-Za-z0-9_-]{28}$/,
   unionid: /^[A-Za-z0-9_-]{28}$/,
@@ -104,6 +109,7 @@ export const RULES = {
   customParam: '只能是可见的英文字符（字母、数字和符号），不能有空格或汉字',
   appid: '应为 wx 加 16 位十六进制字符',
   date: '应为 yyyy-MM-dd',
+  templateKey: '应以字母开头，只含字母、数字和 _（最多 32 个）',
 } as const;
 
 /** The one sentence for a value that does not match its pattern. */

@@ -15,6 +15,8 @@ import type { MessageAudience, MessageRecord, MessageStatus } from '../../../../
 import {
   FIELD_LABELS,
   LIMITS,
+  PATTERNS,
+  RULES,
   utf8ByteLength,
   byteLimitMessage,
 } from '../../../../miniprogram/shared/field-rules';
@@ -31,6 +33,7 @@ import {
   list,
   pageParams,
   params,
+  patterned,
   roleId,
   storeId,
   uint32,
@@ -69,7 +72,7 @@ const audienceSchema = v.variant(
 
 const contentSchema = v.pipe(
   v.record(
-    bytes(LIMITS.message.contentBytes, '消息内容的字段名'),
+    patterned(32, '消息内容的字段名', PATTERNS.templateKey, RULES.templateKey),
     bytes(LIMITS.message.contentBytes, '消息内容的每一项', { allowEmpty: true, multiline: true }),
     '消息内容应为对象',
   ),
