@@ -16,6 +16,9 @@ import {
 import { seedDemoData } from './seed';
 import { startWechatEmulator, type WechatEmulator } from './wechat';
 
+/** The first line of `npm start`'s banner once everything listens: scripts that start it wait for it. */
+export const STACK_UP_LINE = 'Promoter Desk is up';
+
 export interface StackOptions {
   /** Demo data in the WeChat stand-in and, through the real functions, in the database. */
   seed?: boolean;

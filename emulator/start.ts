@@ -19,7 +19,7 @@ import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from './demo-data';
 import { listFunctions } from './gateway';
 import { type Simulator, startSimulator } from './simulator';
 import { demoIdentities, freshOpenid } from './simulator/identities';
-import { type Stack, startStack } from './stack';
+import { STACK_UP_LINE, type Stack, startStack } from './stack';
 
 const ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -96,7 +96,7 @@ function banner(
   const pad = (label: string): string => label.padEnd(10);
   const lines = [
     '',
-    `Promoter Desk is up in ${seconds} s`,
+    `${STACK_UP_LINE} in ${seconds} s`,
     '',
     ...simulatorLines(sim, seeded, inviteToken),
     `  ${pad('gateway')} ${stack.gatewayUrl}/functions   (${listFunctions('built').join(', ')})`,

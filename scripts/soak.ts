@@ -24,6 +24,7 @@ import path from 'node:path';
 import type { ImportStatus } from '../typings/contract/promoter';
 import { DEMO_STAFF } from '../emulator/demo-data';
 import { parseStore } from '../emulator/cloudbase/wire';
+import { STACK_UP_LINE } from '../emulator/stack';
 import { startWechatEmulator } from '../emulator/wechat';
 import { buildFunctions } from './build-functions';
 
@@ -93,6 +94,8 @@ async function main(): Promise<number> {
         ...process.env,
         BUILD: '0',
         SEED: '0',
+        // the browser simulator has no part here: any free port, so it never collides with a running npm start
+        SIM_PORT: '0',
         GATEWAY_PORT: String(gatewayPort),
         CLOUDBASE_PORT: String(cloudbasePort),
         WX_API_BASE_URL: wx.url,
@@ -106,7 +109,8 @@ async function main(): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes('local backend is up')) resolve();
+        // start.ts prints its banner once everything listens (STACK_UP_LINE)
+        if (output.includes(STACK_UP_LINE)) resolve();
       };
       proc.stdout!.on('data', onData);
       proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -314,6 +318,13 @@ async function main(): Promise<number> {
   say(`soak passed (seed ${seed})`);
   return 0;
 }
+
+/** The soak is bounded: past this it fails instead of hanging CI. */
+const SOAK_LIMIT_MS = Number(process.env.SOAK_LIMIT_MS ?? 8 * 60_000);
+setTimeout(() => {
+  console.error(`SOAK FAILED (seed ${seed}): not finished after ${SOAK_LIMIT_MS / 1000} s`);
+  process.exit(1);
+}, SOAK_LIMIT_MS).unref();
 
 main().then(
   (code) => process.exit(code),
