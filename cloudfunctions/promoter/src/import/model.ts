@@ -171,12 +171,12 @@ function positiveIntFromEnv(name: string, fallback: number): number {
  * Settings (environment of the promoter function):
  * - IMPORT_SLICE_MS: how long one invocation works on jobs (default 40 000; the function's timeout is
  *   60 s in config.json, and a slice ends with its calls in flight and a last checkpoint);
- * - IMPORT_CONCURRENCY: WeChat calls in flight at once per job (default 8, measured in
+ * - IMPORT_CONCURRENCY: WeChat calls in flight at once per job (default 16, measured in
  *   docs/performance.md "Imports").
  */
 export const importSettings = () => ({
   sliceMs: positiveIntFromEnv('IMPORT_SLICE_MS', 40_000),
-  concurrency: positiveIntFromEnv('IMPORT_CONCURRENCY', 8),
+  concurrency: positiveIntFromEnv('IMPORT_CONCURRENCY', 16),
 });
 
 /** Transient failures of one batch before its rows fail for good. */
