@@ -45,6 +45,14 @@ describe('GET /cgi-bin/token', () => {
 });
 
 describe('POST /cgi-bin/stable_token', () => {
+  // The stand-in runs in this process and reads Date.now: held still, so only the control clock moves
+  // time and "7 100 s left" does not become 7 099 when a second ticks between two calls.
+  beforeEach(() => {
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
   test('normal mode returns the same token while valid, with the time left', async () => {
     const first = await wx.stableToken('mp');
     expect(first.expires_in).toBe(7200);
