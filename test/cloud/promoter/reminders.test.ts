@@ -142,6 +142,7 @@ describe('promoter.remind by person', () => {
     const other = await declare(['Rem-bj'], BJ);
     await control(env.stack).bind(oid('Rem-bound'), 'authorize');
     ok(await env.admin({ action: 'promoter.cancel', id: ids.get('Rem-gone')!.id }));
+    await control(env.stack).clearCalls();
     const result = ok(
       await env.mgrSh<RemindResult>({
         action: 'promoter.remind',
@@ -154,6 +155,10 @@ describe('promoter.remind by person', () => {
       'forbidden',
       'notFound',
     ]);
+    // who authorized a moment ago is known from one incremental getpromoter (begin_time), not a call per person
+    const reads = await control(env.stack).calls('/promoter/getpromoter');
+    expect(reads).toHaveLength(1);
+    expect(reads[0].body).toHaveProperty('begin_time');
     expect(result.remindedCount).toBe(0);
     expect(env.audits('promoter.remind')).toHaveLength(0);
   });

@@ -12,11 +12,11 @@ import { AppError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
 import { log } from '../../../_shared/log';
 import { integer, list, params, storeId } from '../../../_shared/validation';
-import { type PromoterApi, promoterApi } from '../../../_shared/wechat/promoter-api';
+import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { knownStores } from '../lookups';
 import { promoterId } from '../params';
 import { storeScope, visiblePromoter } from '../promoter-access';
-import { type PromoterDoc, ensureFresh, refreshByOpenid } from '../read-model';
+import { type PromoterDoc, ensureFresh } from '../read-model';
 import { REMIND_CONCURRENCY, REMIND_PAGE, claimReminder, notifyAuthorize, reminderState } from '../reminders';
 import { COLLECTIONS } from '../../../_shared/collections';
 import { type Stored, cmd, findSome } from '../../../_shared/db';
@@ -63,29 +63,11 @@ async function waiting(
   };
 }
 
-/**
- * The person's row straight from WeChat (one getpromoter): someone who authorized a moment ago is not
- * reminded to. WeChat unreachable: the mirror's row.
- */
-async function current(
-  api: PromoterApi,
-  doc: Stored<PromoterDoc>,
-  now: number,
-): Promise<Stored<PromoterDoc>> {
-  try {
-    return (await refreshByOpenid(api, doc.openid, now)).find((d) => d._id === doc._id) ?? doc;
-  } catch (err) {
-    log.warn('remind_refresh_failed', { id: doc._id, error: err });
-    return doc;
-  }
-}
-
 async function remindOne(
   ctx: ActionContext,
-  mirrored: Stored<PromoterDoc>,
+  doc: Stored<PromoterDoc>,
   storeName: string,
 ): Promise<RemindRow> {
-  const doc = mirrored.authStatus === 1 ? mirrored : await current(promoterApi(), mirrored, ctx.now());
   const base = { id: doc._id, name: doc.name };
   if (doc.declStatus !== 1) {
     return {
@@ -132,7 +114,9 @@ const remind = defineAction({
       throw new AppError('INVALID_ARGUMENT', '按人提醒时不用选门店', { field: 'storeId' });
     }
     try {
-      await ensureFresh(promoterApi(), ctx.now());
+      // The authorizations of the last minutes, in one getpromoter call (begin_time), whatever the sync's age:
+      // someone who authorized a moment ago is not reminded, without a call per person.
+      await ensureFresh(promoterApi(), ctx.now(), { force: true });
     } catch (err) {
       // WeChat unreachable: choose from the mirror (each row is checked again before its reminder).
       log.warn('remind_with_stale_mirror', { error: err });
