@@ -229,7 +229,7 @@ export const FIELD_LABELS: Record<string, string> = {
   audience: '发送对象',
   kind: '发送对象类型',
   content: '消息内容',
-  msgType: '消息类型',
+  msgType: '模板编号',
   msgId: '消息编号',
   sendDate: '发送日期',
   dimension: '统计维度',

@@ -373,7 +373,10 @@ export interface MessageRecord {
   recipientCount: number;
   /** single sends: how many WeChat accepted */
   sentCount: number;
-  /** single sends that failed, with the person's name as the mirror had it (for the manager's screen) */
+  /**
+   * single sends that failed, with the person's name as the mirror had it (for the manager's screen);
+   * `message` says why in a manager's words (a WeChat refusal's reason, not its errcode)
+   */
   failed: { id: string; name?: string; code: ErrorCode; message: string; errcode?: number }[];
   sentBy: string;
   sentAt: UnixSeconds;
@@ -386,7 +389,8 @@ export interface MessageStatus {
   /** 0..100 */
   percent: number;
   failCount: number;
-  failures: { id: string; errcode: number }[];
+  /** `name` as the read model has it (absent for someone it does not know); `reason` in a manager's words. */
+  failures: { id: string; errcode: number; name?: string; reason: string }[];
   failInfoUrl?: string;
 }
 

@@ -43,3 +43,19 @@ export function contentOverflow(content: Record<string, string>): string {
   const over = Math.ceil((bytes - max) / 3);
   return `消息内容太长了，请删掉约 ${over} 个字`;
 }
+
+/** A sent message's template as the manager picked it: its name, or 其他模板 with the number. */
+export function templateLabel(msgType: number): string {
+  const listed = TEMPLATE_CHOICES.find((c) => c.value === String(msgType));
+  return listed ? listed.label : `其他模板（编号 ${msgType}）`;
+}
+
+/**
+ * yyyy-MM-dd in China time (UTC+8), whatever the phone's zone: WeChat's send_date for click data is a
+ * China-time day, and the message's date field defaults to today there.
+ */
+export function chinaDate(at: number): string {
+  const d = new Date(at * 1000 + 8 * 3600 * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}

@@ -51,6 +51,7 @@ import { type PromoterDoc, ensureFresh } from '../read-model';
 import { COLLECTIONS } from '../../../_shared/collections';
 import { type Stored, cmd, countWhere, findAll, getDoc, randomId } from '../../../_shared/db';
 import { promoterId } from '../params';
+import { deliveryFailureReason } from '../message-failures';
 
 const SINGLE_SEND_CONCURRENCY = 5;
 
@@ -156,7 +157,7 @@ async function sendSingles(api: PromoterApi, body: MessageBody, recipients: Stor
           id,
           ...(names.get(id) ? { name: names.get(id) } : {}),
           code: e.code,
-          message: e.message,
+          message: deliveryFailureReason(e.errcode, e.message),
           ...(e.errcode !== undefined ? { errcode: e.errcode } : {}),
         });
       }
@@ -175,7 +176,7 @@ function toRecord(doc: Stored<MessageDoc>): MessageRecord {
 const send = defineAction({
   access: 'staff',
   schema: params({
-    msgType: uint32('消息类型', 1),
+    msgType: uint32(FIELD_LABELS.msgType, 1),
     content: contentSchema,
     path: bytes(LIMITS.message.pathBytes, FIELD_LABELS.path),
     appid: v.optional(appid),
@@ -277,13 +278,33 @@ const messageStatus = defineAction({
         sendCount: doc.recipientCount,
         percent: 100,
         failCount: doc.failed.length,
-        failures: doc.failed.map((f) => ({ id: f.id, errcode: f.errcode ?? 0 })),
+        failures: doc.failed.map((f) => ({
+          id: f.id,
+          errcode: f.errcode ?? 0,
+          ...(f.name ? { name: f.name } : {}),
+          reason: deliveryFailureReason(f.errcode, f.message),
+        })),
       };
     }
     const delivery = await promoterApi().getMessageDelivery(doc.msgId);
-    return { id, mode: 'group', ...delivery };
+    return { id, mode: 'group', ...delivery, failures: await namedFailures(delivery.failures) };
   },
 });
+
+/** getmsg's failed promoter ids with the names the read model has and why, in a manager's words. */
+async function namedFailures(
+  failures: { id: string; errcode: number }[],
+): Promise<MessageStatus['failures']> {
+  if (!failures.length) return [];
+  const ids = [...new Set(failures.map((f) => f.id))];
+  const docs = await findAll<PromoterDoc>(COLLECTIONS.promoters, { _id: cmd().in(ids) }, { name: true });
+  const names = new Map(docs.map((d) => [d._id, d.name]));
+  return failures.map((f) => ({
+    ...f,
+    ...(names.get(f.id) ? { name: names.get(f.id) } : {}),
+    reason: deliveryFailureReason(f.errcode),
+  }));
+}
 
 /**
  * Click figures are scoped like message.status and message.list: an admin sees every message's, a
@@ -299,7 +320,7 @@ async function ownMessageIds(
 ): Promise<Set<string> | undefined> {
   if (isAdmin(ctx.caller)) return undefined;
   if (dimension === 'type') {
-    throw new AppError('FORBIDDEN', '按消息类型统计的点击数据包含其他人发送的消息，只有总部管理员可以查看', {
+    throw new AppError('FORBIDDEN', '按消息模板统计的点击数据包含其他人发送的消息，只有总部管理员可以查看', {
       field: 'dimension',
     });
   }
@@ -316,7 +337,7 @@ const clicks = defineAction({
   schema: params({
     sendDate: date('发送日期'),
     dimension: v.picklist(['msg', 'type'], '统计维度只能是 msg、type 之一'),
-    msgType: v.optional(uint32('消息类型', 1)),
+    msgType: v.optional(uint32(FIELD_LABELS.msgType, 1)),
     msgId: v.optional(idString('消息编号')),
     beginSendTime: v.optional(unixTime('开始时间')),
     endSendTime: v.optional(unixTime('结束时间')),
@@ -370,12 +391,12 @@ function checkClickQuery(p: {
   endSendTime?: number;
 }): void {
   if (p.dimension === 'type' && p.msgType === undefined) {
-    throw new AppError('INVALID_ARGUMENT', '按消息类型统计时必须填写消息类型（msgType）', {
+    throw new AppError('INVALID_ARGUMENT', '按消息模板统计时必须填写模板编号', {
       field: 'msgType',
     });
   }
   if (p.dimension === 'msg' && p.msgId === undefined && p.msgType === undefined) {
-    throw new AppError('INVALID_ARGUMENT', '按消息统计时请填写消息编号或消息类型（msgId）', {
+    throw new AppError('INVALID_ARGUMENT', '按消息统计时请填写消息编号或模板编号', {
       field: 'msgId',
     });
   }
