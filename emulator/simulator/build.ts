@@ -17,7 +17,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { inlineImports, resolveRel, rewriteColorScheme, rpxToPx, RPX_RATIO } from './css';
+import {
+  builtinTagSelectors,
+  inlineImports,
+  resolveRel,
+  rewriteColorScheme,
+  rpxToPx,
+  RPX_RATIO,
+} from './css';
 import { type ThemeJson, type WindowConfig, pageWindow } from './theme';
 
 // Node's require, typed the same under every tsconfig (the test one types `require` as WeChat's).
@@ -335,7 +342,7 @@ export function buildFileMap(
       }
       // app.wxss is global in WeChat: here it goes before each page's own styles (in the page's scope).
       if (pageSet.has(rel.slice(0, -'.wxss'.length))) css = `${appWxss}\n${css}`;
-      fileMap[rel] = rpxToPx(rewriteColorScheme(inlineImports(css, rel, read)));
+      fileMap[rel] = builtinTagSelectors(rpxToPx(rewriteColorScheme(inlineImports(css, rel, read))));
     } else if (rel.endsWith('.wxml')) {
       fileMap[rel] = { wxml: rel };
     } else if (jsExt.test(rel) && !rel.endsWith('.d.ts') && !rel.endsWith('.test.ts')) {
@@ -351,7 +358,9 @@ export function buildFileMap(
   // pages without their own wxss still get app.wxss
   for (const page of pages) {
     if (!fileMap[`${page}.wxss`])
-      fileMap[`${page}.wxss`] = rpxToPx(rewriteColorScheme(inlineImports(appWxss, 'app.wxss', read)));
+      fileMap[`${page}.wxss`] = builtinTagSelectors(
+        rpxToPx(rewriteColorScheme(inlineImports(appWxss, 'app.wxss', read))),
+      );
   }
   return { fileMap, modules, pages };
 }

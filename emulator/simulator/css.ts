@@ -1,7 +1,8 @@
 /**
  * WXSS → CSS the browser frame understands, done once at build time:
  * rpx → px for the 375 px frame, `@import` inlined, and `@media (prefers-color-scheme: …)` blocks turned
- * into rules under `html[data-sim-theme=…]` so the frame's light/dark switch (not the host OS) decides.
+ * into rules under `html[data-sim-theme=…]` so the frame's light/dark switch (not the host OS) decides;
+ * and built-in tag selectors (`.actions > view`) turned into the frame's element names (`wx-view`).
  */
 
 /** The frame is 375 CSS px wide; WeChat defines 750rpx as the screen width. */
@@ -123,4 +124,67 @@ export function rewriteColorScheme(css: string): string {
     SCHEME_MEDIA.lastIndex = end;
   }
   return out + css.slice(last);
+}
+
+/** WeChat's built-in components that a WXSS selector may name by tag; the frame renders them as `wx-<tag>`. */
+const BUILTIN_TAGS = [
+  'view',
+  'text',
+  'image',
+  'button',
+  'input',
+  'textarea',
+  'scroll-view',
+  'swiper',
+  'swiper-item',
+  'navigator',
+  'picker',
+  'switch',
+  'checkbox',
+  'radio',
+  'label',
+  'form',
+  'rich-text',
+  'icon',
+  'progress',
+  'slider',
+];
+// a tag at the start of a compound selector: after the start, a combinator, a comma or `(`; never in a class name
+const TAG = new RegExp(`(^|[\\s>+~,(])(${BUILTIN_TAGS.join('|')})(?=$|[\\s.:#\\[>+~,)])`, 'g');
+
+/**
+ * `.actions > view { … }` → `.actions > wx-view { … }`: WeChat matches a built-in by its tag, the frame's
+ * element is `<wx-view>`. Only selectors change (the text before each `{` that is not an at-rule's).
+ */
+export function builtinTagSelectors(css: string): string {
+  let out = '';
+  let copied = 0;
+  let start = 0;
+  for (let i = 0; i < css.length; i++) {
+    const ch = css[i];
+    if (ch === '/' && css[i + 1] === '*') {
+      const end = css.indexOf('*/', i + 2);
+      i = end < 0 ? css.length : end + 1;
+    } else if (ch === '"' || ch === "'") {
+      const end = css.indexOf(ch, i + 1);
+      i = end < 0 ? css.length : end;
+    } else if (ch === '}' || ch === ';') start = i + 1;
+    else if (ch === '{') {
+      const head = css.slice(start, i);
+      const selector = head.trim();
+      out += css.slice(copied, start) + (selector.startsWith('@') ? head : withTags(head));
+      copied = i;
+      start = i + 1;
+    }
+  }
+  return out + css.slice(copied);
+}
+
+function withTags(head: string): string {
+  // comments inside a selector are kept as they are
+  return head.replace(/\/\*[\s\S]*?\*\/|[^/]+|\//g, (part) =>
+    part.startsWith('/*')
+      ? part
+      : part.replace(TAG, (_all, before: string, tag: string) => `${before}wx-${tag}`),
+  );
 }

@@ -1,5 +1,11 @@
 /** The simulator's WXSS transforms (rpx, @import, dark mode) and theme.json variables. */
-import { inlineImports, resolveRel, rewriteColorScheme, rpxToPx } from '../../../emulator/simulator/css';
+import {
+  builtinTagSelectors,
+  inlineImports,
+  resolveRel,
+  rewriteColorScheme,
+  rpxToPx,
+} from '../../../emulator/simulator/css';
 import { pageWindow, resolveTheme } from '../../../emulator/simulator/theme';
 
 describe('rpxToPx', () => {
@@ -91,5 +97,22 @@ describe('theme variables', () => {
       enablePullDownRefresh: true,
     });
     expect(page.dark.navigationBarBackgroundColor).toBe('#181818');
+  });
+});
+
+describe('builtinTagSelectors', () => {
+  it('names built-ins as the frame renders them, wherever a selector names a tag', () => {
+    expect(builtinTagSelectors('.actions > view{flex:1}')).toBe('.actions > wx-view{flex:1}');
+    expect(builtinTagSelectors('view,text.note,.a button:first-child{}')).toBe(
+      'wx-view,wx-text.note,.a wx-button:first-child{}',
+    );
+    expect(builtinTagSelectors('.list scroll-view{}')).toBe('.list wx-scroll-view{}');
+  });
+  it('leaves class names, property values, at-rule heads and comments alone', () => {
+    const css =
+      '.view-title,.text{content:"view";font:12px text}@media (min-width: 10px){.x > image{}}/* view */.y{}';
+    expect(builtinTagSelectors(css)).toBe(
+      '.view-title,.text{content:"view";font:12px text}@media (min-width: 10px){.x > wx-image{}}/* view */.y{}',
+    );
   });
 });
