@@ -48,18 +48,28 @@ export function resolveRel(file: string, target: string): string {
   return parts.join('/');
 }
 
+/** At a comment or a quoted string: the index of its last character (a loop's i++ steps past it); else `i`. */
+function skipCommentOrString(css: string, i: number): number {
+  const ch = css[i];
+  if (ch === '/' && css[i + 1] === '*') {
+    const end = css.indexOf('*/', i + 2);
+    return end < 0 ? css.length : end + 1;
+  }
+  if (ch === '"' || ch === "'") {
+    const end = css.indexOf(ch, i + 1);
+    return end < 0 ? css.length : end;
+  }
+  return i;
+}
+
 /** Index just past the `}` that closes the block opened at `open` (the index of `{`). */
 function closeOf(css: string, open: number): number {
   let depth = 0;
   for (let i = open; i < css.length; i++) {
     const ch = css[i];
-    if (ch === '/' && css[i + 1] === '*') {
-      const end = css.indexOf('*/', i + 2);
-      i = end < 0 ? css.length : end + 1;
-    } else if (ch === '"' || ch === "'") {
-      const end = css.indexOf(ch, i + 1);
-      i = end < 0 ? css.length : end;
-    } else if (ch === '{') depth++;
+    const skipped = skipCommentOrString(css, i);
+    if (skipped !== i) i = skipped;
+    else if (ch === '{') depth++;
     else if (ch === '}' && --depth === 0) return i + 1;
   }
   return css.length;
@@ -162,13 +172,9 @@ export function builtinTagSelectors(css: string): string {
   let start = 0;
   for (let i = 0; i < css.length; i++) {
     const ch = css[i];
-    if (ch === '/' && css[i + 1] === '*') {
-      const end = css.indexOf('*/', i + 2);
-      i = end < 0 ? css.length : end + 1;
-    } else if (ch === '"' || ch === "'") {
-      const end = css.indexOf(ch, i + 1);
-      i = end < 0 ? css.length : end;
-    } else if (ch === '}' || ch === ';') start = i + 1;
+    const skipped = skipCommentOrString(css, i);
+    if (skipped !== i) i = skipped;
+    else if (ch === '}' || ch === ';') start = i + 1;
     else if (ch === '{') {
       const head = css.slice(start, i);
       const selector = head.trim();
