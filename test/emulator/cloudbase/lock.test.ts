@@ -1,15 +1,23 @@
-/** The one global transaction lock and the idle timeout, on the engine directly (short timings). */
+/**
+ * The one global transaction lock and the idle timeout, on the engine directly. The clock is jest's: a
+ * busy machine that runs a 40 ms sleep late would otherwise let an 80 ms idle timer fire in between.
+ */
 import { Database, DbError } from '../../../emulator/cloudbase';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+/** Moves the fake clock on, running the timers and promise callbacks that fall due. */
+const sleep = (ms: number): Promise<void> => jest.advanceTimersByTimeAsync(ms);
 
 it('a waiter that gives up leaves the queue, so the next waiter still gets the lock', async () => {
   const db = new Database({ transactionWaitMs: 80 });
   const first = await db.startTransaction();
-  const gaveUp = db.startTransaction();
-  await expect(gaveUp).rejects.toEqual(
+  const gaveUp = expect(db.startTransaction()).rejects.toEqual(
     new DbError('DATABASE_TRANSACTION_CONFLICT', 'database transaction conflict'),
   );
+  await sleep(80);
+  await gaveUp;
 
   const next = db.startTransaction();
   await sleep(20);

@@ -40,7 +40,8 @@ it('saves shortly after a write, without waiting for close', async () => {
   const emu = await startWithSdk({ file });
   await emu.db.collection('stores').add({ data: { _id: 'BJ', name: '北京朝阳店' } });
   expect(fs.existsSync(file)).toBe(false); // debounced
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  // the save is due a debounce after the write; a busy machine may run it late, so wait for it
+  while (!fs.existsSync(file)) await new Promise((resolve) => setTimeout(resolve, 20));
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ stores: [{ _id: 'BJ', name: '北京朝阳店' }] });
   await emu.emulator.close();
 });

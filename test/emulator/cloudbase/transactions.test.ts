@@ -71,19 +71,27 @@ describe('runTransaction', () => {
 
   it('runs one transaction at a time: the second waits for the first and sees its commit', async () => {
     const order: string[] = [];
+    // the first holds the lock until the second has asked for it: by signals, not by how fast the machine is
+    let started!: () => void;
+    const firstStarted = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const slow = fx.db.runTransaction(async (t: Loose) => {
       order.push('first start');
       const a = (await t.collection('accounts').doc('a').get()).data;
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      started();
+      await released;
       await setBalance(t, 'a', a.balance + 1);
       order.push('first end');
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await firstStarted;
     const fast = fx.db.runTransaction(async (t: Loose) => {
       order.push('second start');
       const a = (await t.collection('accounts').doc('a').get()).data;
       await setBalance(t, 'a', a.balance + 1);
     });
+    // however long the second's request takes to arrive, it cannot start before the first ends
+    setTimeout(release, 100);
     await Promise.all([slow, fast]);
     expect(order).toEqual(['first start', 'first end', 'second start']);
     expect(balances().a).toBe(102);
