@@ -19,9 +19,6 @@ const tsJest = [
   },
 ];
 const shared = {
-  // A timeout only catches a hang: jest's 5 s default failed cloud and page tests on a busy 2-core machine
-  // (load ~9) that pass alone. Speed is measured by `npm run bench`, never by a test's timeout.
-  testTimeout: 60_000,
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.[tj]s$': tsJest },
   // tdesign ships ESM in miniprogram_dist (copied to miniprogram_npm, outside node_modules, so transformed)
@@ -43,6 +40,10 @@ if (!browserSuite) {
 }
 
 module.exports = {
+  // A timeout only catches a hang: jest's 5 s default failed cloud and page tests on a busy 2-core machine
+  // (load ~9) that pass alone. Speed is measured by `npm run bench`, never by a test's timeout. (Global:
+  // jest does not read testTimeout from a project's options.)
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -77,7 +78,6 @@ module.exports = {
             testEnvironment: 'node',
             testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
             globalSetup: '<rootDir>/test/global-setup.js',
-            testTimeout: 120_000,
           },
         ]
       : []),
