@@ -172,20 +172,21 @@ export function utf8ByteLength(value: string): number {
   return bytes;
 }
 
-/** Chinese message for a byte-limit breach, the same words on the form and from the cloud. */
-export function byteLimitMessage(label: string, max: number, actual: number): string {
-  return `${label}最多 ${max} 字节（一个汉字算 3 字节），当前 ${actual} 字节`;
-}
-
 /**
- * The same byte rule in words for someone who has never heard of bytes (the promoter's join form):
- * counted in Chinese characters, the longest thing a name is made of.
+ * The length rule of free text in a reader's words, the same on the form and from the cloud. The limit
+ * is WeChat's UTF-8 bytes (`maxBytes`), said as the two things people count: Chinese characters (3 bytes
+ * each) and letters or digits (1 each), e.g. 角色名称太长了，最多 16 个汉字或 50 个字母数字.
  */
-export function charLimitMessage(label: string, maxBytes: number): string {
-  return `${label}太长了，最多 ${Math.floor(maxBytes / 3)} 个汉字`;
+export function byteLimitMessage(label: string, maxBytes: number): string {
+  return `${label}太长了，${limitHint(maxBytes)}`;
 }
 
-/** A number typed digit by digit (a phone number), in the words of someone typing it. */
+/** The limit of free text as a hint (placeholders): 最多 26 个汉字或 80 个字母数字. */
+export function limitHint(maxBytes: number): string {
+  return `最多 ${Math.floor(maxBytes / 3)} 个汉字或 ${maxBytes} 个字母数字`;
+}
+
+/** A number typed digit by digit (a phone number), or an id of letters and digits (a store id): N 位. */
 export function digitLimitMessage(label: string, maxDigits: number): string {
   return `${label}最多 ${maxDigits} 位`;
 }
@@ -195,10 +196,29 @@ export function charsLeft(value: string, maxBytes: number): number {
   return Math.max(0, Math.floor((maxBytes - utf8ByteLength(value)) / 3));
 }
 
+/** The live counter under a text field, in characters: 还能输入 12 个字. */
+export function charsLeftText(value: string, maxBytes: number): string {
+  return `还能输入 ${charsLeft(value, maxBytes)} 个字`;
+}
+
+/** A form's counter under a free-text field: its words and whether the value is already too long. */
+export function textCounter(value: string, maxBytes: number): { text: string; over: boolean } {
+  return { text: charsLeftText(value, maxBytes), over: utf8ByteLength(value) > maxBytes };
+}
+
+const ASCII_ONLY = /^[ -~]*$/;
+
+/**
+ * An id of letters and digits (store id, openid) longer than `max` 位; null otherwise, and also when it
+ * holds other characters: those break the id's pattern, whose sentence says what is allowed.
+ */
+export function checkIdLength(label: string, value: string, max: number): string | null {
+  return ASCII_ONLY.test(value) && value.length > max ? digitLimitMessage(label, max) : null;
+}
+
 /** null when `value` fits, otherwise the message. */
 export function checkBytes(label: string, value: string, max: number): string | null {
-  const actual = utf8ByteLength(value);
-  return actual > max ? byteLimitMessage(label, max, actual) : null;
+  return utf8ByteLength(value) > max ? byteLimitMessage(label, max) : null;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { DeclareResult, Role, Store, WhoAmI } from '../../../typings/contra
 import { CloudCallError, errorText } from '../../services/cloud';
 import { adminService } from '../../services/admin';
 import { promoterService } from '../../services/promoter';
-import { LIMITS } from '../../shared/field-rules';
+import { LIMITS, limitHint } from '../../shared/field-rules';
 import { toast } from '../../utils/toast';
 import { currentWhoami, isStaff } from '../../utils/whoami';
 import {
@@ -48,6 +48,8 @@ Page({
   data: {
     state: 'loading' as ViewState,
     errorText: '',
+    /** 选填，最多 26 个汉字或 80 个字母数字: the limit as people count it. */
+    extraInfoHint: `选填，${limitHint(LIMITS.promoter.extraInfoBytes)}`,
     allowed: false,
     isManager: false,
     mode: 'rows' as 'rows' | 'csv',
