@@ -266,3 +266,32 @@ export const FIELD_LABELS: Record<string, string> = {
   token: '邀请码',
   action: '操作',
 };
+
+/** `promoters[26].storeId` / `rows[3].phone` / `storeId` → `storeId`; '' for a whole row (`promoters[26]`). */
+export function rowFieldOf(path: string | undefined): string {
+  const last = (path ?? '').split('.').pop() ?? '';
+  return /\[\d+\]$/.test(last) ? '' : last;
+}
+
+/**
+ * A row's error from the cloud as a person reads it next to the row: the cloud names the param path
+ * for programs (`门店 S9 不存在（promoters[26].storeId）`, field `promoters[26].storeId`); the person
+ * gets the field's label instead: `门店编号：门店 S9 不存在`. The path and a "第 N 行：" the cloud put
+ * in (counted in its own call, not on the person's screen) are dropped; a message that already starts
+ * with the label is not labelled twice. `detail` is the message alone, for under the field itself.
+ */
+export function rowError(field: string | undefined, message: string): { text: string; detail: string } {
+  const detail = message
+    .replace(/（[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+)*）$/, '')
+    .replace(/^第 \d+ 行：/, '')
+    .trim();
+  const key = rowFieldOf(field);
+  const label = key ? (FIELD_LABELS[key] ?? key) : '';
+  const text = !label || detail.startsWith(label) ? detail : `${label}：${detail}`;
+  return { text, detail };
+}
+
+/** The same with the row as the person counts it (1 = the first row): 第 27 行 门店编号：门店 S9 不存在. */
+export function rowProblem(rowNumber: number, field: string | undefined, message: string): string {
+  return `第 ${rowNumber} 行 ${rowError(field, message).text}`;
+}
