@@ -3,6 +3,9 @@
  * crowd, as `npm start`), the simulator and headless Chromium, opens each main page by deep link as
  * the person who uses it, light and dark, and writes the phone frame (375 × 812) to
  * docs/screenshots/<page>-<theme>.png at device scale 1 (15–45 KB each: flat UI compresses well).
+ *
+ * `npm run screenshots -- promoter-list roles`: only the shots of those pages (a name, or the start of
+ * one before a dash: `promoter-list` takes promoter-list and promoter-list-awaiting).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,14 +57,26 @@ async function main(): Promise<void> {
         route: 'pages/promoter-list/index',
         query: { status: 'awaiting' },
       },
+      // the same tab, who has waited longest first
+      {
+        name: 'promoter-list-waiting-longest',
+        openid: MGR_SH,
+        route: 'pages/promoter-list/index',
+        query: { status: 'awaiting', sort: 'waitingLongest' },
+      },
       { name: 'import', openid: ADMIN, route: 'pages/import/index' },
     ];
+    const only = process.argv.slice(2);
+    const wanted = shots.filter(
+      (shot) => only.length === 0 || only.some((o) => shot.name === o || shot.name.startsWith(`${o}-`)),
+    );
+    if (wanted.length === 0) throw new Error(`no shot is named ${only.join(', ')}`);
     fs.mkdirSync(OUT, { recursive: true });
     const context = await session.browser.newContext({
       viewport: { width: 375, height: 812 },
       deviceScaleFactor: 1,
     });
-    for (const shot of shots) {
+    for (const shot of wanted) {
       for (const theme of ['light', 'dark'] as Theme[]) {
         const page = await context.newPage();
         const problems: string[] = [];

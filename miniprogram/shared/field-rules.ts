@@ -181,9 +181,10 @@ export function byteLimitMessage(label: string, maxBytes: number): string {
   return `${label}太长了，${limitHint(maxBytes)}`;
 }
 
-/** The limit of free text as a hint (placeholders): 最多 26 个汉字或 80 个字母数字. */
-export function limitHint(maxBytes: number): string {
-  return `最多 ${Math.floor(maxBytes / 3)} 个汉字或 ${maxBytes} 个字母数字`;
+/** The limit of free text as a hint: 最多 26 个汉字或 80 个字母数字 (`short`: 最多 26 个汉字, for a placeholder). */
+export function limitHint(maxBytes: number, short = false): string {
+  const chars = `最多 ${Math.floor(maxBytes / 3)} 个汉字`;
+  return short ? chars : `${chars}或 ${maxBytes} 个字母数字`;
 }
 
 /** A number typed digit by digit (a phone number), or an id of letters and digits (a store id): N 位. */

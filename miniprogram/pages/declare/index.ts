@@ -48,8 +48,8 @@ Page({
   data: {
     state: 'loading' as ViewState,
     errorText: '',
-    /** 选填，最多 26 个汉字或 80 个字母数字: the limit as people count it. */
-    extraInfoHint: `选填，${limitHint(LIMITS.promoter.extraInfoBytes)}`,
+    /** 选填，最多 26 个汉字: the limit as people count it (the whole rule is in the error, if broken). */
+    extraInfoHint: `选填，${limitHint(LIMITS.promoter.extraInfoBytes, true)}`,
     allowed: false,
     isManager: false,
     mode: 'rows' as 'rows' | 'csv',

@@ -120,6 +120,9 @@ Page({
     getApp<IAppOption>().globalData.promoterListDirty = false;
     if (isStatus(query.status))
       this.setData({ activeTab: query.status, remindable: isRemindable(query.status) });
+    // ?status=awaiting&sort=waitingLongest: who has waited longest first (a link from a count of them)
+    const sortIndex = SORT_OPTIONS.findIndex((o) => o.value === query.sort);
+    if (sortIndex > 0 && isRemindable(query.status)) this.setData({ sortIndex });
     await Promise.all([this.loadLookups(), this.loadFirstPage(true)]);
   },
 

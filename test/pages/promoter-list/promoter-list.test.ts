@@ -137,6 +137,19 @@ describe('promoter list page', () => {
     expect(page.instance.data.sortIndex).toBe(0);
   });
 
+  it('opens on 待授权, longest waiting first, when a link asks for it (only where people wait)', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index', { status: 'awaiting', sort: 'waitingLongest' });
+    expect(callFunction).toHaveBeenCalledWith(
+      call('promoter.list', { limit: 20, status: 'awaiting', sort: 'waitingLongest', counts: true }),
+    );
+    expect(textOf(page)).toContain('等待最久 ▾');
+    await openPage('pages/promoter-list/index', { status: 'bound', sort: 'waitingLongest' });
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, status: 'bound', counts: true }),
+    );
+  });
+
   it('a row that changed and comes round again on the next page is not shown twice', async () => {
     cloud({
       'promoter/promoter.list': (d) =>
