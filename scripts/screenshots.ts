@@ -12,7 +12,8 @@ import path from 'node:path';
 import { DEFAULT_CROWD } from '../emulator/demo-crowd';
 import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from '../emulator/demo-data';
 import { buildFunctions } from './build-functions';
-import { startBrowserSession, type Theme, waitReady } from './browser-session';
+import type { Page } from 'playwright-core';
+import { startBrowserSession, type Theme, waitIdle, waitReady } from './browser-session';
 
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 const ADMIN = DEMO_STAFF.admin.openid;
@@ -23,6 +24,17 @@ interface Shot {
   openid: string;
   route: string;
   query?: Record<string, string>;
+  /** Steps after the page is ready (a tab, a dialog), as a person would take them. */
+  then?: (page: Page) => Promise<void>;
+}
+
+/** The visible page of the simulator's stack. */
+const top = (page: Page) => page.locator('.sim-page[data-route]:visible').last();
+
+/** Clicks the first element of the visible page showing exactly `text`, then waits for idle. */
+async function tapText(page: Page, text: string): Promise<void> {
+  await top(page).getByText(text, { exact: true }).first().click();
+  await waitIdle(page);
 }
 
 async function main(): Promise<void> {
@@ -65,6 +77,25 @@ async function main(): Promise<void> {
         query: { status: 'awaiting', sort: 'waitingLongest' },
       },
       { name: 'import', openid: ADMIN, route: 'pages/import/index' },
+      // the reject dialog with a reason typed: its counter in characters
+      {
+        name: 'join-requests-reject',
+        openid: MGR_SH,
+        route: 'pages/join-requests/index',
+        then: async (page) => {
+          await tapText(page, '拒绝');
+          await page.getByPlaceholder('原因（选填）').click();
+          await page.keyboard.type('资料不全，请补充手机号后重新申请');
+          await waitIdle(page);
+        },
+      },
+      // settings → 门店: the store id's rule in 位
+      {
+        name: 'settings-stores',
+        openid: ADMIN,
+        route: 'pages/settings/index',
+        then: (page) => tapText(page, '门店'),
+      },
     ];
     const only = process.argv.slice(2);
     const wanted = shots.filter(
@@ -84,6 +115,7 @@ async function main(): Promise<void> {
         page.on('pageerror', (err) => problems.push(err.message));
         await page.goto(session.link(shot.openid, shot.route, shot.query, theme));
         await waitReady(page);
+        await shot.then?.(page);
         const file = path.join(OUT, `${shot.name}-${theme}.png`);
         await page.locator('#sim-phone').screenshot({ path: file, animations: 'disabled' });
         const kb = (fs.statSync(file).size / 1024).toFixed(0);

@@ -7,7 +7,7 @@
 import type { PromoterListParams, StatusCounts } from '../../../typings/contract/promoter';
 import { DAY_SECONDS, PROMOTER_STATUSES, statusFilter } from '../../../miniprogram/shared/promoter-status';
 import { COLLECTIONS } from '../../_shared/collections';
-import { cmd, containsText, countWhere } from '../../_shared/db';
+import { cmd, containsText, countBy } from '../../_shared/db';
 import type { ActionContext } from '../../_shared/handler';
 import { storeScope } from './promoter-access';
 
@@ -42,18 +42,17 @@ export function statusFilters(p: PromoterListParams): unknown[] {
   return where;
 }
 
-/** How many promoters under `where` are in each status: one count per status, as the list filters them. */
+/**
+ * How many promoters under `where` are in each status: one aggregate (match, group by the stored
+ * `status`, which every write derives from authStatus and declStatus with promoterStatus, the same
+ * rule statusFilter selects by), so a keyword's scan runs once, not once per status.
+ */
 export async function countByStatus(where: unknown): Promise<StatusCounts> {
-  const _ = cmd();
-  const counts = await Promise.all(
-    PROMOTER_STATUSES.map((status) =>
-      countWhere(COLLECTIONS.promoters, _.and(where, { ...statusFilter(status) })),
-    ),
-  );
+  const groups = await countBy(COLLECTIONS.promoters, where, 'status');
   const byStatus = Object.fromEntries(
-    PROMOTER_STATUSES.map((status, i) => [status, counts[i]]),
+    PROMOTER_STATUSES.map((status) => [status, groups.find((g) => g.value === status)?.count ?? 0]),
   ) as StatusCounts['byStatus'];
-  return { total: counts.reduce((n, c) => n + c, 0), byStatus };
+  return { total: PROMOTER_STATUSES.reduce((n, s) => n + byStatus[s], 0), byStatus };
 }
 
 /**

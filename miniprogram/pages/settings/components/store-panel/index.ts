@@ -39,7 +39,7 @@ Component({
   },
   data: {
     /** The id's rule and length in 位 (letters and digits only, so 位 is what people count). */
-    storeIdHint: `字母、数字、- 或 _，最多 ${LIMITS.promoter.storeIdBytes} 位`,
+    storeIdHint: `最多 ${LIMITS.promoter.storeIdBytes} 位字母或数字`,
     storeForm: { ...EMPTY_FORM } as StoreForm,
     storeErrors: { ...NO_ERRORS },
     savingStore: false,
