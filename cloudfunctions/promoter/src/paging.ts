@@ -37,11 +37,14 @@ function parsePosition(direction: KeyDirection) {
 /** Rows after `position` when ordered by `keyField` in `direction`, then `_id` ascending. */
 export function after(keyField: string, position: CursorPosition, direction: KeyDirection): unknown {
   const _ = cmd();
-  const [within, beyond] = direction === 'desc' ? [_.lte, _.lt] : [_.gte, _.gt];
+  const desc = direction === 'desc';
   // The leading range lets an index on keyField start at the position instead of walking up to it.
   return _.and(
-    { [keyField]: within(position.key) },
-    _.or({ [keyField]: beyond(position.key) }, { [keyField]: position.key, _id: _.gt(position.id) }),
+    { [keyField]: desc ? _.lte(position.key) : _.gte(position.key) },
+    _.or(
+      { [keyField]: desc ? _.lt(position.key) : _.gt(position.key) },
+      { [keyField]: position.key, _id: _.gt(position.id) },
+    ),
   );
 }
 
