@@ -3,13 +3,17 @@
  * crowd, as `npm start`), the simulator and headless Chromium, opens each main page by deep link as
  * the person who uses it, light and dark, and writes the phone frame (375 × 812) to
  * docs/screenshots/<page>-<theme>.png at device scale 1 (15–45 KB each: flat UI compresses well).
+ *
+ * `npm run screenshots -- promoter-list roles`: only the shots of those pages (a name, or the start of
+ * one before a dash: `promoter-list` takes promoter-list and promoter-list-awaiting).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CROWD } from '../emulator/demo-crowd';
 import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from '../emulator/demo-data';
 import { buildFunctions } from './build-functions';
-import { startBrowserSession, type Theme, waitReady } from './browser-session';
+import type { Page } from 'playwright-core';
+import { startBrowserSession, type Theme, waitIdle, waitReady } from './browser-session';
 
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 const ADMIN = DEMO_STAFF.admin.openid;
@@ -20,6 +24,17 @@ interface Shot {
   openid: string;
   route: string;
   query?: Record<string, string>;
+  /** Steps after the page is ready (a tab, a dialog), as a person would take them. */
+  then?: (page: Page) => Promise<void>;
+}
+
+/** The visible page of the simulator's stack. */
+const top = (page: Page) => page.locator('.sim-page[data-route]:visible').last();
+
+/** Clicks the first element of the visible page showing exactly `text`, then waits for idle. */
+async function tapText(page: Page, text: string): Promise<void> {
+  await top(page).getByText(text, { exact: true }).first().click();
+  await waitIdle(page);
 }
 
 async function main(): Promise<void> {
@@ -54,14 +69,45 @@ async function main(): Promise<void> {
         route: 'pages/promoter-list/index',
         query: { status: 'awaiting' },
       },
+      // the same tab, who has waited longest first
+      {
+        name: 'promoter-list-waiting-longest',
+        openid: MGR_SH,
+        route: 'pages/promoter-list/index',
+        query: { status: 'awaiting', sort: 'waitingLongest' },
+      },
       { name: 'import', openid: ADMIN, route: 'pages/import/index' },
+      // the reject dialog with a reason typed: its counter in characters
+      {
+        name: 'join-requests-reject',
+        openid: MGR_SH,
+        route: 'pages/join-requests/index',
+        then: async (page) => {
+          await tapText(page, '拒绝');
+          await page.getByPlaceholder('原因（选填）').click();
+          await page.keyboard.type('资料不全，请补充手机号后重新申请');
+          await waitIdle(page);
+        },
+      },
+      // settings → 门店: the store id's rule in 位
+      {
+        name: 'settings-stores',
+        openid: ADMIN,
+        route: 'pages/settings/index',
+        then: (page) => tapText(page, '门店'),
+      },
     ];
+    const only = process.argv.slice(2);
+    const wanted = shots.filter(
+      (shot) => only.length === 0 || only.some((o) => shot.name === o || shot.name.startsWith(`${o}-`)),
+    );
+    if (wanted.length === 0) throw new Error(`no shot is named ${only.join(', ')}`);
     fs.mkdirSync(OUT, { recursive: true });
     const context = await session.browser.newContext({
       viewport: { width: 375, height: 812 },
       deviceScaleFactor: 1,
     });
-    for (const shot of shots) {
+    for (const shot of wanted) {
       for (const theme of ['light', 'dark'] as Theme[]) {
         const page = await context.newPage();
         const problems: string[] = [];
@@ -69,6 +115,7 @@ async function main(): Promise<void> {
         page.on('pageerror', (err) => problems.push(err.message));
         await page.goto(session.link(shot.openid, shot.route, shot.query, theme));
         await waitReady(page);
+        await shot.then?.(page);
         const file = path.join(OUT, `${shot.name}-${theme}.png`);
         await page.locator('#sim-phone').screenshot({ path: file, animations: 'disabled' });
         const kb = (fs.statSync(file).size / 1024).toFixed(0);

@@ -12,6 +12,8 @@ import {
   PATTERNS,
   RULES,
   byteLimitMessage,
+  checkIdLength,
+  digitLimitMessage,
   patternMessage,
   textMessage,
   textProblem,
@@ -34,7 +36,7 @@ function expected(label: string, what: string) {
 export function bytes(
   max: number,
   label: string,
-  options: { allowEmpty?: boolean; multiline?: boolean } = {},
+  options: { allowEmpty?: boolean; multiline?: boolean; id?: boolean } = {},
 ) {
   return v.pipe(
     v.string(expected(label, '应为文本')),
@@ -43,19 +45,28 @@ export function bytes(
       (value: string) => textProblem(value, options) === null,
       (issue) => textMessage(label, textProblem(String(issue.input), options) ?? ''),
     ),
-    v.check(
-      (value: string) => utf8ByteLength(value) <= max,
-      (issue) => byteLimitMessage(label, max, utf8ByteLength(String(issue.input))),
-    ),
+    options.id
+      ? // an id of letters and digits: its length in 位 (other characters are its pattern's to name)
+        v.check(
+          (value: string) => checkIdLength(label, value, max) === null,
+          () => digitLimitMessage(label, max),
+        )
+      : v.check(
+          (value: string) => utf8ByteLength(value) <= max,
+          () => byteLimitMessage(label, max),
+        ),
   );
 }
 
 /** Our ids and WeChat's msg_id / trade numbers: at most LIMITS.id.maxBytes. */
 export const idString = (label: string) => bytes(LIMITS.id.maxBytes, label);
 
-/** A string matching `pattern` (checked after the byte limit, so the length message comes first). */
+/**
+ * An id matching `pattern`, whose characters are all 1 byte (letters, digits, a few signs): its length
+ * in 位 comes first, then the pattern (which also bounds the length of any other characters).
+ */
 export function patterned(max: number, label: string, pattern: RegExp, rule: string) {
-  return v.pipe(bytes(max, label), v.regex(pattern, patternMessage(label, rule)));
+  return v.pipe(bytes(max, label, { id: true }), v.regex(pattern, patternMessage(label, rule)));
 }
 
 export const openid = patterned(LIMITS.openid.length, 'openid', PATTERNS.openid, RULES.openid);

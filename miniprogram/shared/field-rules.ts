@@ -172,20 +172,22 @@ export function utf8ByteLength(value: string): number {
   return bytes;
 }
 
-/** Chinese message for a byte-limit breach, the same words on the form and from the cloud. */
-export function byteLimitMessage(label: string, max: number, actual: number): string {
-  return `${label}最多 ${max} 字节（一个汉字算 3 字节），当前 ${actual} 字节`;
-}
-
 /**
- * The same byte rule in words for someone who has never heard of bytes (the promoter's join form):
- * counted in Chinese characters, the longest thing a name is made of.
+ * The length rule of free text in a reader's words, the same on the form and from the cloud. The limit
+ * is WeChat's UTF-8 bytes (`maxBytes`), said as the two things people count: Chinese characters (3 bytes
+ * each) and letters or digits (1 each), e.g. 角色名称太长了，最多 16 个汉字或 50 个字母数字.
  */
-export function charLimitMessage(label: string, maxBytes: number): string {
-  return `${label}太长了，最多 ${Math.floor(maxBytes / 3)} 个汉字`;
+export function byteLimitMessage(label: string, maxBytes: number): string {
+  return `${label}太长了，${limitHint(maxBytes)}`;
 }
 
-/** A number typed digit by digit (a phone number), in the words of someone typing it. */
+/** The limit of free text as a hint: 最多 26 个汉字或 80 个字母数字 (`short`: 最多 26 个汉字, for a placeholder). */
+export function limitHint(maxBytes: number, short = false): string {
+  const chars = `最多 ${Math.floor(maxBytes / 3)} 个汉字`;
+  return short ? chars : `${chars}或 ${maxBytes} 个字母数字`;
+}
+
+/** A number typed digit by digit (a phone number), or an id of letters and digits (a store id): N 位. */
 export function digitLimitMessage(label: string, maxDigits: number): string {
   return `${label}最多 ${maxDigits} 位`;
 }
@@ -195,10 +197,29 @@ export function charsLeft(value: string, maxBytes: number): number {
   return Math.max(0, Math.floor((maxBytes - utf8ByteLength(value)) / 3));
 }
 
+/** The live counter under a text field, in characters: 还能输入 12 个字. */
+export function charsLeftText(value: string, maxBytes: number): string {
+  return `还能输入 ${charsLeft(value, maxBytes)} 个字`;
+}
+
+/** A form's counter under a free-text field: its words and whether the value is already too long. */
+export function textCounter(value: string, maxBytes: number): { text: string; over: boolean } {
+  return { text: charsLeftText(value, maxBytes), over: utf8ByteLength(value) > maxBytes };
+}
+
+const ASCII_ONLY = /^[ -~]*$/;
+
+/**
+ * An id of letters and digits (store id, openid) longer than `max` 位; null otherwise, and also when it
+ * holds other characters: those break the id's pattern, whose sentence says what is allowed.
+ */
+export function checkIdLength(label: string, value: string, max: number): string | null {
+  return ASCII_ONLY.test(value) && value.length > max ? digitLimitMessage(label, max) : null;
+}
+
 /** null when `value` fits, otherwise the message. */
 export function checkBytes(label: string, value: string, max: number): string | null {
-  const actual = utf8ByteLength(value);
-  return actual > max ? byteLimitMessage(label, max, actual) : null;
+  return utf8ByteLength(value) > max ? byteLimitMessage(label, max) : null;
 }
 
 /**
@@ -246,3 +267,32 @@ export const FIELD_LABELS: Record<string, string> = {
   token: '邀请码',
   action: '操作',
 };
+
+/** `promoters[26].storeId` / `rows[3].phone` / `storeId` → `storeId`; '' for a whole row (`promoters[26]`). */
+export function rowFieldOf(path: string | undefined): string {
+  const last = (path ?? '').split('.').pop() ?? '';
+  return /\[\d+\]$/.test(last) ? '' : last;
+}
+
+/**
+ * A row's error from the cloud as a person reads it next to the row: the cloud names the param path
+ * for programs (`门店 S9 不存在（promoters[26].storeId）`, field `promoters[26].storeId`); the person
+ * gets the field's label instead: `门店编号：门店 S9 不存在`. The path and a "第 N 行：" the cloud put
+ * in (counted in its own call, not on the person's screen) are dropped; a message that already starts
+ * with the label is not labelled twice. `detail` is the message alone, for under the field itself.
+ */
+export function rowError(field: string | undefined, message: string): { text: string; detail: string } {
+  const detail = message
+    .replace(/（[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+)*）$/, '')
+    .replace(/^第 \d+ 行：/, '')
+    .trim();
+  const key = rowFieldOf(field);
+  const label = key ? (FIELD_LABELS[key] ?? key) : '';
+  const text = !label || detail.startsWith(label) ? detail : `${label}：${detail}`;
+  return { text, detail };
+}
+
+/** The same with the row as the person counts it (1 = the first row): 第 27 行 门店编号：门店 S9 不存在. */
+export function rowProblem(rowNumber: number, field: string | undefined, message: string): string {
+  return `第 ${rowNumber} 行 ${rowError(field, message).text}`;
+}

@@ -44,3 +44,15 @@ export function statusFilter(status: PromoterStatus): { authStatus?: AuthStatus;
       return { authStatus: 0, declStatus: 1 };
   }
 }
+
+/**
+ * Declared but not (or no longer) authorized: the people 提醒授权 reaches and the list can sort by how
+ * long they have waited. How long = since `updateTime` (the declare, or the last auth-status change).
+ */
+export const WAITING_STATUSES: readonly PromoterStatus[] = ['awaiting', 'revoked'];
+
+export const isWaitingStatus = (status: string | undefined): status is PromoterStatus =>
+  !!status && (WAITING_STATUSES as readonly string[]).includes(status);
+
+/** Seconds in the days someone has waited ("已等待 3 天" = at least 3 × 86 400 s since updateTime). */
+export const DAY_SECONDS = 86_400;

@@ -6,9 +6,8 @@ import {
   FIELD_LABELS,
   PATTERNS,
   RULES,
-  charLimitMessage,
   checkBytes,
-  digitLimitMessage,
+  checkIdLength,
   patternMessage,
   textMessage,
   textProblem,
@@ -22,8 +21,11 @@ export interface FieldRule {
   pattern?: RegExp;
   /** what the pattern allows, in Chinese (one of shared/field-rules.ts RULES) */
   rule?: string;
-  /** The promoter's form words a too-long value in 汉字 ('chars') or digits ('digits'), never bytes. */
-  unit?: 'bytes' | 'chars' | 'digits';
+  /**
+   * How a too-long value is worded: free text in 汉字 and 字母数字 ('chars', the default), a number or
+   * an id of letters and digits in 位 ('digits', also whenever there is a `pattern`). Never in bytes.
+   */
+  unit?: 'chars' | 'digits';
   /** line breaks allowed (descriptions, reasons) */
   multiline?: boolean;
 }
@@ -33,9 +35,10 @@ export function fieldError(value: string, rule: FieldRule): string | null {
   const label = FIELD_LABELS[rule.field] ?? rule.field;
   const problem = textProblem(value, { multiline: rule.multiline });
   if (problem) return textMessage(label, problem);
-  const tooLong = checkBytes(label, value, rule.maxBytes);
-  if (tooLong && rule.unit === 'chars') return charLimitMessage(label, rule.maxBytes);
-  if (tooLong && rule.unit === 'digits') return digitLimitMessage(label, rule.maxBytes);
+  const tooLong =
+    rule.pattern || rule.unit === 'digits'
+      ? checkIdLength(label, value, rule.maxBytes)
+      : checkBytes(label, value, rule.maxBytes);
   if (tooLong) return tooLong;
   if (value.trim() === '') return rule.required ? `${label}不能为空` : null;
   if (rule.pattern && !rule.pattern.test(value)) return patternMessage(label, rule.rule ?? '');

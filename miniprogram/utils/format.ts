@@ -1,4 +1,5 @@
 /** Dates as a store manager reads them (local time of the phone). */
+import { DAY_SECONDS } from '../shared/promoter-status';
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
@@ -22,6 +23,6 @@ function formatDateOf(d: Date): string {
 /** How long since `seconds`, in whole days as a person says it: 今天 / 1 天 / 12 天. */
 export function daysSince(seconds: number | undefined, nowSeconds: number = Date.now() / 1000): string {
   if (!seconds) return '';
-  const days = Math.floor((nowSeconds - seconds) / 86_400);
+  const days = Math.floor((nowSeconds - seconds) / DAY_SECONDS);
   return days <= 0 ? '今天' : `${days} 天`;
 }

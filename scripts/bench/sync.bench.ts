@@ -5,7 +5,8 @@
  * and the naive plain loop (whole set in memory, one write per promoter). Prints figures and ratios.
  *
  * Then, on the 100 000-row mirror, the reads a manager makes through the function (a status page,
- * the next page, a keyword list, the home counts), each timed.
+ * the next page, a keyword list, the home counts, a keyword list with its tab counts, 等待最久 and its
+ * next page), each timed.
  *
  *   npm run bench sync     SYNC_BENCH_SIZES=10000,100000 (default) · the naive loop runs up to
  *                          SYNC_BENCH_NAIVE_MAX=10000 promoters (one write per promoter: minutes beyond)
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
       const q = (await runWorkerQueries(stack.env)).result;
       console.log(
         `reads on the ${n.toLocaleString('en')}-row mirror: status page ${q.statusPageMs} ms (total ${q.statusTotal}), ` +
-          `next page ${q.nextPageMs} ms, keyword list ${q.keywordMs} ms (${q.keywordTotal} found), stats.summary ${q.summaryMs} ms`,
+          `next page ${q.nextPageMs} ms, keyword list ${q.keywordMs} ms (${q.keywordTotal} found), stats.summary ${q.summaryMs} ms, ` +
+          `keyword list with tab counts ${q.keywordCountsMs} ms, 等待最久 ${q.waitingLongestMs} ms (with counts), its next page ${q.waitingLongestNextMs} ms`,
       );
     }
     if (n <= naiveMax) {
@@ -109,6 +111,9 @@ interface Reads {
   keywordMs: number;
   keywordTotal: number;
   summaryMs: number;
+  keywordCountsMs: number;
+  waitingLongestMs: number;
+  waitingLongestNextMs: number;
 }
 
 function runWorkerQueries(env: Record<string, string>): Promise<{ result: Reads }> {

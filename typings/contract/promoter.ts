@@ -111,8 +111,17 @@ export interface Freshness {
   staleReason?: 'unreachable' | 'syncing';
 }
 
-/** promoter.list: a page of the mirror and how fresh it is. */
-export type PromoterPage = Page<Promoter> & Freshness;
+/** How many promoters of each status match a filter (the list's tabs). */
+export interface StatusCounts {
+  total: number;
+  byStatus: Record<PromoterStatus, number>;
+}
+
+/**
+ * promoter.list: a page of the mirror and how fresh it is; with `counts` (first page only) how many
+ * match the same filters in each status.
+ */
+export type PromoterPage = Page<Promoter> & Freshness & { counts?: StatusCounts };
 
 /** promoter.get: the promoter and its status history, newest first, at most 50 entries. */
 export type PromoterDetail = Promoter & { history: PromoterStatusChange[] } & Freshness;
@@ -241,7 +250,16 @@ export interface PromoterListParams extends PageParams {
   endTime?: UnixSeconds;
   /** Pull-to-refresh: read the latest authorization changes from WeChat first, whatever their age. */
   refresh?: boolean;
+  /**
+   * 'recent' (default): last changed first. 'waitingLongest' (status 待授权 or 已解除授权 only): who has
+   * waited longest first, i.e. the oldest declare / auth-status change (`updateTime`) first.
+   */
+  sort?: PromoterSort;
+  /** First page only: also answer `counts`, the same filters counted per status (status itself aside). */
+  counts?: boolean;
 }
+
+export type PromoterSort = 'recent' | 'waitingLongest';
 
 export interface PromoterUpdateParams {
   id: string;

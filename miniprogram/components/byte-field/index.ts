@@ -1,6 +1,7 @@
 /**
- * <byte-field>: a t-input with a live UTF-8 byte counter (the unit WeChat and our cloud functions
- * count in, shared/field-rules.ts) and an error line.
+ * <byte-field>: a t-input with a live counter and an error line. WeChat and our cloud functions count
+ * UTF-8 bytes (shared/field-rules.ts); people count characters, so the counter says how many Chinese
+ * characters are left and the limit reads 最多 N 个汉字或 M 个字母数字 (or N 位 for a number).
  *
  * Usage (page json: "byte-field": "/components/byte-field/index"):
  *   <byte-field class="name-field" label="姓名" field="name" value="{{form.name}}" max="{{limits.name}}"
@@ -8,14 +9,7 @@
  * `change` carries `{ value }`. The counter turns red and the byte message shows as soon as the value is
  * too long; `error` (from the page's submit check or the cloud) is shown instead when set.
  */
-import {
-  FIELD_LABELS,
-  charLimitMessage,
-  charsLeft,
-  checkBytes,
-  digitLimitMessage,
-  utf8ByteLength,
-} from '../../shared/field-rules';
+import { FIELD_LABELS, charsLeftText, checkBytes, checkIdLength } from '../../shared/field-rules';
 
 /** `this` typed by hand: see components/state-view (test tsconfig merges two api-typings). */
 type Self = WechatMiniprogram.Component.TrivialInstance & {
@@ -26,13 +20,10 @@ function look(self: Self) {
   const { value, max, label, field, error, unit } = self.data;
   const text = value ?? '';
   const name = FIELD_LABELS[field] ?? label;
-  const bytes = utf8ByteLength(text);
-  let tooLong = max > 0 ? checkBytes(name, text, max) : null;
-  if (tooLong && unit === 'chars') tooLong = charLimitMessage(name, max);
-  if (tooLong && unit === 'digits') tooLong = digitLimitMessage(name, max);
+  const check = unit === 'digits' ? checkIdLength : checkBytes;
+  const tooLong = max > 0 ? check(name, text, max) : null;
   self.setData({
-    bytes,
-    left: max > 0 ? charsLeft(text, max) : 0,
+    counter: max > 0 && unit !== 'digits' ? charsLeftText(text, max) : '',
     over: tooLong !== null,
     shownError: error || tooLong || '',
   });
@@ -49,13 +40,10 @@ Component({
     type: { type: String, value: 'text' },
     error: { type: String, value: '' },
     disabled: { type: Boolean, value: false },
-    /**
-     * 'bytes' (staff forms: the unit WeChat counts in), 'chars' (the promoter's form: 汉字 left) or
-     * 'digits' (a phone number on the promoter's form: no counter, a limit in 位).
-     */
-    unit: { type: String, value: 'bytes' },
+    /** 'chars' (汉字 left; the limit in 汉字 and 字母数字) or 'digits' (a number: no counter, a limit in 位). */
+    unit: { type: String, value: 'chars' },
   },
-  data: { bytes: 0, left: 0, over: false, shownError: '' },
+  data: { counter: '', over: false, shownError: '' },
   observers: {
     'value, max, error, unit'(this: Self) {
       look(this);

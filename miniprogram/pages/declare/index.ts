@@ -8,7 +8,7 @@ import type { DeclareResult, Role, Store, WhoAmI } from '../../../typings/contra
 import { CloudCallError, errorText } from '../../services/cloud';
 import { adminService } from '../../services/admin';
 import { promoterService } from '../../services/promoter';
-import { LIMITS } from '../../shared/field-rules';
+import { LIMITS, limitHint, rowError, rowFieldOf, rowProblem } from '../../shared/field-rules';
 import { toast } from '../../utils/toast';
 import { currentWhoami, isStaff } from '../../utils/whoami';
 import {
@@ -48,6 +48,8 @@ Page({
   data: {
     state: 'loading' as ViewState,
     errorText: '',
+    /** 选填，最多 26 个汉字: the limit as people count it (the whole rule is in the error, if broken). */
+    extraInfoHint: `选填，${limitHint(LIMITS.promoter.extraInfoBytes, true)}`,
     allowed: false,
     isManager: false,
     mode: 'rows' as 'rows' | 'csv',
@@ -345,11 +347,17 @@ Page({
         changes[`rows[${rowIndex}].result`] = { state: 'declared', text: '已声明' };
         return;
       }
-      const message = new CloudCallError({ code: failure.code, message: failure.message }).userMessage;
-      changes[`rows[${rowIndex}].result`] = { state: 'failed', text: message };
+      // 第 27 行 门店编号：… on the row (its number as the person sees it, not the call's), and the
+      // reason alone under the field; never the cloud's param path (promoters[26].storeId).
+      const message = inPageRows(
+        new CloudCallError({ code: failure.code, message: failure.message }).userMessage,
+        indexes,
+      );
+      const text = rowProblem(rowIndex + 1, failure.field, message);
+      changes[`rows[${rowIndex}].result`] = { state: 'failed', text };
       const field = fieldOf(failure.field);
       if (field) {
-        changes[`rows[${rowIndex}].errors.${field}`] = failure.message;
+        changes[`rows[${rowIndex}].errors.${field}`] = rowError(failure.field, message).detail;
         changes[`rows[${rowIndex}].open`] = true;
       }
     });
@@ -366,10 +374,20 @@ function rowRange(first: number, last: number): string {
   return first === last ? `第 ${first} 行` : `第 ${first}–${last} 行`;
 }
 
+/**
+ * The cloud counts rows within its call ("与第 3 行重复"); the person counts the page's rows. A call
+ * carries the rows at `indexes`, so its row n is the page's row indexes[n - 1] + 1.
+ */
+function inPageRows(message: string, indexes: number[]): string {
+  return message.replace(/第 (\d+) 行/g, (whole, n: string) => {
+    const index = indexes[Number(n) - 1];
+    return index === undefined ? whole : `第 ${index + 1} 行`;
+  });
+}
+
 /** `promoters[3].phone` or `phone` → the editor field it belongs to. */
 function fieldOf(path: string | undefined): RowField | null {
-  if (!path) return null;
-  const last = path.split('.').pop() ?? '';
+  const last = rowFieldOf(path);
   if (last === 'openid' || last === 'unionid') return 'id';
   return (ROW_FIELDS as string[]).includes(last) ? (last as RowField) : null;
 }

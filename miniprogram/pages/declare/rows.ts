@@ -3,7 +3,15 @@
  * checks with) and the CSV reader. Pure: no wx, no page, so it is tested directly.
  */
 import type { DeclareRow } from '../../../typings/contract/index';
-import { FIELD_LABELS, LIMITS, PATTERNS, RULES, checkBytes, patternMessage } from '../../shared/field-rules';
+import {
+  FIELD_LABELS,
+  LIMITS,
+  PATTERNS,
+  RULES,
+  checkBytes,
+  checkIdLength,
+  patternMessage,
+} from '../../shared/field-rules';
 
 export type IdKind = 'openid' | 'unionid';
 
@@ -61,7 +69,7 @@ export function validateRow(row: DraftRow, rules: RowRules): RowErrors {
 
   const storeId = row.storeId.trim();
   if (storeId) {
-    const tooLong = checkBytes(FIELD_LABELS.storeId, storeId, LIMITS.promoter.storeIdBytes);
+    const tooLong = checkIdLength(FIELD_LABELS.storeId, storeId, LIMITS.promoter.storeIdBytes);
     if (tooLong) errors.storeId = tooLong;
     else if (!PATTERNS.storeId.test(storeId))
       errors.storeId = patternMessage(FIELD_LABELS.storeId, RULES.storeId);
@@ -77,7 +85,7 @@ export function validateRow(row: DraftRow, rules: RowRules): RowErrors {
 
   const phone = row.phone.trim();
   if (phone) {
-    const tooLong = checkBytes(FIELD_LABELS.phone, phone, LIMITS.promoter.phoneBytes);
+    const tooLong = checkIdLength(FIELD_LABELS.phone, phone, LIMITS.promoter.phoneBytes);
     if (tooLong) errors.phone = tooLong;
     else if (!PATTERNS.phone.test(phone)) errors.phone = patternMessage(FIELD_LABELS.phone, RULES.phone);
   }

@@ -3,6 +3,7 @@
  * 失败原因 (ignored on re-import). A row given as CSV comes back with its own fields.
  */
 import type { ImportFailure, ImportIdentity } from '../../../typings/contract/index';
+import { rowProblem } from '../../shared/field-rules';
 
 const COLUMNS = ['openid', 'unionid', 'roleId', 'storeId', 'name', 'phone', 'extraInfo'] as const;
 
@@ -18,7 +19,9 @@ export function failedRowsCsv(failures: ImportFailure[], identity: ImportIdentit
   const lines = [[...header, '失败原因'].join(',')];
   for (const f of failures) {
     const row = f.row ?? {};
-    lines.push([...COLUMNS.map((c) => cell(row[c])), cell(`第 ${f.index + 1} 行：${f.message}`)].join(','));
+    lines.push(
+      [...COLUMNS.map((c) => cell(row[c])), cell(rowProblem(f.index + 1, f.field, f.message))].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ import type {
 } from '../../../typings/contract/index';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
-import { LIMITS, utf8ByteLength } from '../../shared/field-rules';
+import { LIMITS, rowError, utf8ByteLength } from '../../shared/field-rules';
 import { copyText } from '../../utils/save-image';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
@@ -96,7 +96,8 @@ function toView(s: ImportStatus): JobView {
 const failureView = (f: ImportFailure) => ({
   key: f.index,
   line: `第 ${f.index + 1} 行`,
-  reason: f.message,
+  // the field's label, never the cloud's param path (rows[26].storeId)
+  reason: rowError(f.field, f.message).text,
   kind: f.kind === 'duplicate' ? '重复' : f.kind === 'invalid' ? '格式不对' : '未成功',
 });
 

@@ -7,7 +7,7 @@ import type { BatchResult, JoinRequest, JoinStatus } from '../../../typings/cont
 import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
-import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
+import { LIMITS, checkBytes, textCounter } from '../../shared/field-rules';
 import { formatTime } from '../../utils/format';
 import { appendNextPage, loadFirstPage, type MoreStatus } from '../../utils/paging';
 import { toast } from '../../utils/toast';
@@ -36,7 +36,8 @@ const CLOSED_DIALOG = {
   kind: 'approve' as Decision,
   ids: [] as string[],
   reason: '',
-  reasonBytes: 0,
+  /** 还能输入 N 个字 (characters, not WeChat's bytes). */
+  reasonCounter: textCounter('', LIMITS.join.rejectReasonBytes),
   reasonError: '',
 };
 
@@ -54,7 +55,6 @@ Page({
     summaryOk: true,
     busy: false,
     dialog: { ...CLOSED_DIALOG },
-    reasonMax: LIMITS.join.rejectReasonBytes,
     maxBatch: LIMITS.batch.maxIds,
   },
 
@@ -206,7 +206,7 @@ Page({
     const reason = e.detail.value;
     this.setData({
       'dialog.reason': reason,
-      'dialog.reasonBytes': utf8ByteLength(reason),
+      'dialog.reasonCounter': textCounter(reason, LIMITS.join.rejectReasonBytes),
       'dialog.reasonError': '',
     });
   },

@@ -1,22 +1,25 @@
 /**
- * Promoter list: status tabs with counts (stats.summary), role and store filters, search by name or
- * phone, cursor paging (onReachBottom appends through path setData, never re-sending the list),
- * pull-to-refresh, and a refresh when the detail page changed something (globalData.promoterListDirty).
- * Role and store names are lookups: when they fail the list still shows, with ids.
+ * Promoter list: status tabs with counts (answered with the first page, for the same store, role and
+ * keyword as the rows), role and store filters, search by name or phone, an order for the people still
+ * to authorize (最近变动 / 等待最久), cursor paging (onReachBottom appends through path setData, never
+ * re-sending the list), pull-to-refresh, and a refresh when the detail page changed something
+ * (globalData.promoterListDirty). Role and store names are lookups: when they fail the list still
+ * shows, with ids.
  */
 import type {
   Promoter,
   PromoterListParams,
+  PromoterSort,
   PromoterStatus,
   RemindParams,
-  StatsSummary,
+  StatusCounts,
 } from '../../../typings/contract/index';
 import type { LoadMoreStatus } from '../../components/load-more/index';
 import { adminService } from '../../services/admin';
 import { errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
 import { LIMITS } from '../../shared/field-rules';
-import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS } from '../../shared/promoter-status';
+import { PROMOTER_STATUSES, PROMOTER_STATUS_LABELS, isWaitingStatus } from '../../shared/promoter-status';
 import type { ViewState } from '../../components/state-view/index';
 import { daysSince } from '../../utils/format';
 import { remindSummary } from './remind-summary';
@@ -43,7 +46,7 @@ export interface PromoterRow {
   roleId: number;
   roleName: string;
   status: PromoterStatus;
-  /** For people still to authorize: ' · 已等待 3 天 · 已提醒 2 次'. */
+  /** How long since declared or changed: '已等待 3 天 · 已提醒 2 次', '已授权 12 天'; '' when unknown. */
   waitText: string;
 }
 
@@ -51,7 +54,13 @@ const PAGE_SIZE = LIMITS.page.defaultLimit;
 const ALL_ROLES: Option<number> = { value: 0, label: '全部角色' };
 const ALL_STORES: Option<string> = { value: '', label: '全部门店' };
 
-function tabsOf(summary: StatsSummary | null): Tab[] {
+/** 最近变动 (every tab) or 等待最久 (待授权 and 已解除授权 only). */
+const SORT_OPTIONS: Option<PromoterSort>[] = [
+  { value: 'recent', label: '最近变动' },
+  { value: 'waitingLongest', label: '等待最久' },
+];
+
+function tabsOf(summary: StatusCounts | null | undefined): Tab[] {
   const count = (n: number) => (summary ? ` ${n}` : '');
   return [
     { value: 'all', label: `全部${count(summary?.total ?? 0)}` },
@@ -62,8 +71,8 @@ function tabsOf(summary: StatsSummary | null): Tab[] {
   ];
 }
 
-/** People who can still be reminded to authorize are in these tabs. */
-const isRemindable = (tab: string | undefined): boolean => tab === 'awaiting' || tab === 'revoked';
+/** People who can still be reminded to authorize (and sorted by how long they waited) are in these tabs. */
+const isRemindable = isWaitingStatus;
 
 const isStatus = (value: string | undefined): value is PromoterStatus =>
   !!value && (PROMOTER_STATUSES as readonly string[]).includes(value);
@@ -79,6 +88,8 @@ Page({
     roleIndex: 0,
     storeOptions: [ALL_STORES] as Option<string>[],
     storeIndex: 0,
+    sortOptions: SORT_OPTIONS,
+    sortIndex: 0,
     keyword: '',
     items: [] as PromoterRow[],
     total: 0,
@@ -109,7 +120,10 @@ Page({
     getApp<IAppOption>().globalData.promoterListDirty = false;
     if (isStatus(query.status))
       this.setData({ activeTab: query.status, remindable: isRemindable(query.status) });
-    await Promise.all([this.loadLookups(), this.loadCounts(), this.loadFirstPage(true)]);
+    // ?status=awaiting&sort=waitingLongest: who has waited longest first (a link from a count of them)
+    const sortIndex = SORT_OPTIONS.findIndex((o) => o.value === query.sort);
+    if (sortIndex > 0 && isRemindable(query.status)) this.setData({ sortIndex });
+    await Promise.all([this.loadLookups(), this.loadFirstPage(true)]);
   },
 
   /** Back from the detail page after a change: refresh in place (starter-retail's backRefresh). */
@@ -117,14 +131,13 @@ Page({
     const app = getApp<IAppOption>();
     if (!app.globalData.promoterListDirty) return;
     app.globalData.promoterListDirty = false;
-    await Promise.all([this.loadCounts(), this.loadFirstPage(false)]);
+    await this.loadFirstPage(false);
   },
 
   async onPullDownRefresh() {
-    // The list asks the cloud to read the latest authorizations from WeChat first (refresh); the
-    // counts come after, from the mirror that read just brought up to date.
+    // The cloud reads the latest authorizations from WeChat first (refresh); rows and counts come
+    // from the mirror that read just brought up to date.
     await this.loadFirstPage(false, true);
-    await this.loadCounts();
     wx.stopPullDownRefresh();
   },
 
@@ -133,7 +146,7 @@ Page({
   },
 
   onRetry() {
-    return Promise.all([this.loadLookups(), this.loadCounts(), this.loadFirstPage(true)]);
+    return Promise.all([this.loadLookups(), this.loadFirstPage(true)]);
   },
 
   onLoadMoreRetry() {
@@ -166,40 +179,30 @@ Page({
     if (this.data.items.length > 0) this.setData({ items: this.data.items.map((row) => this.renamed(row)) });
   },
 
-  /** Counts for the tabs, for the chosen store; without them the tabs still work, unnumbered. */
-  async loadCounts() {
-    const storeId = this.data.storeOptions[this.data.storeIndex]?.value ?? '';
-    try {
-      const summary = await promoterService.summary(storeId ? { storeId } : {});
-      this.setData({ tabs: tabsOf(summary) });
-    } catch {
-      this.setData({ tabs: tabsOf(null) });
-    }
-  },
-
+  /**
+   * The list's filters; the first page also asks for the tab counts of the same filters (without
+   * them, when the call fails, the tabs still work, unnumbered).
+   */
   listParams(cursor?: string, refresh = false): PromoterListParams {
     const params: PromoterListParams = { limit: PAGE_SIZE };
     if (refresh) params.refresh = true;
-    const { activeTab, roleOptions, roleIndex, storeOptions, storeIndex, keyword } = this.data;
+    const { activeTab, roleOptions, roleIndex, storeOptions, storeIndex, keyword, sortIndex } = this.data;
     if (activeTab !== 'all') params.status = activeTab;
+    const sort = SORT_OPTIONS[sortIndex]?.value;
+    if (sort === 'waitingLongest' && isRemindable(activeTab)) params.sort = sort;
     const roleId = roleOptions[roleIndex]?.value;
     if (roleId) params.roleId = roleId;
     const storeId = storeOptions[storeIndex]?.value;
     if (storeId) params.storeId = storeId;
     if (keyword.trim()) params.keyword = keyword.trim();
     if (cursor) params.cursor = cursor;
+    else params.counts = true;
     return params;
   },
 
   toRow(p: Promoter): PromoterRow {
-    const waiting = p.declStatus === 1 && p.authStatus !== 1;
-    const waited = waiting ? daysSince(p.updateTime) : '';
-    const parts = [
-      waited && (waited === '今天' ? '今天声明' : `已等待 ${waited}`),
-      waiting && p.reminder ? `已提醒 ${p.reminder.count} 次` : '',
-    ].filter(Boolean);
     return this.renamed({
-      waitText: parts.length ? ` · ${parts.join(' · ')}` : '',
+      waitText: sinceText(p),
       id: p.id,
       name: p.name || '（未填写姓名）',
       phone: p.phone,
@@ -231,6 +234,7 @@ Page({
       const filtered = activeTab !== 'all' || roleIndex > 0 || storeIndex > 0 || keyword.trim() !== '';
       this.setData({
         filtered,
+        tabs: tabsOf(page.counts),
         state: page.items.length ? 'ready' : 'empty',
         emptyText: filtered ? '没有符合条件的推广员' : '还没有推广员',
         items: page.items.map((p) => this.toRow(p)),
@@ -241,7 +245,7 @@ Page({
     } catch (err) {
       if (seq !== this.requestSeq) return;
       if (showSkeleton || this.data.items.length === 0) {
-        this.setData({ state: 'error', errorText: errorText(err), items: [] });
+        this.setData({ state: 'error', errorText: errorText(err), items: [], tabs: tabsOf(null) });
       } else {
         // a refresh failed: keep what is on screen and say so
         wx.showToast({ title: errorText(err), icon: 'none' });
@@ -263,9 +267,14 @@ Page({
         total: page.total,
         moreStatus: this.nextCursor ? 'idle' : 'no-more',
       };
-      page.items.forEach((p, i) => {
-        patch[`items[${offset + i}]`] = this.toRow(p);
-      });
+      // Someone who changed since the first page can come round again (等待最久 puts a fresh change
+      // last): a row already on screen is not shown twice.
+      const shown = new Set(this.data.items.map((row) => row.id));
+      page.items
+        .filter((p) => !shown.has(p.id))
+        .forEach((p, i) => {
+          patch[`items[${offset + i}]`] = this.toRow(p);
+        });
       this.setData(patch);
     } catch {
       if (seq !== this.requestSeq) return;
@@ -274,9 +283,12 @@ Page({
   },
 
   onTabChange(e: WechatMiniprogram.CustomEvent<{ value: TabValue }>) {
+    const remindable = isRemindable(e.detail.value);
     this.setData({
       activeTab: e.detail.value,
-      remindable: isRemindable(e.detail.value),
+      remindable,
+      // 等待最久 only means something where people wait
+      ...(remindable ? {} : { sortIndex: 0 }),
       selecting: false,
       selected: {},
       selectedCount: 0,
@@ -291,7 +303,12 @@ Page({
 
   onStoreChange(e: WechatMiniprogram.PickerChange) {
     this.setData({ storeIndex: Number(e.detail.value) });
-    return Promise.all([this.loadCounts(), this.loadFirstPage(true)]);
+    return this.loadFirstPage(true);
+  },
+
+  onSortChange(e: WechatMiniprogram.PickerChange) {
+    this.setData({ sortIndex: Number(e.detail.value) });
+    return this.loadFirstPage(true);
   },
 
   onSearchChange(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -382,11 +399,29 @@ Page({
       remindable: false,
       roleIndex: 0,
       storeIndex: 0,
+      sortIndex: 0,
       keyword: '',
       selecting: false,
       selected: {},
       selectedCount: 0,
     });
-    return Promise.all([this.loadCounts(), this.loadFirstPage(true)]);
+    return this.loadFirstPage(true);
   },
 });
+
+/**
+ * How long since the person was declared or last changed, as the row says it: waiting people (待授权,
+ * 已解除授权) count the days they waited, as 提醒授权's "已等待 N 天以上" does; bound ones since they
+ * authorized. A cancelled row's time is not its cancel time, so it says nothing.
+ */
+function sinceText(p: Promoter): string {
+  const since = daysSince(p.updateTime);
+  if (!since) return '';
+  if (isWaitingStatus(p.status)) {
+    const waited =
+      since === '今天' ? (p.status === 'revoked' ? '今天解除授权' : '今天声明') : `已等待 ${since}`;
+    return p.reminder ? `${waited} · 已提醒 ${p.reminder.count} 次` : waited;
+  }
+  if (p.status === 'bound') return since === '今天' ? '今天授权' : `已授权 ${since}`;
+  return '';
+}

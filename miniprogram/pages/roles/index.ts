@@ -5,7 +5,7 @@
 import type { Role } from '../../../typings/contract/index';
 import { CloudCallError, errorText } from '../../services/cloud';
 import { promoterService } from '../../services/promoter';
-import { LIMITS, checkBytes, utf8ByteLength } from '../../shared/field-rules';
+import { LIMITS, checkBytes, textCounter } from '../../shared/field-rules';
 import { toast, toastError } from '../../utils/toast';
 import { currentWhoami } from '../../utils/whoami';
 import type { ViewState } from '../../components/state-view/index';
@@ -27,11 +27,10 @@ Page({
     canEdit: false,
     full: false,
     maxRoles: LIMITS.role.maxRoles,
-    nameMax: LIMITS.role.nameBytes,
-    descMax: LIMITS.role.descBytes,
     form: { ...EMPTY_FORM } as RoleForm,
-    nameBytes: 0,
-    descBytes: 0,
+    /** 还能输入 N 个字 under each field (characters, not WeChat's bytes). */
+    nameCounter: textCounter('', LIMITS.role.nameBytes),
+    descCounter: textCounter('', LIMITS.role.descBytes),
     errors: { name: '', desc: '' },
     saving: false,
   },
@@ -67,12 +66,20 @@ Page({
 
   onNameInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
     const name = e.detail.value;
-    this.setData({ 'form.name': name, nameBytes: utf8ByteLength(name), 'errors.name': '' });
+    this.setData({
+      'form.name': name,
+      nameCounter: textCounter(name, LIMITS.role.nameBytes),
+      'errors.name': '',
+    });
   },
 
   onDescInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
     const desc = e.detail.value;
-    this.setData({ 'form.desc': desc, descBytes: utf8ByteLength(desc), 'errors.desc': '' });
+    this.setData({
+      'form.desc': desc,
+      descCounter: textCounter(desc, LIMITS.role.descBytes),
+      'errors.desc': '',
+    });
   },
 
   onEdit(e: WechatMiniprogram.TouchEvent) {
@@ -91,8 +98,8 @@ Page({
   setForm(form: RoleForm) {
     this.setData({
       form,
-      nameBytes: utf8ByteLength(form.name),
-      descBytes: utf8ByteLength(form.desc),
+      nameCounter: textCounter(form.name, LIMITS.role.nameBytes),
+      descCounter: textCounter(form.desc, LIMITS.role.descBytes),
       errors: { name: '', desc: '' },
     });
   },

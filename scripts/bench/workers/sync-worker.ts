@@ -8,7 +8,8 @@
  *   mode naive: a plain SDK loop: every getpromoter page into one array, then every mirror document
  *               into a map, then one doc().set per new or changed promoter and a remove of the rest.
  *   mode queries: on a synced mirror, the reads a manager makes (a status page, a keyword list, the
- *               next page, the home counts), each timed.
+ *               next page, the home counts, a keyword list with its tab counts, 等待最久 and its next
+ *               page), each timed.
  */
 import * as cloud from 'wx-server-sdk';
 import { invokeFunction, loadFunction } from '../../../emulator/gateway';
@@ -85,6 +86,16 @@ async function queries(): Promise<unknown> {
   });
   const keyword = await call({ action: 'promoter.list', keyword: '推广员9999', limit: 20 });
   const summary = await call({ action: 'stats.summary' });
+  // the list's first page with its tab counts (the same keyword), and 等待最久 with its next page
+  const keywordCounts = await call({
+    action: 'promoter.list',
+    keyword: '推广员9999',
+    limit: 20,
+    counts: true,
+  });
+  const longest = { action: 'promoter.list', status: 'awaiting', sort: 'waitingLongest', limit: 20 };
+  const oldest = await call({ ...longest, counts: true });
+  const oldestNext = await call({ ...longest, cursor: oldest.data?.nextCursor });
   return {
     statusPageMs: status.ms,
     statusTotal: status.data?.total,
@@ -92,6 +103,9 @@ async function queries(): Promise<unknown> {
     keywordMs: keyword.ms,
     keywordTotal: keyword.data?.total,
     summaryMs: summary.ms,
+    keywordCountsMs: keywordCounts.ms,
+    waitingLongestMs: oldest.ms,
+    waitingLongestNextMs: oldestNext.ms,
   };
 }
 

@@ -41,12 +41,12 @@ describe('stores', () => {
   test('store.add validates the id (retail_id: ≤ 20 bytes, letters/digits/_/-) and the name in bytes', async () => {
     const long = errorOf(await admin('admin', { action: 'store.add', storeId: 'A'.repeat(21), name: 'x' }));
     expect(long).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'storeId' });
-    expect(long.message).toContain('20 字节');
+    expect(long.message).toBe('门店编号最多 20 位（storeId）');
     const charset = errorOf(await admin('admin', { action: 'store.add', storeId: '上海', name: 'x' }));
     expect(charset).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'storeId' });
     const name = errorOf(await admin('admin', { action: 'store.add', storeId: 'S1', name: '店'.repeat(21) }));
     expect(name).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'name' });
-    expect(name.message).toBe('门店名称最多 60 字节（一个汉字算 3 字节），当前 63 字节（name）');
+    expect(name.message).toBe('门店名称太长了，最多 20 个汉字或 60 个字母数字（name）');
     const unknown = errorOf(
       await admin('admin', { action: 'store.add', storeId: 'S1', name: 'x', city: '上海' }),
     );

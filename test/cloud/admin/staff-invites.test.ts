@@ -77,7 +77,7 @@ test.each([
   [{ storeIds: [] }, 'storeIds', '店长至少要负责 1 家门店'],
   [{ role: 'admin' }, 'storeIds', '总部管理员可查看全部门店，不用选门店'],
   [{ storeIds: ['NOPE'] }, 'storeIds[0]', '门店 NOPE 不存在，请先添加门店'],
-  [{ name: '陈'.repeat(21) }, 'name', '姓名最多 60 字节'],
+  [{ name: '陈'.repeat(21) }, 'name', '姓名太长了，最多 20 个汉字或 60 个字母数字'],
   [{ name: ' ' }, 'name', '姓名不能为空'],
   [{ role: 'boss' }, 'role', '角色'],
   [{ openid: NEWCOMER }, 'openid', ''],

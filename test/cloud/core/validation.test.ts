@@ -50,7 +50,7 @@ describe('parseParams', () => {
       ],
     });
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'promoters[3].name' });
-    expect(error.message).toBe('姓名最多 30 字节（一个汉字算 3 字节），当前 33 字节（promoters[3].name）');
+    expect(error.message).toBe('姓名太长了，最多 10 个汉字或 30 个字母数字（promoters[3].name）');
   });
 
   test('counts emoji as 4 bytes and accepts exactly the limit', () => {
@@ -58,8 +58,8 @@ describe('parseParams', () => {
     expect(() =>
       parseParams(schema, { promoters: [{ openid: OPENID, name: ten, roleId: 1 }] }),
     ).not.toThrow();
-    expect(rejection({ promoters: [{ openid: OPENID, name: `${ten}c`, roleId: 1 }] }).message).toContain(
-      '当前 31 字节',
+    expect(rejection({ promoters: [{ openid: OPENID, name: `${ten}c`, roleId: 1 }] }).message).toBe(
+      '姓名太长了，最多 10 个汉字或 30 个字母数字（promoters[0].name）',
     );
   });
 

@@ -331,7 +331,7 @@ describe('customParam', () => {
             value: 'x'.repeat(81),
           }),
         ).message,
-      ).toContain('最多 80 字节');
+      ).toContain('最多 80 位');
       expect(errorOf(await admin('customparam', { action: 'customParam.get', unionid: 'nope' })).field).toBe(
         'unionid',
       );

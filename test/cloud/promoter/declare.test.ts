@@ -76,7 +76,9 @@ test('a malformed row fails alone with its index and field; the valid rows are s
     [9, 'INVALID_ARGUMENT', 'promoters[9]'],
     [10, 'INVALID_ARGUMENT', 'promoters[10].color'],
   ]);
-  expect(result.failed.find((f) => f.index === 4)?.message).toContain('姓名最多 30 字节');
+  expect(result.failed.find((f) => f.index === 4)?.message).toContain(
+    '姓名太长了，最多 10 个汉字或 30 个字母数字',
+  );
   const messageAt = (index: number) => result.failed.find((f) => f.index === index)?.message;
   expect(messageAt(7)).toContain('门店 NOPE 不存在');
   expect(messageAt(8)).toContain('与第 1 行重复');

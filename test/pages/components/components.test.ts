@@ -129,23 +129,21 @@ describe('load-more', () => {
 describe('byte-field', () => {
   const template = `<byte-field class="bf" label="姓名" field="name" value="{{value}}" max="{{30}}" error="{{error}}" bind:change="onChange" />`;
 
-  it('counts UTF-8 bytes: a Chinese character is 3', async () => {
+  it('counts in characters what WeChat counts in UTF-8 bytes: 30 bytes, 张伟 (6) leave 8 汉字', async () => {
     const comp = host(template, { value: '张伟', error: '' });
     await flush();
     const bf = comp.querySelector('.bf')!;
-    expect(text(bf.querySelector('.byte-field__counter'))).toBe('6/30 字节');
+    expect(text(bf.querySelector('.byte-field__counter'))).toBe('还能输入 8 个字');
     expect(text(bf.querySelector('.byte-field__error'))).toBe('');
   });
 
-  it('shows the same byte message as the cloud when too long, and the page error when given', async () => {
+  it('shows the same length message as the cloud when too long, and the page error when given', async () => {
     const comp = host(template, { value: '张'.repeat(11), error: '' });
     await flush();
     const bf = comp.querySelector('.bf')!;
-    expect(text(bf.querySelector('.byte-field__counter'))).toBe('33/30 字节');
+    expect(text(bf.querySelector('.byte-field__counter'))).toBe('还能输入 0 个字');
     expect(bf.querySelector('.byte-field__counter--over')).toBeTruthy();
-    expect(text(bf.querySelector('.byte-field__error'))).toBe(
-      '姓名最多 30 字节（一个汉字算 3 字节），当前 33 字节',
-    );
+    expect(text(bf.querySelector('.byte-field__error'))).toBe('姓名太长了，最多 10 个汉字或 30 个字母数字');
     comp.setData({ value: '张伟', error: '姓名不能为空' });
     await flush();
     expect(text(bf.querySelector('.byte-field__error'))).toBe('姓名不能为空');

@@ -162,6 +162,64 @@ describe('declare page', () => {
     expect(page.instance.data.rows[0].errors.roleId).toBe('请选择角色');
   });
 
+  it('row errors from the cloud read as the person counts rows, with the field label, never a param path', async () => {
+    let round = 0;
+    const callFunction = cloud({
+      'promoter.declare': () =>
+        ++round === 1
+          ? ok({
+              declaredCount: 2,
+              alreadyDeclaredCount: 0,
+              failed: [
+                {
+                  index: 1,
+                  code: 'INVALID_ARGUMENT',
+                  message: '门店 S9 不存在（promoters[1].storeId）',
+                  field: 'promoters[1].storeId',
+                },
+                {
+                  index: 3,
+                  code: 'INVALID_ARGUMENT',
+                  message: 'openid 与第 3 行重复（promoters[3].openid）',
+                  field: 'promoters[3].openid',
+                },
+              ],
+            })
+          : // the retry sends rows 2 and 4 only: the call's row 1 is the page's row 2
+            ok({
+              declaredCount: 0,
+              alreadyDeclaredCount: 0,
+              failed: [
+                {
+                  index: 1,
+                  code: 'INVALID_ARGUMENT',
+                  message: 'openid 与第 1 行重复（promoters[1].openid）',
+                  field: 'promoters[1].openid',
+                },
+                { index: 0, code: 'FORBIDDEN', message: '第 1 行：没有权限', field: 'promoters[0]' },
+              ],
+            }),
+    });
+    const page = await openPage('pages/declare/index');
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await tap(page, '.add-row >>> .t-button');
+      await fillRow(page, i, { id: oid(i + 1), role: 0 });
+    }
+    await submit(page);
+    let rows = page.instance.data.rows;
+    expect(rows[1].result.text).toBe('第 2 行 门店编号：门店 S9 不存在');
+    expect(rows[1].errors.storeId).toBe('门店 S9 不存在');
+    expect(rows[3].result.text).toBe('第 4 行 openid 与第 3 行重复');
+    expect(rows[3].errors.id).toBe('openid 与第 3 行重复');
+    expect(textOf(page)).not.toMatch(/promoters\[/);
+    await submit(page);
+    expect(declareCalls(callFunction)[1].data.promoters).toHaveLength(2);
+    rows = page.instance.data.rows;
+    expect(rows[1].result.text).toBe('第 2 行 没有权限');
+    expect(rows[3].result.text).toBe('第 4 行 openid 与第 2 行重复');
+    expect(textOf(page)).not.toMatch(/promoters\[/);
+  });
+
   it('partial failure: the failed row shows why, keeps its data, and retry sends only it', async () => {
     let round = 0;
     const callFunction = cloud({

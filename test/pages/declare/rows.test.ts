@@ -98,20 +98,16 @@ describe('validateRow', () => {
     expect(validateRow(row({ storeId: '上海' }), RULES).storeId).toBe(
       '门店编号格式不正确：只能包含字母、数字、_ 和 -',
     );
-    expect(validateRow(row({ storeId: 'A'.repeat(21) }), RULES).storeId).toBe(
-      '门店编号最多 20 字节（一个汉字算 3 字节），当前 21 字节',
-    );
+    expect(validateRow(row({ storeId: 'A'.repeat(21) }), RULES).storeId).toBe('门店编号最多 20 位');
     expect(validateRow(row({ name: '名'.repeat(11) }), RULES).name).toBe(
-      '姓名最多 30 字节（一个汉字算 3 字节），当前 33 字节',
+      '姓名太长了，最多 10 个汉字或 30 个字母数字',
     );
     expect(validateRow(row({ phone: 'abc' }), RULES).phone).toBe(
       '手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
     );
-    expect(validateRow(row({ phone: '1'.repeat(21) }), RULES).phone).toBe(
-      '手机号最多 20 字节（一个汉字算 3 字节），当前 21 字节',
-    );
+    expect(validateRow(row({ phone: '1'.repeat(21) }), RULES).phone).toBe('手机号最多 20 位');
     expect(validateRow(row({ extraInfo: '😀'.repeat(21) }), RULES).extraInfo).toBe(
-      '推广员参数最多 80 字节（一个汉字算 3 字节），当前 84 字节',
+      '推广员参数太长了，最多 26 个汉字或 80 个字母数字',
     );
   });
 

@@ -48,12 +48,12 @@ function status(over: Record<string, unknown> = {}) {
   };
 }
 
-const failure = (index: number, message = '手机号格式不对（rows[0].phone）') => ({
+const failure = (index: number, message = '手机号格式不对（rows[0].phone）', field = 'phone') => ({
   index,
   kind: 'invalid',
   code: 'INVALID_ARGUMENT',
   message,
-  field: `rows[${index}].phone`,
+  field: `rows[${index}].${field}`,
   row: { openid: `o${index}`, roleId: 1, phone: 'call me' },
 });
 
@@ -176,21 +176,24 @@ test('failures come a page at a time; the failed rows are copied as a CSV to fix
     'promoter/import.status': (d) =>
       ok(
         d.cursor === '0'
-          ? status({ state: 'done', failures: [failure(5, '角色 9 不存在（rows[5].roleId）')] })
+          ? status({ state: 'done', failures: [failure(5, '9 不存在（rows[5].roleId）', 'roleId')] })
           : pagesOfFailures.first,
       ),
   });
   expect(page.querySelectorAll('.failure')).toHaveLength(1);
   await tap(page, '.more-failures >>> .t-button');
   expect(page.querySelectorAll('.failure')).toHaveLength(2);
-  expect(textOf(page)).toContain('角色 9 不存在');
+  // the field's label, never the param path
+  expect(textOf(page)).toContain('角色：9 不存在');
+  expect(textOf(page)).toContain('手机号格式不对');
+  expect(textOf(page)).not.toContain('rows[');
 
   await tap(page, '.copy-failed >>> .t-button');
   const copied = (wx.setClipboardData as jest.Mock).mock.calls[0][0].data as string;
   expect(copied.split('\n')).toEqual([
     'openid,unionid,roleId,storeId,name,phone,extraInfo,失败原因',
-    'o0,,1,,,call me,,第 1 行：手机号格式不对（rows[0].phone）',
-    'o5,,1,,,call me,,第 6 行：角色 9 不存在（rows[5].roleId）',
+    'o0,,1,,,call me,,第 1 行 手机号格式不对',
+    'o5,,1,,,call me,,第 6 行 角色：9 不存在',
     '',
   ]);
   expect(

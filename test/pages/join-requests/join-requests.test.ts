@@ -246,7 +246,8 @@ describe('join requests page', () => {
     const page = await openPage('pages/join-requests/index');
     await tap(page, '.reject-one >>> .t-button', 0);
     await typeInto(page, '.reason-input >>> .t-textarea__wrapper-inner', ' 资料不全 ');
-    expect(textOf(page)).toContain('14/200 字节');
+    // 200 bytes: ' 资料不全 ' (14) leaves 62 汉字
+    expect(textOf(page)).toContain('还能输入 62 个字');
     await confirmDialog(page);
     expect(callFunction).toHaveBeenLastCalledWith({
       name: 'promoter',
@@ -261,7 +262,7 @@ describe('join requests page', () => {
     });
   });
 
-  it('a reason over 200 bytes is refused before sending', async () => {
+  it('a reason over the limit (200 bytes: 66 汉字) is refused before sending', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/join-requests/index');
     await tap(page, '.request__check >>> .t-checkbox', 1);
@@ -269,7 +270,8 @@ describe('join requests page', () => {
     await typeInto(page, '.reason-input >>> .t-textarea__wrapper-inner', '长'.repeat(67));
     await confirmDialog(page);
     expect(callFunction).toHaveBeenCalledTimes(LOOKUPS + 1);
-    expect(textOf(page)).toContain('原因最多 200 字节（一个汉字算 3 字节），当前 201 字节');
+    expect(textOf(page)).toContain('原因太长了，最多 66 个汉字或 200 个字母数字');
+    expect(textOf(page)).not.toContain('字节');
   });
 
   it('a network failure of the whole call decides nothing and keeps the selection', async () => {

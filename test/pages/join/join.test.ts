@@ -99,7 +99,7 @@ describe('join page', () => {
     await tap(page, '.submit >>> .t-button');
     // in 汉字, never bytes: a promoter has never heard of bytes
     expect(page.instance.data.errors).toEqual({
-      name: '姓名太长了，最多 10 个汉字',
+      name: '姓名太长了，最多 10 个汉字或 30 个字母数字',
       phone: '手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
       consent: '',
     });

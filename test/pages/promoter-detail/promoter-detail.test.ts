@@ -102,7 +102,7 @@ describe('promoter detail page', () => {
     for (const part of ['推广员编号p1', `openid${P.openid}`, 'unionid未获取']) {
       expect(textOf(page)).toContain(part);
     }
-    expect(node(page, '.edit-name >>> .byte-field__counter').dom.textContent).toBe('6/30 字节');
+    expect(node(page, '.edit-name >>> .byte-field__counter').dom.textContent).toBe('还能输入 8 个字');
     expect(text).toContain('还没有这位推广员的 unionid');
   });
 
@@ -159,7 +159,7 @@ describe('promoter detail page', () => {
     const callFunction = cloud({ 'promoter/promoter.update': () => ok(saved) });
     const page = await open();
     await type(page, 'edit-name', '张伟伟');
-    expect(node(page, '.edit-name >>> .byte-field__counter').dom.textContent).toBe('9/30 字节');
+    expect(node(page, '.edit-name >>> .byte-field__counter').dom.textContent).toBe('还能输入 7 个字');
     node(page, '.pick-role').dispatchEvent('change', { detail: { value: 1 } });
     node(page, '.pick-store').dispatchEvent('change', { detail: { value: 2 } });
     await flush();
@@ -176,14 +176,14 @@ describe('promoter detail page', () => {
     const callFunction = cloud();
     const page = await open();
     await type(page, 'edit-extra', '参'.repeat(27));
-    expect(node(page, '.edit-extra >>> .byte-field__counter').dom.textContent).toBe('81/80 字节');
+    expect(node(page, '.edit-extra >>> .byte-field__counter').dom.textContent).toBe('还能输入 0 个字');
     await type(page, 'edit-phone', '138-abc');
     await tap(page, '.save >>> .t-button');
     expect(callFunction).toHaveBeenCalledTimes(3 + RESULTS_CALLS);
     expect(page.instance.data.errors).toEqual({
       name: '',
       phone: '手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
-      extraInfo: '推广员参数最多 80 字节（一个汉字算 3 字节），当前 81 字节',
+      extraInfo: '推广员参数太长了，最多 26 个汉字或 80 个字母数字',
     });
     expect(textOf(page)).toContain('手机号格式不正确');
   });

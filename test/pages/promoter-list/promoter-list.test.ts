@@ -12,23 +12,27 @@ import {
   type ActionHandlers,
 } from '../kit';
 
+/** The tab counts promoter.list answers with its first page. */
+const COUNTS = { total: SUMMARY.total, byStatus: SUMMARY.byStatus };
 const PAGE_1 = Array.from({ length: 20 }, (_, i) => promoter(i + 1));
 const PAGE_2 = [promoter(21, { status: 'awaiting', authStatus: 0, roleId: 2, storeId: 'BJ-CHAOYANG' })];
 
 const call = (action: string, params: Record<string, unknown> = {}) => callOf('promoter', action, params);
 
-/** Roles, stores, summary and a two-page list, unless `handlers` say otherwise. */
+/** Roles, stores and a two-page list (the tab counts with its first page), unless `handlers` say otherwise. */
 const DEFAULTS: ActionHandlers = {
   'promoter/role.list': () => ok({ items: ROLES }),
   'admin/store.list': () => ok({ items: STORES }),
-  'promoter/stats.summary': () => ok(SUMMARY),
   'promoter/promoter.list': (d) =>
-    d.cursor === 'c2' ? ok({ items: PAGE_2, total: 21 }) : ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }),
+    d.cursor === 'c2'
+      ? ok({ items: PAGE_2, total: 21 })
+      : ok({ items: PAGE_1, total: 21, nextCursor: 'c2', ...(d.counts ? { counts: COUNTS } : {}) }),
 };
 const cloud = (handlers: ActionHandlers = {}) => cloudWith(handlers, DEFAULTS);
 
 const listCalls = (callFunction: jest.Mock) =>
   callFunction.mock.calls.map((c) => c[0].data).filter((d) => d.action === 'promoter.list');
+const actionsOf = (callFunction: jest.Mock) => callFunction.mock.calls.map((c) => c[0].data.action);
 
 beforeEach(() => {
   resetApp({ whoami: Promise.resolve(ADMIN) });
@@ -36,14 +40,13 @@ beforeEach(() => {
 });
 
 describe('promoter list page', () => {
-  it('first render: lookups, counts and the first page, with names and status tags', async () => {
+  it('first render: lookups and the first page with the tab counts, with names and status tags', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/promoter-list/index');
-    expect(callFunction).toHaveBeenCalledTimes(4);
+    expect(callFunction).toHaveBeenCalledTimes(3);
     expect(callFunction).toHaveBeenCalledWith(call('role.list'));
     expect(callFunction).toHaveBeenCalledWith({ name: 'admin', data: { action: 'store.list' } });
-    expect(callFunction).toHaveBeenCalledWith(call('stats.summary'));
-    expect(callFunction).toHaveBeenCalledWith(call('promoter.list', { limit: 20 }));
+    expect(callFunction).toHaveBeenCalledWith(call('promoter.list', { limit: 20, counts: true }));
     expect(page.instance.data.tabs.map((t: any) => t.label)).toEqual([
       '全部 6',
       '已绑定 2',
@@ -57,13 +60,17 @@ describe('promoter list page', () => {
     expect(text).toContain('推广员1');
     expect(text).toContain('上海徐汇店 · 推广员');
     expect(text).toContain('已绑定');
+    // phone and how long since they authorized (the fixture's date is fixed, the clock is not)
+    expect(text).toMatch(/13800000001 · 已授权 \d+ 天/);
     expect(page.instance.data.moreStatus).toBe('idle');
   });
 
   it('opens on the status the home page asked for', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/promoter-list/index', { status: 'awaiting' });
-    expect(callFunction).toHaveBeenCalledWith(call('promoter.list', { limit: 20, status: 'awaiting' }));
+    expect(callFunction).toHaveBeenCalledWith(
+      call('promoter.list', { limit: 20, status: 'awaiting', counts: true }),
+    );
     expect(page.instance.data.activeTab).toBe('awaiting');
   });
 
@@ -97,13 +104,63 @@ describe('promoter list page', () => {
       roleName: '金牌推广员',
       status: 'awaiting',
       // still to authorize: how long since declared (the fixture's date is fixed, the clock is not)
-      waitText: expect.stringMatching(/^ · 已等待 \d+ 天$/),
+      waitText: expect.stringMatching(/^已等待 \d+ 天$/),
     });
     expect(page.instance.data.moreStatus).toBe('no-more');
     expect(textOf(page)).toContain('没有更多了');
     // the last page: no further call
     await page.instance.onReachBottom();
     expect(listCalls(callFunction)).toHaveLength(2);
+  });
+
+  it('orders 待授权 by who waited longest, pages in that order, and drops the order on other tabs', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index', { status: 'awaiting' });
+    expect(textOf(page)).toContain('最近变动 ▾');
+    node(page, '.filter-sort').dispatchEvent('change', { detail: { value: 1 } });
+    await flush();
+    const waitingLongest = { limit: 20, status: 'awaiting', sort: 'waitingLongest' };
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { ...waitingLongest, counts: true }));
+    expect(textOf(page)).toContain('等待最久 ▾');
+    await reachBottom(page);
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { ...waitingLongest, cursor: 'c2' }));
+    // 已解除授权 keeps the order; 已绑定 has nobody waiting: the chip goes and the order is the default
+    await page.instance.onTabChange({ detail: { value: 'revoked' } });
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, status: 'revoked', sort: 'waitingLongest', counts: true }),
+    );
+    await page.instance.onTabChange({ detail: { value: 'bound' } });
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, status: 'bound', counts: true }),
+    );
+    expect(page.querySelectorAll('.filter-sort')).toHaveLength(0);
+    expect(page.instance.data.sortIndex).toBe(0);
+  });
+
+  it('opens on 待授权, longest waiting first, when a link asks for it (only where people wait)', async () => {
+    const callFunction = cloud();
+    const page = await openPage('pages/promoter-list/index', { status: 'awaiting', sort: 'waitingLongest' });
+    expect(callFunction).toHaveBeenCalledWith(
+      call('promoter.list', { limit: 20, status: 'awaiting', sort: 'waitingLongest', counts: true }),
+    );
+    expect(textOf(page)).toContain('等待最久 ▾');
+    await openPage('pages/promoter-list/index', { status: 'bound', sort: 'waitingLongest' });
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, status: 'bound', counts: true }),
+    );
+  });
+
+  it('a row that changed and comes round again on the next page is not shown twice', async () => {
+    cloud({
+      'promoter/promoter.list': (d) =>
+        d.cursor === 'c2'
+          ? ok({ items: [promoter(20), ...PAGE_2], total: 21 })
+          : ok({ items: PAGE_1, total: 21, nextCursor: 'c2' }),
+    });
+    const page = await openPage('pages/promoter-list/index');
+    await reachBottom(page);
+    expect(page.instance.data.items.map((r: any) => r.id)).toEqual([...PAGE_1, ...PAGE_2].map((p) => p.id));
+    expect(page.querySelectorAll('.row').length).toBe(21);
   });
 
   it('keeps the list when a next page fails, and retries from the footer', async () => {
@@ -132,22 +189,42 @@ describe('promoter list page', () => {
     page.querySelectorAll('.tabs >>> .t-tabs__item')[2].dispatchEvent('tap');
     await flush();
     expect(page.instance.data.activeTab).toBe('awaiting');
-    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, status: 'awaiting' }));
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, status: 'awaiting', counts: true }),
+    );
   });
 
-  it('filters by role and by store (the store also recounts the tabs)', async () => {
-    const callFunction = cloud();
+  it('filters by role and by store; the tab counts are those of the filtered list', async () => {
+    const callFunction = cloud({
+      'promoter/promoter.list': (d) =>
+        ok({
+          items: PAGE_1.slice(0, 2),
+          total: 2,
+          counts: d.roleId
+            ? { total: 2, byStatus: { bound: 1, awaiting: 1, revoked: 0, cancelled: 0 } }
+            : COUNTS,
+        }),
+    });
     const page = await openPage('pages/promoter-list/index');
     node(page, '.filter-role').dispatchEvent('change', { detail: { value: 2 } });
     await flush();
-    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, roleId: 2 }));
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, roleId: 2, counts: true }),
+    );
     expect(textOf(page)).toContain('金牌推广员 ▾');
+    expect(page.instance.data.tabs.map((t: any) => t.label)).toEqual([
+      '全部 2',
+      '已绑定 1',
+      '待授权 1',
+      '已解除授权 0',
+      '已取消声明 0',
+    ]);
     node(page, '.filter-store').dispatchEvent('change', { detail: { value: 1 } });
     await flush();
-    expect(callFunction).toHaveBeenCalledWith(call('stats.summary', { storeId: 'SH-XUHUI' }));
     expect(callFunction).toHaveBeenLastCalledWith(
-      call('promoter.list', { limit: 20, roleId: 2, storeId: 'SH-XUHUI' }),
+      call('promoter.list', { limit: 20, roleId: 2, storeId: 'SH-XUHUI', counts: true }),
     );
+    expect(actionsOf(callFunction)).not.toContain('stats.summary');
   });
 
   it('searches by name or phone on submit and clears the search', async () => {
@@ -158,9 +235,11 @@ describe('promoter list page', () => {
     await flush();
     input.dispatchEvent('confirm', { detail: { value: ' 1380000 ' } });
     await flush();
-    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, keyword: '1380000' }));
+    expect(callFunction).toHaveBeenLastCalledWith(
+      call('promoter.list', { limit: 20, keyword: '1380000', counts: true }),
+    );
     await page.instance.onSearchClear();
-    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20 }));
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, counts: true }));
   });
 
   it('says when nothing matches the filters, and when there is nobody yet', async () => {
@@ -175,7 +254,7 @@ describe('promoter list page', () => {
     // 清除筛选 puts every filter back and asks again
     await tap(page, '.list-state >>> .clear-filters-btn >>> .t-button');
     expect(page.instance.data).toMatchObject({ roleIndex: 0, storeIndex: 0, keyword: '', activeTab: 'all' });
-    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20 }));
+    expect(callFunction).toHaveBeenLastCalledWith(call('promoter.list', { limit: 20, counts: true }));
   });
 
   it('shows the error state with a retry', async () => {
@@ -197,7 +276,8 @@ describe('promoter list page', () => {
       'admin/store.list': () => {
         throw new Error('offline');
       },
-      'promoter/stats.summary': () => fail('UPSTREAM_UNAVAILABLE', 'busy'),
+      // an answer without counts: the tabs unnumbered
+      'promoter/promoter.list': () => ok({ items: PAGE_1, total: 20 }),
     });
     const page = await openPage('pages/promoter-list/index');
     expect(page.instance.data.state).toBe('ready');
@@ -218,12 +298,14 @@ describe('promoter list page', () => {
     const page = await openPage('pages/promoter-list/index');
     await page.instance.onPullDownRefresh();
     expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
-    expect(callFunction).toHaveBeenCalledTimes(6); // + summary + first page; lookups are kept
-    // the list asks for a fresh read from WeChat, then the counts come from the refreshed mirror
-    expect(listCalls(callFunction)[1]).toEqual({ action: 'promoter.list', limit: 20, refresh: true });
-    const actions = callFunction.mock.calls.map(([c]: any) => c.data.action);
-    expect(actions.slice(-2)).toEqual(['promoter.list', 'stats.summary']);
-    expect(callFunction.mock.calls[5][0].data).toEqual({ action: 'stats.summary' });
+    expect(callFunction).toHaveBeenCalledTimes(4); // + the first page; lookups are kept
+    // one call: a fresh read from WeChat, and the rows and counts from the refreshed mirror
+    expect(listCalls(callFunction)[1]).toEqual({
+      action: 'promoter.list',
+      limit: 20,
+      refresh: true,
+      counts: true,
+    });
   });
 
   it('keeps the rows and toasts when a refresh fails', async () => {
@@ -249,17 +331,17 @@ describe('promoter list page', () => {
     resetApp({ whoami: Promise.resolve(ADMIN), promoterListDirty: true });
     const callFunction = cloud();
     await openPage('pages/promoter-list/index');
-    expect(callFunction).toHaveBeenCalledTimes(4);
+    expect(callFunction).toHaveBeenCalledTimes(3);
   });
 
   it('refreshes when it comes back after a change on the detail page, only then', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/promoter-list/index');
     await page.instance.onShow();
-    expect(callFunction).toHaveBeenCalledTimes(4);
+    expect(callFunction).toHaveBeenCalledTimes(3);
     getApp<IAppOption>().globalData.promoterListDirty = true;
     await page.instance.onShow();
-    expect(callFunction).toHaveBeenCalledTimes(6);
+    expect(callFunction).toHaveBeenCalledTimes(4);
     expect(getApp<IAppOption>().globalData.promoterListDirty).toBe(false);
   });
 

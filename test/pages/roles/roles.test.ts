@@ -108,13 +108,14 @@ describe('roles page', () => {
     expect(page.instance.data.canEdit).toBe(true);
   });
 
-  it('counts bytes live and adds a role, appending it to the list', async () => {
+  it('counts characters left live and adds a role, appending it to the list', async () => {
     const callFunction = cloud({ 'role.add': (d) => ok({ roleId: 3, name: d.name, desc: d.desc ?? '' }) });
     const page = await openPage('pages/roles/index');
     await typeInto(page, '.name-input >>> .t-input__control', '推广达人');
     await typeInto(page, '.desc-input >>> .t-textarea__wrapper-inner', 'ab');
-    expect(textOf(page)).toContain('12/50 字节');
-    expect(textOf(page)).toContain('2/200 字节');
+    // WeChat's 50 and 200 bytes: 推广达人 (12) leaves 12 汉字, ab (2) leaves 66
+    expect(textOf(page)).toContain('还能输入 12 个字');
+    expect(textOf(page)).toContain('还能输入 66 个字');
     const setData = jest.spyOn(page.instance, 'setData');
     await tap(page, '.save >>> .t-button');
     expect(callFunction).toHaveBeenLastCalledWith({
@@ -127,19 +128,20 @@ describe('roles page', () => {
     expect(toastText(page)).toBe('已新增角色「推广达人」');
   });
 
-  it('refuses an empty name or too many bytes before sending', async () => {
+  it('refuses an empty name or too long a text before sending, in characters', async () => {
     const callFunction = cloud();
     const page = await openPage('pages/roles/index');
     await tap(page, '.save >>> .t-button');
     expect(textOf(page)).toContain('请填写角色名称');
     await typeInto(page, '.name-input >>> .t-input__control', '角'.repeat(17));
     await typeInto(page, '.desc-input >>> .t-textarea__wrapper-inner', '说'.repeat(67));
-    expect(textOf(page)).toContain('51/50 字节');
-    expect(textOf(page)).toContain('201/200 字节');
+    expect(textOf(page)).toContain('还能输入 0 个字');
     expect(page.querySelector('.name-counter')!.dom!.className).toContain('byte-counter--over');
+    expect(page.querySelector('.desc-counter')!.dom!.className).toContain('byte-counter--over');
     await tap(page, '.save >>> .t-button');
-    expect(textOf(page)).toContain('角色名称最多 50 字节（一个汉字算 3 字节），当前 51 字节');
-    expect(textOf(page)).toContain('角色说明最多 200 字节（一个汉字算 3 字节），当前 201 字节');
+    expect(textOf(page)).toContain('角色名称太长了，最多 16 个汉字或 50 个字母数字');
+    expect(textOf(page)).toContain('角色说明太长了，最多 66 个汉字或 200 个字母数字');
+    expect(textOf(page)).not.toContain('字节');
     expect(callFunction).toHaveBeenCalledTimes(1); // role.list only
   });
 
@@ -177,7 +179,7 @@ describe('roles page', () => {
     // the form is at the top of a possibly long list: it comes into view
     expect(scroll).toHaveBeenCalledWith(expect.objectContaining({ scrollTop: 0 }));
     expect(page.instance.data.form).toEqual({ roleId: 2, name: '店长', desc: '' });
-    expect(textOf(page)).toContain('6/50 字节');
+    expect(textOf(page)).toContain('还能输入 14 个字');
     await typeInto(page, '.name-input >>> .t-input__control', '值班店长');
     const setData = jest.spyOn(page.instance, 'setData');
     await tap(page, '.save >>> .t-button');

@@ -80,8 +80,7 @@ const contentSchema = v.pipe(
   v.check((c) => Object.keys(c).length > 0, '消息内容不能为空'),
   v.check(
     (c) => utf8ByteLength(JSON.stringify(c)) <= LIMITS.message.contentBytes,
-    (issue) =>
-      byteLimitMessage('消息内容', LIMITS.message.contentBytes, utf8ByteLength(JSON.stringify(issue.input))),
+    byteLimitMessage('消息内容', LIMITS.message.contentBytes),
   ),
 );
 

@@ -10,9 +10,14 @@
  * already held) answers the promoter without calling WeChat.
  */
 import * as v from 'valibot';
-import type { DeclareResult, Promoter, PromoterDetail } from '../../../../typings/contract/promoter';
+import type {
+  DeclareResult,
+  Promoter,
+  PromoterDetail,
+  PromoterPage,
+} from '../../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
-import { PROMOTER_STATUSES, statusFilter } from '../../../../miniprogram/shared/promoter-status';
+import { PROMOTER_STATUSES, isWaitingStatus } from '../../../../miniprogram/shared/promoter-status';
 import { assertStoreAccess } from '../../../_shared/access';
 import { AppError } from '../../../_shared/errors';
 import { type ActionContext, defineAction } from '../../../_shared/handler';
@@ -35,8 +40,9 @@ import { requireRole, requireStore } from '../lookups';
 import { readHistory } from '../history';
 import { withReminders } from '../reminders';
 import { pagedQuery } from '../paging';
+import { WAITING_SINCE_FIELD, countByStatus, listFilters, statusFilters } from '../promoter-filter';
 import { phoneOrEmpty, promoterId } from '../params';
-import { loadPromoter, storeScope, visiblePromoter } from '../promoter-access';
+import { loadPromoter, visiblePromoter } from '../promoter-access';
 import {
   LOOKUP_DECLARED_MAX,
   type PromoterDoc,
@@ -50,7 +56,7 @@ import {
   storeWechatRow,
 } from '../read-model';
 import { COLLECTIONS } from '../../../_shared/collections';
-import { type Stored, cmd, containsText } from '../../../_shared/db';
+import { type Stored, cmd } from '../../../_shared/db';
 
 /** The audit record of one addpromoter batch: only rows that changed something in WeChat. */
 function declaredRecord(outcomes: RowOutcome[]) {
@@ -114,31 +120,32 @@ const listPromoters = defineAction({
     beginTime: v.optional(unixTime('开始时间')),
     endTime: v.optional(unixTime('结束时间')),
     refresh: v.optional(v.boolean('refresh 应为 true 或 false')),
+    sort: v.optional(oneOf(['recent', 'waitingLongest'], '排序')),
+    counts: v.optional(v.boolean('counts 应为 true 或 false')),
   }),
-  async run(p, ctx) {
-    const where: unknown[] = [storeScope(ctx, p.storeId)];
-    const _ = cmd();
-    if (p.status !== undefined) where.push({ ...statusFilter(p.status) });
-    if (p.authStatus !== undefined) where.push({ authStatus: p.authStatus });
-    if (p.declStatus !== undefined) where.push({ declStatus: p.declStatus });
-    if (p.roleId !== undefined) where.push({ roleId: p.roleId });
-    if (p.openid !== undefined) where.push(_.or({ openid: p.openid }, { unionid: p.openid }));
-    if (p.keyword !== undefined) {
-      const text = containsText(p.keyword.trim());
-      where.push(_.or({ name: text }, { phone: text }));
+  async run(p, ctx): Promise<PromoterPage> {
+    const waitingLongest = p.sort === 'waitingLongest';
+    if (waitingLongest && !isWaitingStatus(p.status)) {
+      throw new AppError('INVALID_ARGUMENT', '按等待最久排序只用于待授权或已解除授权（sort）', {
+        field: 'sort',
+      });
     }
-    if (p.beginTime !== undefined) where.push({ updateTime: _.gte(p.beginTime) });
-    if (p.endTime !== undefined) where.push({ updateTime: _.lte(p.endTime) });
+    const _ = cmd();
+    const filters = listFilters(ctx, p);
     const fresh = await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
-    const page = await pagedQuery<PromoterDoc, Promoter>({
-      collection: COLLECTIONS.promoters,
-      where: _.and(...where),
-      keyField: 'updateTime',
-      cursor: p.cursor,
-      limit: p.limit,
-      toItem: docToPromoter,
-    });
-    return { ...page, items: await withReminders(page.items), ...fresh };
+    const [page, counts] = await Promise.all([
+      pagedQuery<PromoterDoc, Promoter>({
+        collection: COLLECTIONS.promoters,
+        where: _.and(...filters, ...statusFilters(p)),
+        keyField: WAITING_SINCE_FIELD,
+        direction: waitingLongest ? 'asc' : 'desc',
+        cursor: p.cursor,
+        limit: p.limit,
+        toItem: docToPromoter,
+      }),
+      p.counts && p.cursor === undefined ? countByStatus(_.and(...filters)) : undefined,
+    ]);
+    return { ...page, items: await withReminders(page.items), ...fresh, ...(counts ? { counts } : {}) };
   },
 });
 

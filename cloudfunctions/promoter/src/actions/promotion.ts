@@ -2,7 +2,7 @@
  * share.material and the promotion data (stats.summary, stats.relations, stats.orders).
  */
 import * as v from 'valibot';
-import type { Page, PromoterStatus } from '../../../../typings/contract/common';
+import type { Page } from '../../../../typings/contract/common';
 import type {
   PromotionOrder,
   Relation,
@@ -10,12 +10,7 @@ import type {
   StatsSummary,
 } from '../../../../typings/contract/promoter';
 import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
-import {
-  PROMOTER_STATUSES,
-  PROMOTER_STATUS_LABELS,
-  isBound,
-  statusFilter,
-} from '../../../../miniprogram/shared/promoter-status';
+import { PROMOTER_STATUS_LABELS, isBound } from '../../../../miniprogram/shared/promoter-status';
 import { AppError, WechatApiError } from '../../../_shared/errors';
 import { decodeCursor, encodeCursor } from '../../../_shared/cursor';
 import { defineAction } from '../../../_shared/handler';
@@ -40,6 +35,7 @@ import { COLLECTIONS } from '../../../_shared/collections';
 import { cmd, countBy, countWhere } from '../../../_shared/db';
 import { promoterId } from '../params';
 import { loadPromoter, storeScope } from '../promoter-access';
+import { countByStatus } from '../promoter-filter';
 
 const DAY_S = 86_400;
 
@@ -122,10 +118,7 @@ const summary = defineAction({
     const scope = storeScope(ctx, p.storeId);
     const fresh = await ensureFresh(promoterApi(), ctx.now(), { force: p.refresh === true });
     const _ = cmd();
-    const byStatus = {} as Record<PromoterStatus, number>;
-    for (const status of PROMOTER_STATUSES) {
-      byStatus[status] = await countWhere(COLLECTIONS.promoters, _.and(scope, { ...statusFilter(status) }));
-    }
+    const { total, byStatus } = await countByStatus(scope);
     const [byRoleGroups, byStoreGroups] = await Promise.all([
       countBy(COLLECTIONS.promoters, scope, 'roleId'),
       countBy(COLLECTIONS.promoters, scope, 'storeId'),
@@ -137,7 +130,7 @@ const summary = defineAction({
       _.and(scope, { status: 'pending' }),
     );
     return {
-      total: PROMOTER_STATUSES.reduce((n, s) => n + byStatus[s], 0),
+      total,
       byStatus,
       byRole: [...roles].map(([roleId, count]) => ({ roleId, count })).sort((a, b) => a.roleId - b.roleId),
       byStore: [...stores]

@@ -16,12 +16,11 @@ import { promoterApi } from '../../../_shared/wechat/promoter-api';
 import { knownStores } from '../lookups';
 import { promoterId } from '../params';
 import { storeScope, visiblePromoter } from '../promoter-access';
+import { WAITING_SINCE_FIELD, waitingWhere } from '../promoter-filter';
 import { type PromoterDoc, ensureFresh } from '../read-model';
 import { REMIND_CONCURRENCY, REMIND_PAGE, claimReminder, notifyAuthorize, reminderState } from '../reminders';
 import { COLLECTIONS } from '../../../_shared/collections';
-import { type Stored, cmd, findSome } from '../../../_shared/db';
-
-const DAY = 86_400;
+import { type Stored, findSome } from '../../../_shared/db';
 
 const SHARE = { title: '请完成推广员授权，授权后即可开始推广', path: REMIND_PAGE };
 
@@ -46,15 +45,13 @@ async function waiting(
   days: number,
   store: string | undefined,
 ): Promise<{ candidates: Candidate[]; more: boolean }> {
-  const _ = cmd();
-  const where = {
-    ...storeScope(ctx, store),
-    declStatus: 1,
-    authStatus: _.neq(1),
-    updateTime: _.lte(ctx.now() - days * DAY),
-  };
+  const where = { ...storeScope(ctx, store), ...waitingWhere(ctx.now(), days) };
+  // Who has waited longest first: the list's 等待最久 order.
   const docs = await findSome<PromoterDoc>(COLLECTIONS.promoters, where, {
-    orderBy: [{ field: 'updateTime', direction: 'asc' }],
+    orderBy: [
+      { field: WAITING_SINCE_FIELD, direction: 'asc' },
+      { field: '_id', direction: 'asc' },
+    ],
     limit: LIMITS.remind.waitingPerCall + 1,
   });
   return {

@@ -12,6 +12,7 @@ import {
   PATTERNS,
   RULES,
   checkBytes,
+  checkIdLength,
   patternMessage,
 } from '../../../../shared/field-rules';
 import { toast, toastError } from '../../../../utils/toast';
@@ -37,6 +38,8 @@ Component({
     errorText: { type: String, value: '' },
   },
   data: {
+    /** The id's rule and length in 位 (letters and digits only, so 位 is what people count). */
+    storeIdHint: `最多 ${LIMITS.promoter.storeIdBytes} 位字母或数字`,
     storeForm: { ...EMPTY_FORM } as StoreForm,
     storeErrors: { ...NO_ERRORS },
     savingStore: false,
@@ -72,7 +75,7 @@ Component({
       const name = form.name.trim();
       const errors = { ...NO_ERRORS };
       errors.storeId =
-        checkBytes(FIELD_LABELS.storeId, storeId, LIMITS.promoter.storeIdBytes) ??
+        checkIdLength(FIELD_LABELS.storeId, storeId, LIMITS.promoter.storeIdBytes) ??
         (PATTERNS.storeId.test(storeId)
           ? ''
           : storeId
