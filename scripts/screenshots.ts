@@ -3,13 +3,17 @@
  * crowd, as `npm start`), the simulator and headless Chromium, opens each main page by deep link as
  * the person who uses it, light and dark, and writes the phone frame (375 × 812) to
  * docs/screenshots/<page>-<theme>.png at device scale 1 (15–45 KB each: flat UI compresses well).
+ *
+ * Only some: `npm run screenshots -- promoter-detail join` takes the shots whose name starts with one of
+ * the words given (here promoter-detail, promoter-detail-awaiting, … and join, join-promoter).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { DEFAULT_CROWD } from '../emulator/demo-crowd';
 import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from '../emulator/demo-data';
 import { buildFunctions } from './build-functions';
-import { startBrowserSession, type Theme, waitReady } from './browser-session';
+import { startBrowserSession, type Theme, waitIdle, waitReady } from './browser-session';
 
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 const ADMIN = DEMO_STAFF.admin.openid;
@@ -20,42 +24,89 @@ interface Shot {
   openid: string;
   route: string;
   query?: Record<string, string>;
+  /** What to do on the page before the picture (open a popup, scroll to a card). */
+  then?: (page: Page) => Promise<void>;
 }
 
-async function main(): Promise<void> {
+/** The page on top of the simulator's stack. */
+const topPage = (page: Page) => page.locator('.sim-page[data-route]:visible').last();
+
+/** Taps the element of the top page showing exactly `text`, then waits for the page to settle. */
+async function tapText(page: Page, text: string): Promise<void> {
+  await topPage(page).getByText(text, { exact: true }).click();
+  await waitIdle(page);
+}
+
+/** Brings the element of the top page showing `text` to the top of the screen. */
+async function scrollTo(page: Page, text: string): Promise<void> {
+  await topPage(page)
+    .getByText(text, { exact: true })
+    .first()
+    .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await waitIdle(page);
+}
+
+async function main(only: string[]): Promise<void> {
   const started = Date.now();
   await buildFunctions();
   const session = await startBrowserSession({ crowd: DEFAULT_CROWD });
   try {
     const invite = session.stack.cloudbase.collections().invites![0] as { _id: string };
-    const shots: Shot[] = [
-      { name: 'home', openid: MGR_SH, route: 'pages/home/index' },
-      { name: 'promoter-list', openid: MGR_SH, route: 'pages/promoter-list/index' },
-      { name: 'promoter-detail', openid: MGR_SH, route: 'pages/promoter-detail/index', query: { id: '1' } },
-      { name: 'join', openid: DEMO_GUEST.openid, route: 'pages/join/index', query: { invite: invite._id } },
-      { name: 'declare', openid: ADMIN, route: 'pages/declare/index' },
-      { name: 'settings', openid: ADMIN, route: 'pages/settings/index' },
-      { name: 'home-admin', openid: ADMIN, route: 'pages/home/index' },
-      { name: 'invite', openid: MGR_SH, route: 'pages/invite/index' },
-      { name: 'join-requests', openid: MGR_SH, route: 'pages/join-requests/index' },
-      { name: 'roles', openid: ADMIN, route: 'pages/roles/index' },
-      { name: 'messages', openid: ADMIN, route: 'pages/messages/index' },
-      { name: 'join-promoter', openid: DEMO_PROMOTERS[1]!.openid, route: 'pages/join/index' },
-      // 提醒授权: someone still to authorize (李娜, id 2), and the 待授权 tab with its remind bar
-      {
-        name: 'promoter-detail-awaiting',
-        openid: MGR_SH,
-        route: 'pages/promoter-detail/index',
-        query: { id: '2' },
-      },
-      {
-        name: 'promoter-list-awaiting',
-        openid: MGR_SH,
-        route: 'pages/promoter-list/index',
-        query: { status: 'awaiting' },
-      },
-      { name: 'import', openid: ADMIN, route: 'pages/import/index' },
-    ];
+    const shots = (
+      [
+        { name: 'home', openid: MGR_SH, route: 'pages/home/index' },
+        { name: 'promoter-list', openid: MGR_SH, route: 'pages/promoter-list/index' },
+        { name: 'promoter-detail', openid: MGR_SH, route: 'pages/promoter-detail/index', query: { id: '1' } },
+        { name: 'join', openid: DEMO_GUEST.openid, route: 'pages/join/index', query: { invite: invite._id } },
+        { name: 'declare', openid: ADMIN, route: 'pages/declare/index' },
+        { name: 'settings', openid: ADMIN, route: 'pages/settings/index' },
+        { name: 'home-admin', openid: ADMIN, route: 'pages/home/index' },
+        { name: 'invite', openid: MGR_SH, route: 'pages/invite/index' },
+        { name: 'join-requests', openid: MGR_SH, route: 'pages/join-requests/index' },
+        { name: 'roles', openid: ADMIN, route: 'pages/roles/index' },
+        { name: 'messages', openid: ADMIN, route: 'pages/messages/index' },
+        { name: 'join-promoter', openid: DEMO_PROMOTERS[1]!.openid, route: 'pages/join/index' },
+        // 提醒授权: someone still to authorize (李娜, id 2), and the 待授权 tab with its remind bar
+        {
+          name: 'promoter-detail-awaiting',
+          openid: MGR_SH,
+          route: 'pages/promoter-detail/index',
+          query: { id: '2' },
+        },
+        {
+          name: 'promoter-list-awaiting',
+          openid: MGR_SH,
+          route: 'pages/promoter-list/index',
+          query: { status: 'awaiting' },
+        },
+        { name: 'import', openid: ADMIN, route: 'pages/import/index' },
+        // the detail page: HQ's page picker for share material, the change popup, the lower cards
+        {
+          name: 'promoter-detail-admin',
+          openid: ADMIN,
+          route: 'pages/promoter-detail/index',
+          query: { id: '1' },
+          then: async (page: Page) => {
+            await scrollTo(page, '推广素材');
+            await tapText(page, '推广页面');
+          },
+        },
+        {
+          name: 'promoter-detail-change',
+          openid: MGR_SH,
+          route: 'pages/promoter-detail/index',
+          query: { id: '1' },
+          then: (page) => tapText(page, '修改角色/门店'),
+        },
+        {
+          name: 'promoter-detail-more',
+          openid: MGR_SH,
+          route: 'pages/promoter-detail/index',
+          query: { id: '1' },
+          then: (page) => scrollTo(page, '推广素材'),
+        },
+      ] as Shot[]
+    ).filter((shot) => only.length === 0 || only.some((word) => shot.name.startsWith(word)));
     fs.mkdirSync(OUT, { recursive: true });
     const context = await session.browser.newContext({
       viewport: { width: 375, height: 812 },
@@ -69,6 +120,7 @@ async function main(): Promise<void> {
         page.on('pageerror', (err) => problems.push(err.message));
         await page.goto(session.link(shot.openid, shot.route, shot.query, theme));
         await waitReady(page);
+        await shot.then?.(page);
         const file = path.join(OUT, `${shot.name}-${theme}.png`);
         await page.locator('#sim-phone').screenshot({ path: file, animations: 'disabled' });
         const kb = (fs.statSync(file).size / 1024).toFixed(0);
@@ -84,7 +136,7 @@ async function main(): Promise<void> {
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch((err: unknown) => {
+main(process.argv.slice(2)).catch((err: unknown) => {
   console.error(`screenshots failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 /**
- * A manager's work on one promoter (role and store, then cancelling behind the confirm dialog), HQ's
+ * A manager's work on one promoter (role and store in the popup, then cancelling behind the confirm dialog), HQ's
  * CSV declare of 30 people with the bad rows named, and a store-B manager kept out of store A.
  */
 import { DEMO_PROMOTERS, DEMO_STAFF } from '../../emulator/demo-data';
@@ -33,11 +33,18 @@ test('a manager changes a promoter’s role and store, then cancels the declarat
   await tap(topPage(page).locator(pageClass('row'), { hasText: li.name }));
   expect(await topPage(page).getAttribute('data-route')).toBe('pages/promoter-detail/index');
 
-  await pick(page, topPage(page).locator(pageClass('pick-role')), '店员');
-  await pick(page, topPage(page).locator(pageClass('pick-store')), '广州天河店');
-  await tapButton(page, '保存修改');
+  // 修改角色/门店 at the top opens the bottom popup, preset to the current role and store
+  await tapText(page, '修改角色/门店');
+  const popup = topPage(page).locator('.change-popup--sheet');
+  await expect(popup.innerText()).resolves.toMatch(/门店\s*上海徐汇店/);
+  await pick(page, popup.locator('.change-popup--pick-role'), '店员');
+  await pick(page, popup.locator('.change-popup--pick-store'), '广州天河店');
+  await shot(page, 'flow-change-popup');
+  await tapButton(page, '保存');
+  await popup.waitFor({ state: 'hidden' });
   const detail = topPage(page);
-  await expect(detail.innerText()).resolves.toMatch(/广州天河店[\s\S]*店员|店员[\s\S]*广州天河店/);
+  const facts = detail.locator(pageClass('facts-card'));
+  await expect(facts.innerText()).resolves.toMatch(/广州天河店[\s\S]*店员/);
 
   await tapButton(page, '取消声明');
   const dialog = page.locator(pageClass('cancel-dialog'));
