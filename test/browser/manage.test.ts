@@ -55,6 +55,27 @@ test('a manager changes a promoter’s role and store, then cancels the declarat
   await shot(page, 'flow-edit-cancel');
 });
 
+test('the actions at the top of a detail page: 提醒授权 for someone who took it back, and 拨打电话', async () => {
+  const wang = DEMO_PROMOTERS.find((p) => p.name === '王芳')!; // 已解除授权
+  const page = await env.open(MGR_SH!.openid, 'pages/promoter-detail/index', {
+    id: String(DEMO_PROMOTERS.indexOf(wang) + 1),
+  });
+  const detail = topPage(page);
+  const card = detail.locator(pageClass('remind-card'));
+  await expect(card.innerText()).resolves.toContain('王芳 已解除授权');
+  await tapText(page, '提醒授权');
+  // what came of it and the new count, on the card under the bar
+  await card.getByText('已提醒 1 次', { exact: false }).waitFor();
+  await expect(card.innerText()).resolves.toMatch(/已提醒|已记下这次提醒/);
+  await shot(page, 'flow-detail-remind');
+
+  await tapText(page, '拨打电话');
+  const call = page.locator('#sim-phone-call');
+  await expect(call.innerText()).resolves.toContain(`将呼叫 ${wang.phone}`);
+  await tap(call.getByText('取消', { exact: true }));
+  await call.waitFor({ state: 'hidden' });
+});
+
 test('HQ declares 30 people from pasted CSV and sees a result on every row, the bad rows named', async () => {
   const good = Array.from({ length: 27 }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');

@@ -69,6 +69,8 @@ Page({
     roleOptions: [] as Option<number>[],
     storeOptions: [] as Option<string>[],
     popup: { visible: false, mode: 'assign' as Mode },
+    /** Why the popup offers only the current role and store (a lookup failed), or ''. */
+    optionsNote: '',
     remindShown: false,
     remindResult: null as RemindResult | null,
     busy: false,
@@ -117,6 +119,10 @@ Page({
       roleOptions: roleItems.map((r) => ({ value: r.roleId, label: r.name })),
       storeOptions: storeItems.map((s) => ({ value: s.storeId, label: s.name })),
       remindResult: null,
+      optionsNote:
+        roles.status === 'rejected' || stores.status === 'rejected'
+          ? '角色或门店列表没有读到，现在只能看到当前的选择。请返回后重新打开本页再试。'
+          : '',
     });
     this.show(promoter.value);
     this.setData({

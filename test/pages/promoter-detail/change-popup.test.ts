@@ -115,6 +115,14 @@ describe('修改角色/门店', () => {
     await openAssign(page);
     expect(popup(page).roleIndex).toBe(0);
   });
+
+  it('says why only the current role and store are offered when the lookups failed', async () => {
+    cloud({ 'promoter/role.list': () => fail('INTERNAL', 'x') });
+    const page = await open();
+    await openAssign(page);
+    expect(textOf(node(page, '.change-popup >>> .options-note'))).toContain('角色或门店列表没有读到');
+    expect(popup(page).roleOptions.map((o: any) => o.label)).toEqual(['角色 1']);
+  });
 });
 
 describe('编辑资料', () => {

@@ -66,6 +66,14 @@ describe('facts card on promoter detail', () => {
     expect(textOf(page)).not.toContain(P.openid);
   });
 
+  it('declared and not changed since: one time, not the same one twice', async () => {
+    const waiting = promoter(1, { authStatus: 0, status: 'awaiting', updateTime: 1_763_700_000 });
+    cloud({ 'promoter/promoter.get': () => ok(detail(waiting, [change(1_763_700_000, 1)])) });
+    const page = await open();
+    const times = facts(page).filter((f) => f.includes('2025-11-21 12:40'));
+    expect(times).toEqual(['声明时间3 天前 · 2025-11-21 12:40']);
+  });
+
   it('empty fields read 未填写; the last reminder shows for someone the remind card is not for', async () => {
     cloud(
       {},

@@ -58,6 +58,8 @@ Component({
     promoter: { type: Object, value: null },
     roleOptions: { type: Array, value: [] },
     storeOptions: { type: Array, value: [] },
+    /** Said above the pickers when the page could not read the roles or stores. */
+    optionsNote: { type: String, value: '' },
   },
   data: {
     roleIndex: 0,

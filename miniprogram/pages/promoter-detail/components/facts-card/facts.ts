@@ -24,6 +24,9 @@ export function declaredAt(history: PromoterStatusChange[]): number {
   return 0;
 }
 
+/** Two times this close (seconds) are the same event told twice (WeChat's clock and ours). */
+const SAME_MOMENT = 60;
+
 export interface Fact {
   key: string;
   title: string;
@@ -46,7 +49,10 @@ export function factsOf(
     { key: 'extra', title: '推广员参数', note: p.extraInfo || '未填写' },
   ];
   if (declared) facts.push({ key: 'declared', title: '声明时间', note: whenText(declared) });
-  facts.push({ key: 'updated', title: '最近状态变更', note: whenText(p.updateTime) || '—' });
+  // declared and not changed since (待授权): one time, not the same one twice
+  if (!declared || Math.abs(p.updateTime - declared) >= SAME_MOMENT) {
+    facts.push({ key: 'updated', title: '最近状态变更', note: whenText(p.updateTime) || '—' });
+  }
   if (p.reminder && !reminderShown) {
     facts.push({
       key: 'reminded',
