@@ -3,6 +3,7 @@
  * to the current values, only the caller's stores) and 编辑资料 from the facts card (name, phone,
  * parameter); only what changed is sent, with the cloud's rules and words next to each field.
  */
+import { updateOf } from '../../../miniprogram/pages/promoter-detail/components/change-popup/rules';
 import { fail, ok, textOf } from '../helpers';
 import { MANAGER, STORES } from '../fixtures';
 import { deferred, node, pick, tap, toastText, typeInto } from '../kit';
@@ -177,5 +178,38 @@ describe('编辑资料', () => {
     await save(page);
     expect(popup(page).errors.phone).toBe(message);
     expect(getApp<IAppOption>().globalData.promoterListDirty).toBeUndefined();
+  });
+});
+
+describe('updateOf: what the popup sends', () => {
+  const draft = {
+    roleId: P.roleId,
+    storeId: P.storeId,
+    name: P.name,
+    phone: P.phone,
+    extraInfo: P.extraInfo,
+  };
+
+  it('only what changed, for the fields of its mode', () => {
+    expect(updateOf(P, 'assign', { ...draft, roleId: 2, name: 'x' })).toEqual({
+      update: { id: 'p1', roleId: 2 },
+    });
+    expect(updateOf(P, 'profile', { ...draft, roleId: 2, name: 'x' })).toEqual({
+      update: { id: 'p1', name: 'x' },
+    });
+    expect(updateOf(P, 'assign', draft)).toEqual({ update: { id: 'p1' } });
+  });
+
+  it('a role or store the cloud would refuse, in its words', () => {
+    const outcome = updateOf(P, 'assign', { ...draft, roleId: 0, storeId: 'SH 3' });
+    expect(outcome).toEqual({
+      errors: expect.objectContaining({
+        roleId: '角色不能小于 1',
+        storeId: '门店编号格式不正确：只能包含字母、数字、_ 和 -',
+      }),
+    });
+    expect(updateOf(P, 'assign', { ...draft, storeId: '' })).toEqual({
+      errors: expect.objectContaining({ storeId: '门店编号不能为空' }),
+    });
   });
 });

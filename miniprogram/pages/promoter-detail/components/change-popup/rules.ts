@@ -4,7 +4,7 @@
  * and from promoter.update.
  */
 import type { Promoter, PromoterUpdateParams } from '../../../../../typings/contract/index';
-import { FIELD_LABELS, LIMITS, PATTERNS, RULES } from '../../../../shared/field-rules';
+import { FIELD_LABELS, LIMITS, PATTERNS, RULES, integerProblem } from '../../../../shared/field-rules';
 import { type FieldRule, fieldError, phoneRule } from '../../../../utils/field-check';
 
 export type Mode = 'assign' | 'profile';
@@ -28,15 +28,6 @@ const STORE_RULE: FieldRule = {
   rule: RULES.storeId,
 };
 
-/** WeChat's role_id: a whole number from 1 (the cloud's `roleId` schema). */
-function roleError(roleId: number): string {
-  const label = FIELD_LABELS.roleId;
-  if (!Number.isInteger(roleId)) return `${label}应为整数`;
-  if (roleId < 1) return `${label}不能小于 1`;
-  if (roleId > LIMITS.uint32.max) return `${label}不能大于 ${LIMITS.uint32.max}`;
-  return '';
-}
-
 export interface Draft {
   roleId?: number;
   storeId?: string;
@@ -57,7 +48,8 @@ export function updateOf(
   const errors: Errors = { ...NO_ERRORS };
   if (mode === 'assign') {
     if (draft.roleId !== undefined && draft.roleId !== p.roleId) {
-      errors.roleId = roleError(draft.roleId);
+      // WeChat's role_id: a whole number from 1 (the cloud's `roleId` schema)
+      errors.roleId = integerProblem(FIELD_LABELS.roleId, draft.roleId, 1, LIMITS.uint32.max) ?? '';
       if (!errors.roleId) update.roleId = draft.roleId;
     }
     if (draft.storeId !== undefined && draft.storeId !== p.storeId) {
