@@ -99,6 +99,13 @@ async function main(only: string[]): Promise<void> {
           then: (page) => tapText(page, '修改角色/门店'),
         },
         {
+          name: 'promoter-detail-edit',
+          openid: MGR_SH,
+          route: 'pages/promoter-detail/index',
+          query: { id: '1' },
+          then: (page: Page) => tapText(page, '编辑姓名、手机号或参数'),
+        },
+        {
           name: 'promoter-detail-more',
           openid: MGR_SH,
           route: 'pages/promoter-detail/index',
