@@ -37,6 +37,15 @@ async function tapText(page: Page, text: string): Promise<void> {
   await waitIdle(page);
 }
 
+/** Brings the element of the visible page showing `text` to the top of the screen. */
+async function scrollTo(page: Page, text: string): Promise<void> {
+  await top(page)
+    .getByText(text, { exact: true })
+    .first()
+    .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await waitIdle(page);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   await buildFunctions();
@@ -88,6 +97,38 @@ async function main(): Promise<void> {
           await page.keyboard.type('资料不全，请补充手机号后重新申请');
           await waitIdle(page);
         },
+      },
+      // the detail page: HQ's page picker for share material, the change popup, the edit popup, the lower cards
+      {
+        name: 'promoter-detail-admin',
+        openid: ADMIN,
+        route: 'pages/promoter-detail/index',
+        query: { id: '1' },
+        then: async (page) => {
+          await scrollTo(page, '推广素材');
+          await tapText(page, '推广页面');
+        },
+      },
+      {
+        name: 'promoter-detail-change',
+        openid: MGR_SH,
+        route: 'pages/promoter-detail/index',
+        query: { id: '1' },
+        then: (page) => tapText(page, '修改角色/门店'),
+      },
+      {
+        name: 'promoter-detail-edit',
+        openid: MGR_SH,
+        route: 'pages/promoter-detail/index',
+        query: { id: '1' },
+        then: (page) => tapText(page, '编辑姓名、手机号或参数'),
+      },
+      {
+        name: 'promoter-detail-more',
+        openid: MGR_SH,
+        route: 'pages/promoter-detail/index',
+        query: { id: '1' },
+        then: (page) => scrollTo(page, '推广素材'),
       },
       // settings → 门店: the store id's rule in 位
       {

@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import {
   FIELD_LABELS,
   LIMITS,
+  NUMBER_MESSAGES,
   PATTERNS,
   RULES,
   byteLimitMessage,
@@ -84,9 +85,9 @@ export const date = (label: string) => patterned(10, label, PATTERNS.date, RULES
 export function integer(label: string, min: number, max: number) {
   return v.pipe(
     v.number(expected(label, '应为数字')),
-    v.integer(`${label}应为整数`),
-    v.minValue(min, `${label}不能小于 ${min}`),
-    v.maxValue(max, `${label}不能大于 ${max}`),
+    v.integer(NUMBER_MESSAGES.notInteger(label)),
+    v.minValue(min, NUMBER_MESSAGES.tooSmall(label, min)),
+    v.maxValue(max, NUMBER_MESSAGES.tooLarge(label, max)),
   );
 }
 

@@ -154,6 +154,21 @@ export function textMessage(label: string, problem: string): string {
   return `${spaced(label)}${problem}，请删除后重试`;
 }
 
+/** The sentences for a whole number out of its range (role ids, counts): the forms and the cloud say these. */
+export const NUMBER_MESSAGES = {
+  notInteger: (label: string) => `${label}应为整数`,
+  tooSmall: (label: string, min: number) => `${label}不能小于 ${min}`,
+  tooLarge: (label: string, max: number) => `${label}不能大于 ${max}`,
+} as const;
+
+/** null when `value` is a whole number in [min, max], otherwise the message. */
+export function integerProblem(label: string, value: number, min: number, max: number): string | null {
+  if (!Number.isInteger(value)) return NUMBER_MESSAGES.notInteger(label);
+  if (value < min) return NUMBER_MESSAGES.tooSmall(label, min);
+  if (value > max) return NUMBER_MESSAGES.tooLarge(label, max);
+  return null;
+}
+
 /** UTF-8 byte length without TextEncoder (not available in every mini program base library). */
 export function utf8ByteLength(value: string): number {
   let bytes = 0;

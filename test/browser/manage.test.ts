@@ -1,5 +1,5 @@
 /**
- * A manager's work on one promoter (role and store, then cancelling behind the confirm dialog), HQ's
+ * A manager's work on one promoter (role and store in the popup, then cancelling behind the confirm dialog), HQ's
  * CSV declare of 30 people with the bad rows named, and a store-B manager kept out of store A.
  */
 import { DEMO_PROMOTERS, DEMO_STAFF } from '../../emulator/demo-data';
@@ -33,11 +33,18 @@ test('a manager changes a promoter’s role and store, then cancels the declarat
   await tap(topPage(page).locator(pageClass('row'), { hasText: li.name }));
   expect(await topPage(page).getAttribute('data-route')).toBe('pages/promoter-detail/index');
 
-  await pick(page, topPage(page).locator(pageClass('pick-role')), '店员');
-  await pick(page, topPage(page).locator(pageClass('pick-store')), '广州天河店');
-  await tapButton(page, '保存修改');
+  // 修改角色/门店 at the top opens the bottom popup, preset to the current role and store
+  await tapText(page, '修改角色/门店');
+  const popup = topPage(page).locator('.change-popup--sheet');
+  await expect(popup.innerText()).resolves.toMatch(/门店\s*上海徐汇店/);
+  await pick(page, popup.locator('.change-popup--pick-role'), '店员');
+  await pick(page, popup.locator('.change-popup--pick-store'), '广州天河店');
+  await shot(page, 'flow-change-popup');
+  await tapButton(page, '保存');
+  await popup.waitFor({ state: 'hidden' });
   const detail = topPage(page);
-  await expect(detail.innerText()).resolves.toMatch(/广州天河店[\s\S]*店员|店员[\s\S]*广州天河店/);
+  const facts = detail.locator(pageClass('facts-card'));
+  await expect(facts.innerText()).resolves.toMatch(/广州天河店[\s\S]*店员/);
 
   await tapButton(page, '取消声明');
   const dialog = page.locator(pageClass('cancel-dialog'));
@@ -46,6 +53,27 @@ test('a manager changes a promoter’s role and store, then cancels the declarat
   await detail.getByText('已取消声明').first().waitFor();
   await detail.locator('wx-button').getByText('重新声明').waitFor();
   await shot(page, 'flow-edit-cancel');
+});
+
+test('the actions at the top of a detail page: 提醒授权 for someone who took it back, and 拨打电话', async () => {
+  const wang = DEMO_PROMOTERS.find((p) => p.name === '王芳')!; // 已解除授权
+  const page = await env.open(MGR_SH!.openid, 'pages/promoter-detail/index', {
+    id: String(DEMO_PROMOTERS.indexOf(wang) + 1),
+  });
+  const detail = topPage(page);
+  const card = detail.locator(pageClass('remind-card'));
+  await expect(card.innerText()).resolves.toContain('王芳 已解除授权');
+  await tapText(page, '提醒授权');
+  // what came of it and the new count, on the card under the bar
+  await card.getByText('已提醒 1 次', { exact: false }).waitFor();
+  await expect(card.innerText()).resolves.toMatch(/已提醒|已记下这次提醒/);
+  await shot(page, 'flow-detail-remind');
+
+  await tapText(page, '拨打电话');
+  const call = page.locator('#sim-phone-call');
+  await expect(call.innerText()).resolves.toContain(`将呼叫 ${wang.phone}`);
+  await tap(call.getByText('取消', { exact: true }));
+  await call.waitFor({ state: 'hidden' });
 });
 
 test('HQ declares 30 people from pasted CSV and sees a result on every row, the bad rows named', async () => {

@@ -147,10 +147,12 @@ test('an admin moves a promoter to another store from the detail page; WeChat an
   const detail = await openPage('pages/promoter-detail/index', { id: p.id });
   await waitFor(() => expect(detail.instance.data.state).toBe('ready'));
   const storeIndex = detail.instance.data.storeOptions.findIndex((o: { value: string }) => o.value === BJ);
-  expect(storeIndex).toBeGreaterThan(0);
-  node(detail, '.pick-store').dispatchEvent('change', { detail: { value: storeIndex } });
+  expect(storeIndex).toBeGreaterThanOrEqual(0);
+  // 修改角色/门店 in the action bar opens the popup with the store picker
+  await tap(detail, '.action-bar >>> .change');
+  node(detail, '.change-popup >>> .pick-store').dispatchEvent('change', { detail: { value: storeIndex } });
   await flush();
-  await tap(detail, '.save >>> .t-button');
+  await tap(detail, '.change-popup >>> .save >>> .t-button');
   await waitFor(() => expect(detail.instance.data.p.storeId).toBe(BJ));
   expect(callFunction).toHaveBeenCalledWith({
     name: 'promoter',

@@ -5,8 +5,9 @@
  * can use, or 其他页面 by path). The content limit is WeChat's JSON bytes; the counter shows the words.
  */
 import { LIMITS, utf8ByteLength } from '../../shared/field-rules';
+import { CUSTOM } from '../../utils/page-choices';
 
-export const CUSTOM = 'custom';
+export { CUSTOM, PAGE_CHOICES, type PageChoice } from '../../utils/page-choices';
 
 export interface TemplateChoice {
   value: string;
@@ -16,18 +17,6 @@ export interface TemplateChoice {
 export const TEMPLATE_CHOICES: TemplateChoice[] = [
   { value: '1', label: '活动通知' },
   { value: CUSTOM, label: '其他模板（按编号）' },
-];
-
-export interface PageChoice {
-  value: string;
-  label: string;
-}
-
-/** Where a promoter lands when they tap the message. */
-export const PAGE_CHOICES: PageChoice[] = [
-  { value: 'pages/join/index', label: '推广员的授权与进度页' },
-  { value: 'pages/home/index', label: '小程序首页' },
-  { value: CUSTOM, label: '其他页面（填写路径）' },
 ];
 
 /** What the person reads: the characters of the fields they filled in. */

@@ -1,11 +1,13 @@
 /**
- * The detail page's remind card (提醒授权): shown only to people who still have to authorize, how long
- * they waited and how often they were reminded, what the cloud did, and the share card it offers.
+ * 提醒授权 on the detail page: the action bar asks (remind-card/remind.ts), the remind card — shown
+ * only to people who still have to authorize — says how long they waited, how often they were
+ * reminded, what the cloud did, and offers the share card.
  */
 import type { Promoter, RemindResult, RemindRow } from '../../../typings/contract/index';
-import { ok, openPage, resetApp, textOf } from '../helpers';
-import { ADMIN, ROLES, STORES, promoter } from '../fixtures';
-import { type ActionHandlers, callOf, cloudWith, deferred, node, stubWx, tap } from '../kit';
+import { ok, textOf } from '../helpers';
+import { promoter } from '../fixtures';
+import { deferred, node, tap } from '../kit';
+import { asCaller, call, callsOf, cloud, open } from './fixtures';
 
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
@@ -20,42 +22,33 @@ const answer = (row: Partial<RemindRow>): RemindResult => ({
   more: false,
 });
 
-function cloud(p: Promoter, handlers: ActionHandlers = {}) {
-  return cloudWith(handlers, {
-    'promoter/promoter.get': () => ok({ ...p, history: [] }),
-    'promoter/stats.relations': () => ok({ items: [], total: 0 }),
-    'promoter/stats.orders': () => ok({ items: [], total: 0 }),
-    'promoter/role.list': () => ok({ items: ROLES }),
-    'admin/store.list': () => ok({ items: STORES }),
-  });
-}
-
-const open = () => openPage('pages/promoter-detail/index', { id: 'p1' });
 const card = (page: any) => page.querySelectorAll('.remind-card');
+const remind = (page: any) => tap(page, '.action-bar >>> .remind');
 
-beforeEach(() => {
-  resetApp({ whoami: Promise.resolve(ADMIN) });
-  stubWx('showModal', 'setClipboardData', 'saveImageToPhotosAlbum', 'openSetting');
-});
+beforeEach(() => asCaller());
 
 describe('remind card on promoter detail', () => {
   it('is not shown for someone bound or cancelled', async () => {
-    cloud(promoter(1));
+    cloud({}, promoter(1));
     expect(card(await open())).toHaveLength(0);
-    cloud(awaiting({ declStatus: 2, status: 'cancelled' }));
+    cloud({}, awaiting({ declStatus: 2, status: 'cancelled' }));
     expect(card(await open())).toHaveLength(0);
   });
 
   it('says how long they waited and that nobody reminded them yet', async () => {
-    cloud(awaiting());
-    const text = textOf(node(await open(), '.remind-card'));
+    cloud({}, awaiting());
+    const page = await open();
+    const text = textOf(node(page, '.remind-card'));
     expect(text).toContain('李娜 还没有完成授权');
     expect(text).toContain('已等待 3 天');
     expect(text).toContain('还没有提醒过');
+    // said once: the facts card leaves the reminders to this card
+    expect(textOf(node(page, '.facts-card'))).not.toContain('提醒');
   });
 
   it('someone who took it back reads 已解除授权, with the reminders so far', async () => {
     cloud(
+      {},
       awaiting({ authStatus: 2, status: 'revoked', reminder: { count: 2, lastRemindedAt: now() - DAY } }),
     );
     const text = textOf(node(await open(), '.remind-card'));
@@ -63,35 +56,39 @@ describe('remind card on promoter detail', () => {
     expect(text).toContain('已提醒 2 次');
   });
 
-  it('提醒授权 asks the cloud once, shows what happened and the new count', async () => {
+  it('提醒授权 in the action bar asks the cloud once, and the card shows what happened and the new count', async () => {
     const held = deferred<unknown>();
-    const callFunction = cloud(awaiting(), { 'promoter/promoter.remind': () => held.promise });
+    const callFunction = cloud({ 'promoter/promoter.remind': () => held.promise }, awaiting());
     const page = await open();
-    await tap(page, '.remind-card >>> .remind-send >>> .t-button');
+    await remind(page);
+    expect(textOf(node(page, '.action-bar >>> .remind'))).toBe('正在提醒');
     // a second tap while the first is on its way does nothing
-    await tap(page, '.remind-card >>> .remind-send >>> .t-button');
-    const reminds = callFunction.mock.calls.filter(([c]) => c.data.action === 'promoter.remind');
-    expect(reminds).toEqual([[callOf('promoter', 'promoter.remind', { ids: ['p1'] })]]);
+    await remind(page);
+    expect(callsOf(callFunction, 'promoter.remind')).toEqual([[call('promoter.remind', { ids: ['p1'] })]]);
     held.resolve(ok(answer({ delivery: 'sent', reminder: { count: 1, lastRemindedAt: now() } })));
     await tap(page, '.head'); // let the answer settle
     const text = textOf(node(page, '.remind-card'));
     expect(text).toContain('已提醒，TA 会在微信里收到授权提醒');
     expect(text).toContain('已提醒 1 次');
+    expect(textOf(node(page, '.action-bar >>> .remind'))).toBe('提醒授权');
   });
 
   it('not subscribed: the reminder is recorded and the share card is the way to reach them', async () => {
-    cloud(awaiting(), {
-      'promoter/promoter.remind': () =>
-        ok(
-          answer({
-            delivery: 'notSubscribed',
-            message: 'TA 未订阅授权提醒，请把分享卡片发给 TA',
-            reminder: { count: 1, lastRemindedAt: now() },
-          }),
-        ),
-    });
+    cloud(
+      {
+        'promoter/promoter.remind': () =>
+          ok(
+            answer({
+              delivery: 'notSubscribed',
+              message: 'TA 未订阅授权提醒，请把分享卡片发给 TA',
+              reminder: { count: 1, lastRemindedAt: now() },
+            }),
+          ),
+      },
+      awaiting(),
+    );
     const page = await open();
-    await tap(page, '.remind-card >>> .remind-send >>> .t-button');
+    await remind(page);
     expect(textOf(node(page, '.remind-card'))).toContain(
       '已记下这次提醒。TA 未订阅授权提醒，请把分享卡片发给 TA',
     );
@@ -103,16 +100,31 @@ describe('remind card on promoter detail', () => {
     expect(share).toEqual({ title: expect.stringContaining('授权'), path: '/pages/join/index?from=remind' });
   });
 
-  it('a failure is shown on the card in words, and the button works again', async () => {
-    const callFunction = cloud(awaiting(), {
-      'promoter/promoter.remind': () => ({
-        result: { ok: false, error: { code: 'UPSTREAM_UNAVAILABLE', message: '微信暂时无法连接' } },
-      }),
-    });
+  it('found already authorized: the page reads the promoter again', async () => {
+    const callFunction = cloud(
+      {
+        'promoter/promoter.remind': () => ok(answer({ outcome: 'alreadyBound', message: 'TA 已经完成授权' })),
+      },
+      awaiting(),
+    );
     const page = await open();
-    await tap(page, '.remind-card >>> .remind-send >>> .t-button');
+    await remind(page);
+    expect(callsOf(callFunction, 'promoter.get')).toHaveLength(2);
+  });
+
+  it('a failure is shown on the card in words, and the button works again', async () => {
+    const callFunction = cloud(
+      {
+        'promoter/promoter.remind': () => ({
+          result: { ok: false, error: { code: 'UPSTREAM_UNAVAILABLE', message: '微信暂时无法连接' } },
+        }),
+      },
+      awaiting(),
+    );
+    const page = await open();
+    await remind(page);
     expect(textOf(node(page, '.remind-card'))).toContain('微信');
-    await tap(page, '.remind-card >>> .remind-send >>> .t-button');
-    expect(callFunction.mock.calls.filter(([c]) => c.data.action === 'promoter.remind')).toHaveLength(2);
+    await remind(page);
+    expect(callsOf(callFunction, 'promoter.remind')).toHaveLength(2);
   });
 });
