@@ -134,7 +134,7 @@ describe('编辑资料', () => {
     expect(textOf(node(page, '.change-popup'))).toContain('编辑资料');
     expect(page.querySelector('.change-popup >>> .pick-role')).toBeFalsy();
     expect(node(page, '.change-popup >>> .edit-name >>> .byte-field__counter').dom.textContent).toBe(
-      '6/30 字节',
+      '还能输入 8 个字',
     );
     await type(page, 'edit-name', '张伟伟');
     await save(page);
@@ -153,7 +153,7 @@ describe('编辑资料', () => {
     expect(popup(page).errors).toMatchObject({
       name: '',
       phone: '手机号格式不正确：只能是数字，可带 + 号、空格或连字符',
-      extraInfo: '推广员参数最多 80 字节（一个汉字算 3 字节），当前 81 字节',
+      extraInfo: '推广员参数太长了，最多 26 个汉字或 80 个字母数字',
     });
     expect(textOf(node(page, '.change-popup'))).toContain('手机号格式不正确');
   });
