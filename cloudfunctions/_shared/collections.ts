@@ -29,6 +29,9 @@ export const COLLECTIONS = {
   importChunks: 'import_chunks',
   importFailures: 'import_failures',
   importUploads: 'import_uploads',
+  /** Promotion results per promoter per China day, and each promoter's refresh mark (results/). */
+  resultDays: 'result_days',
+  resultMarks: 'result_marks',
   // customparam function
   openAccountBinds: 'open_account_binds',
   // the shared core
@@ -86,6 +89,18 @@ export const INDEXES: Partial<Record<CollectionName, readonly IndexSpec[]>> = {
       ['state', 1],
       ['createdAtMs', 1],
     ],
+  ],
+  // promotion results: a caller's stores over a window; one promoter's days; old days pruned by day
+  result_days: [
+    [
+      ['storeId', 1],
+      ['day', 1],
+    ],
+    [
+      ['promoterId', 1],
+      ['day', 1],
+    ],
+    [['day', 1]],
   ],
 };
 
