@@ -3,13 +3,15 @@
  * crowd, as `npm start`), the simulator and headless Chromium, opens each main page by deep link as
  * the person who uses it, light and dark, and writes the phone frame (375 × 812) to
  * docs/screenshots/<page>-<theme>.png at device scale 1 (15–45 KB each: flat UI compresses well).
+ * Names after `--` take only those shots (`npm run screenshots -- home home-admin`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CROWD } from '../emulator/demo-crowd';
 import { DEMO_GUEST, DEMO_PROMOTERS, DEMO_STAFF } from '../emulator/demo-data';
 import { buildFunctions } from './build-functions';
-import { startBrowserSession, type Theme, waitReady } from './browser-session';
+import type { Page } from 'playwright-core';
+import { startBrowserSession, type Theme, waitIdle, waitReady } from './browser-session';
 
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 const ADMIN = DEMO_STAFF.admin.openid;
@@ -20,6 +22,17 @@ interface Shot {
   openid: string;
   route: string;
   query?: Record<string, string>;
+  /** After the page is ready, before the picture: taps and scrolls to show a part further down. */
+  then?: (page: Page) => Promise<void>;
+}
+
+/** Taps 近 30 天 on the home page's results card and scrolls the card to the top of the screen. */
+async function homeResultsMonth(page: Page): Promise<void> {
+  const card = page.locator('.sim-page[data-route]:visible results-card').last();
+  await card.getByText('近 30 天').click();
+  await waitIdle(page);
+  await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await waitIdle(page);
 }
 
 async function main(): Promise<void> {
@@ -55,13 +68,20 @@ async function main(): Promise<void> {
         query: { status: 'awaiting' },
       },
       { name: 'import', openid: ADMIN, route: 'pages/import/index' },
+      // the home page's 推广效果 card over 30 days, scrolled into view: chart and top promoters
+      { name: 'home-results', openid: MGR_SH, route: 'pages/home/index', then: homeResultsMonth },
     ];
+    // `npm run screenshots -- home home-admin`: only the shots named
+    const only = process.argv.slice(2);
+    const unknown = only.filter((name) => !shots.some((s) => s.name === name));
+    if (unknown.length > 0) throw new Error(`no shot named ${unknown.join(', ')}`);
+    const chosen = only.length > 0 ? shots.filter((s) => only.includes(s.name)) : shots;
     fs.mkdirSync(OUT, { recursive: true });
     const context = await session.browser.newContext({
       viewport: { width: 375, height: 812 },
       deviceScaleFactor: 1,
     });
-    for (const shot of shots) {
+    for (const shot of chosen) {
       for (const theme of ['light', 'dark'] as Theme[]) {
         const page = await context.newPage();
         const problems: string[] = [];
@@ -69,6 +89,7 @@ async function main(): Promise<void> {
         page.on('pageerror', (err) => problems.push(err.message));
         await page.goto(session.link(shot.openid, shot.route, shot.query, theme));
         await waitReady(page);
+        if (shot.then) await shot.then(page);
         const file = path.join(OUT, `${shot.name}-${theme}.png`);
         await page.locator('#sim-phone').screenshot({ path: file, animations: 'disabled' });
         const kb = (fs.statSync(file).size / 1024).toFixed(0);

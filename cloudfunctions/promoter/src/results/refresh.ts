@@ -18,7 +18,16 @@
  *   window are counted by payment day (paid, and refunded when status is 2) and replace the stored ones.
  */
 import { COLLECTIONS } from '../../../_shared/collections';
-import { type Stored, cmd, collection, findSome, getDoc, putDoc, removeIds } from '../../../_shared/db';
+import {
+  type Stored,
+  cmd,
+  collection,
+  findAll,
+  findSome,
+  getDoc,
+  putDoc,
+  removeIds,
+} from '../../../_shared/db';
 import { WechatApiError, WechatUnavailableError } from '../../../_shared/errors';
 import { type Lease, releaseLease, tryAcquireLease } from '../../../_shared/lease';
 import { log } from '../../../_shared/log';
@@ -110,15 +119,38 @@ async function pullAll<T>(
 type DayFigures = Pick<ResultDayDoc, 'visits' | 'orders' | 'paidFen' | 'refundedFen'>;
 const FIGURES = ['visits', 'orders', 'paidFen', 'refundedFen'] as const;
 
+/** What the aggregate holds for one promoter: its mark and its kept days. */
+interface Stored1 {
+  mark: ResultMark | null;
+  days: Stored<ResultDayDoc>[];
+}
+
+/** The marks and kept days of a batch of promoters: two queries instead of two per promoter. */
+async function storedFor(ids: string[], now: number): Promise<Map<string, Stored1>> {
+  const _ = cmd();
+  const [marks, days] = await Promise.all([
+    findAll<ResultMark>(COLLECTIONS.resultMarks, { _id: _.in(ids) }),
+    findAll<ResultDayDoc>(COLLECTIONS.resultDays, {
+      promoterId: _.in(ids),
+      day: _.gte(dayKey(keepFrom(now))),
+    }),
+  ]);
+  const out = new Map<string, Stored1>(ids.map((id) => [id, { mark: null, days: [] }]));
+  for (const m of marks) out.get(m._id)!.mark = m;
+  for (const d of days) out.get(d.promoterId)?.days.push(d);
+  return out;
+}
+
 /** One promoter's results from WeChat into `result_days` (see the file comment). */
 export async function refreshPromoter(
   api: PromoterApi,
   p: Stored<PromoterDoc>,
   now: number,
   count: () => void,
+  known?: Stored1,
 ): Promise<void> {
   const from = keepFrom(now);
-  const mark = await getDoc<ResultMark>(COLLECTIONS.resultMarks, p._id);
+  const { mark, days: stored } = known ?? (await storedFor([p._id], now)).get(p._id)!;
   const relationsFrom = Math.max(from, mark?.relationsFrom ?? from);
   const visits = new Map<number, number>();
   await pullAll(
@@ -147,12 +179,6 @@ export async function refreshPromoter(
       }
     },
     count,
-  );
-  const _ = cmd();
-  const stored = await findSome<ResultDayDoc>(
-    COLLECTIONS.resultDays,
-    { promoterId: p._id, day: _.gte(dayKey(from)) },
-    { limit: 100 },
   );
   const existing = new Map(stored.map((d) => [d.day, d]));
   const recountedFrom = dayKey(relationsFrom);
@@ -305,11 +331,16 @@ class PassSlice {
     pass: ResultsPass,
   ): Promise<Array<'read' | 'failed' | 'left'>> {
     const outcomes: Array<'read' | 'failed' | 'left'> = batch.map(() => 'left');
+    const known = await storedFor(
+      batch.map((p) => p._id),
+      nowS(),
+    );
     let next = 0;
     const worker = async () => {
       while (next < batch.length && !this.shouldStop()) {
         const index = next++;
-        outcomes[index] = await this.refreshOne(batch[index]!, pass);
+        const p = batch[index]!;
+        outcomes[index] = await this.refreshOne(p, pass, known.get(p._id)!);
         if (outcomes[index] !== 'left') this.done++;
       }
     };
@@ -320,12 +351,24 @@ class PassSlice {
     return outcomes;
   }
 
-  private async refreshOne(p: Stored<PromoterDoc>, pass: ResultsPass): Promise<'read' | 'failed' | 'left'> {
+  private async refreshOne(
+    p: Stored<PromoterDoc>,
+    pass: ResultsPass,
+    known: Stored1,
+  ): Promise<'read' | 'failed' | 'left'> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await refreshPromoter(this.api, p, nowS(), () => {
-          pass.calls++;
-        });
+        // `known` was read for this batch just before (a day crossing midnight leaves a day below the
+        // window in it, written once more and pruned at the pass's end)
+        await refreshPromoter(
+          this.api,
+          p,
+          nowS(),
+          () => {
+            pass.calls++;
+          },
+          known,
+        );
         return 'read';
       } catch (err) {
         if (isQuotaExceeded(err)) {
