@@ -59,6 +59,14 @@ async function refreshAll(): Promise<ResultsRefreshSlice[]> {
   throw new Error('the refresh did not end in 50 slices');
 }
 
+/** The promotionResults timer trigger as CloudBase fires it (no caller). */
+const tick = () =>
+  env.stack.call('promoter', {
+    Type: 'Timer',
+    TriggerName: 'promotionResults',
+    Time: new Date().toISOString(),
+  });
+
 const results = (call = env.admin, extra: Record<string, unknown> = {}, days: 7 | 30 = 30) =>
   call<PromotionResults>({ action: 'stats.results', days, ...extra });
 
@@ -216,24 +224,13 @@ describe('stats.results', () => {
     expect(shown.totals.amountFen).toBe(42_800); // the last pass's figures stay
     await control(env.stack).clearCalls();
     // paused: no call until then, from the timer either
-    const timer = (await env.stack.call('promoter', {
-      Type: 'Timer',
-      TriggerName: 'promotionResults',
-      Time: new Date().toISOString(),
-    })) as { ok: boolean };
-    expect(timer.ok).toBe(true);
+    expect(await tick()).toMatchObject({ ok: true });
     expect(await control(env.stack).calls('/promoter/getrelation')).toEqual([]);
   });
 
   test('the promotionResults timer starts a due pass, then waits for the interval', async () => {
     await crowd();
     await seedResults();
-    const tick = () =>
-      env.stack.call('promoter', {
-        Type: 'Timer',
-        TriggerName: 'promotionResults',
-        Time: new Date().toISOString(),
-      });
     expect(await tick()).toEqual({ ok: true, data: { outcome: 'done' } });
     expect(ok(await results()).totals.visits).toBe(7);
     expect(await tick()).toEqual({ ok: true, data: { outcome: 'not-due' } });
@@ -241,6 +238,45 @@ describe('stats.results', () => {
     expect(
       (await env.admin({ Type: 'Timer', TriggerName: 'promotionResults' } as never)) as { ok: boolean },
     ).toMatchObject({ ok: false });
+  });
+
+  test('while another instance holds the refresh lease, a refresh is told so and WeChat is not called; a crashed holder’s lease is taken over', async () => {
+    await crowd();
+    await seedResults();
+    const leases = db().collection<{ _id: string; token: string; action: string; by: string; at: number }>(
+      'leases',
+    );
+    const now = Math.floor(Date.now() / 1000);
+    await leases
+      .doc('results:refresh')
+      .set({ data: { token: 't', action: 'results.refresh', by: 'other', at: now } });
+    await control(env.stack).clearCalls();
+    expect(err(await env.admin({ action: 'stats.refreshResults' })).code).toBe('CONFLICT');
+    expect(await tick()).toEqual({ ok: true, data: { outcome: 'busy' } });
+    expect(await control(env.stack).calls('/promoter/getrelation')).toEqual([]);
+    // the holder died 2 minutes ago without releasing: the next refresh takes over
+    await leases.doc('results:refresh').set({
+      data: { token: 't', action: 'results.refresh', by: 'other', at: now - 120 },
+    });
+    expect(ok(await env.admin<ResultsRefreshSlice>({ action: 'stats.refreshResults' }))).toMatchObject({
+      done: true,
+      promoters: 3,
+    });
+  });
+
+  test('a reader finding the results two intervals old asks for a refresh, which the next tick runs', async () => {
+    await crowd();
+    await seedResults();
+    await refreshAll();
+    const ref = db().collection<{ _id: string; lastPassStartedAt: number }>('sync_state').doc('results');
+    const { data } = await ref.get();
+    await ref.update({ data: { lastPassStartedAt: data!.lastPassStartedAt - 3 * 21_600 } });
+    const old = ok(await results(env.mgrSh));
+    expect(old).toMatchObject({ stale: true, staleReason: 'syncing', refreshing: true });
+    await control(env.stack).clearCalls();
+    expect(await tick()).toEqual({ ok: true, data: { outcome: 'done' } });
+    expect(await control(env.stack).calls('/promoter/getrelation')).toHaveLength(3);
+    expect(ok(await results(env.mgrSh))).toMatchObject({ stale: false, refreshing: false });
   });
 
   test('a promoter moved to another store takes its days along', async () => {

@@ -109,7 +109,8 @@ async function topPromoters(groups: Array<{ value: unknown } & Sums>): Promise<T
     const store = person?.storeId ?? '';
     return {
       id,
-      name: person?.name || '未填写姓名',
+      // swept from the mirror since (no longer in WeChat): their results stay, their name is gone
+      name: person ? person.name || '未填写姓名' : '已移除的推广员',
       storeId: store,
       storeName: stores.get(store)?.name ?? '',
       visits: g.visits,

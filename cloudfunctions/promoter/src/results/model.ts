@@ -27,9 +27,8 @@ export const RESULTS_LEASE = 'results:refresh';
 export const RESULTS_TIMER = 'promotionResults';
 /** Promoters read from the mirror at a time; the pass's checkpoint moves after each batch. */
 export const BATCH = 50;
-/** The pass lease is renewed this often and counts as abandoned this long after the last renewal. */
+/** The pass lease is renewed this often (it counts as abandoned LEASE_STALE_S after the last renewal). */
 export const LEASE_RENEW_MS = 5_000;
-export const LEASE_STALE_S = 30;
 /** Attempts of one promoter's reads that fail as busy or unreachable (after the client's own retries). */
 export const MAX_ATTEMPTS = 3;
 

@@ -48,7 +48,6 @@ import { type PromoterDoc, ensureFresh } from '../read-model';
 import {
   BATCH,
   LEASE_RENEW_MS,
-  LEASE_STALE_S,
   MAX_ATTEMPTS,
   MAX_PULLS,
   RELATIONS_OVERLAP_S,
@@ -231,11 +230,7 @@ export async function runResultsSlice(
   const settings = resultsSettings();
   const started = Date.now();
   const deadline = started + (opts.budgetMs ?? settings.sliceMs);
-  const lease = await tryAcquireLease(RESULTS_LEASE, {
-    action: 'results.refresh',
-    by,
-    staleS: LEASE_STALE_S,
-  });
+  const lease = await tryAcquireLease(RESULTS_LEASE, { action: 'results.refresh', by });
   if (!lease) return 'busy';
   try {
     return await new PassSlice(lease, deadline, settings.concurrency, opts.api ?? promoterApi()).run(
