@@ -32,6 +32,9 @@ export const COLLECTIONS = {
   /** Promotion results per promoter per China day, and each promoter's refresh mark (results/). */
   resultDays: 'result_days',
   resultMarks: 'result_marks',
+  /** Their per-store rollup, rewritten at the end of each pass: what stats.results reads. */
+  resultStoreDays: 'result_store_days',
+  resultStoreTops: 'result_store_tops',
   // customparam function
   openAccountBinds: 'open_account_binds',
   // the shared core
@@ -101,6 +104,20 @@ export const INDEXES: Partial<Record<CollectionName, readonly IndexSpec[]>> = {
       ['day', 1],
     ],
     [['day', 1]],
+  ],
+  // the rollup: one generation's store days in a window, a generation's store tops, older generations
+  result_store_days: [
+    [
+      ['gen', 1],
+      ['storeId', 1],
+      ['day', 1],
+    ],
+  ],
+  result_store_tops: [
+    [
+      ['gen', 1],
+      ['storeId', 1],
+    ],
   ],
 };
 

@@ -279,6 +279,24 @@ describe('stats.results', () => {
     expect(ok(await results(env.mgrSh))).toMatchObject({ stale: false, refreshing: false });
   });
 
+  test('readers see the last finished pass (one rollup generation) until the next pass ends', async () => {
+    await crowd();
+    await seedResults();
+    await refreshAll();
+    const before = ok(await results());
+    await visits('R-li', [at(0)]);
+    setEnv('RESULTS_SLICE_MS', '1');
+    setEnv('RESULTS_CONCURRENCY', '1');
+    const first = ok(await env.admin<ResultsRefreshSlice>({ action: 'stats.refreshResults' }));
+    expect(first).toMatchObject({ done: false, promoters: 1 }); // mid-pass: result_days partly new
+    expect(ok(await results()).totals).toEqual(before.totals);
+    const slices = await refreshAll();
+    expect(slices[slices.length - 1]).toMatchObject({ done: true, promoters: 3 });
+    expect(ok(await results()).totals.visits).toBe(before.totals.visits + 1);
+    const gens = new Set(env.stack.cloudbase.collections().result_store_days!.map((d) => d.gen));
+    expect(gens).toEqual(new Set([2]));
+  });
+
   test('a promoter moved to another store takes its days along', async () => {
     const p = await crowd();
     await seedResults();

@@ -1,6 +1,7 @@
 /**
  * stats.results (the home page's promotion results) and stats.refreshResults, answered from the
- * results aggregate (docs/promotion-results.md); stats.results never waits on WeChat.
+ * results rollup of the last finished pass (rollup.ts, docs/promotion-results.md); stats.results never
+ * waits on WeChat.
  */
 import * as v from 'valibot';
 import type {
@@ -10,7 +11,7 @@ import type {
   TopPromoter,
 } from '../../../../typings/contract/promoter';
 import { COLLECTIONS } from '../../../_shared/collections';
-import { cmd, findSome, sumBy } from '../../../_shared/db';
+import { cmd, findSome } from '../../../_shared/db';
 import { AppError } from '../../../_shared/errors';
 import { defineAction } from '../../../_shared/handler';
 import { noParams, params, storeId } from '../../../_shared/validation';
@@ -19,12 +20,8 @@ import { storeScope } from '../promoter-access';
 import type { PromoterDoc } from '../read-model';
 import { RESULTS_TIMER, dayText, resultsSettings, windowDays } from './model';
 import { passDue, readResultsState, requestRefresh, requestedAt, runResultsSlice } from './refresh';
+import { SUMS, type Sums, readRollup } from './rollup';
 import type { TimerEvent } from '../import/timer';
-
-const SUMS = ['visits', 'orders', 'paidFen', 'refundedFen', 'netFen'] as const;
-const TOP = 5;
-
-type Sums = Record<(typeof SUMS)[number], number>;
 
 function figuresOf(s: Partial<Sums> | undefined): ResultFigures {
   const paidFen = s?.paidFen ?? 0;
@@ -49,20 +46,16 @@ const results = defineAction({
     const scope = storeScope(ctx, p.storeId);
     const now = ctx.now();
     const days = windowDays(now, p.days);
-    const _ = cmd();
-    const where = _.and(scope, { day: _.gte(days[0]!) });
-    const [byDay, byPromoter, state, requested] = await Promise.all([
-      sumBy(COLLECTIONS.resultDays, where, 'day', SUMS),
-      sumBy(COLLECTIONS.resultDays, where, 'promoterId', SUMS, { sortBy: 'netFen', limit: TOP }),
-      readResultsState(),
-      requestedAt(),
-    ]);
-    const perDay = new Map(byDay.map((g) => [Number(g.value), g]));
+    const [state, requested] = await Promise.all([readResultsState(), requestedAt()]);
+    const { perDay, top: topSums } =
+      state.rollupGen === undefined
+        ? { perDay: new Map<number, Sums>(), top: [] }
+        : await readRollup(state.rollupGen, scope, p.days, now);
     const series = days.map((day) => ({ date: dayText(day), ...figuresOf(perDay.get(day)) }));
     const totals = figuresOf(
-      Object.fromEntries(SUMS.map((f) => [f, byDay.reduce((n, g) => n + g[f], 0)])) as Sums,
+      Object.fromEntries(SUMS.map((f) => [f, [...perDay.values()].reduce((n, g) => n + g[f], 0)])) as Sums,
     );
-    const top = await topPromoters(byPromoter.filter((g) => g.netFen > 0 || g.orders > 0 || g.visits > 0));
+    const top = await topPromoters(topSums);
 
     // Freshness: the aggregate is as fresh as the start of the last finished pass.
     const { everyS } = resultsSettings();
@@ -93,9 +86,9 @@ const results = defineAction({
 });
 
 /** The top promoters' names and stores from the mirror and the stores (no openids). */
-async function topPromoters(groups: Array<{ value: unknown } & Sums>): Promise<TopPromoter[]> {
+async function topPromoters(groups: Array<{ promoterId: string } & Sums>): Promise<TopPromoter[]> {
   if (groups.length === 0) return [];
-  const ids = groups.map((g) => String(g.value));
+  const ids = groups.map((g) => g.promoterId);
   const docs = await findSome<PromoterDoc>(
     COLLECTIONS.promoters,
     { _id: cmd().in(ids) },
@@ -104,7 +97,7 @@ async function topPromoters(groups: Array<{ value: unknown } & Sums>): Promise<T
   const people = new Map(docs.map((d) => [d._id, d]));
   const stores = await knownStores(docs.map((d) => d.storeId).filter((s) => s !== ''));
   return groups.map((g) => {
-    const id = String(g.value);
+    const id = g.promoterId;
     const person = people.get(id);
     const store = person?.storeId ?? '';
     return {

@@ -74,6 +74,8 @@ export interface ResultsState {
   lastPass?: Omit<ResultsPass, 'after' | 'startedAt'>;
   /** 45009: no pass until then (unix seconds, the next China midnight). */
   pausedUntil?: number;
+  /** The rollup generation readers use (rollup.ts); absent before the first finished pass. */
+  rollupGen?: number;
 }
 
 /**

@@ -45,6 +45,7 @@ import {
 import type { ResultsRefreshSlice } from '../../../../typings/contract/promoter';
 import { LIMITS } from '../../../../miniprogram/shared/field-rules';
 import { type PromoterDoc, ensureFresh } from '../read-model';
+import { removeOlderRollups, writeRollup } from './rollup';
 import {
   BATCH,
   LEASE_RENEW_MS,
@@ -280,7 +281,7 @@ class PassSlice {
     try {
       for (;;) {
         const batch = await this.nextBatch(pass.after);
-        if (batch.length === 0) return await this.finish(pass);
+        if (batch.length === 0) return await this.finish(state, pass);
         const outcomes = await this.refreshBatch(batch, pass);
         // The checkpoint moves past the promoters read (a prefix: they start in order).
         const read = outcomes.findIndex((o) => o === 'left');
@@ -388,17 +389,24 @@ class PassSlice {
     }
   }
 
-  /** The pass saw every bound promoter: record it, prune days no window shows any more. */
-  private async finish(pass: ResultsPass): Promise<ResultsRefreshSlice> {
+  /**
+   * The pass saw every bound promoter: prune days no window shows any more, write the next rollup
+   * generation, switch readers to it in the state, then remove the older ones.
+   */
+  private async finish(state: ResultsState, pass: ResultsPass): Promise<ResultsRefreshSlice> {
     const now = nowS();
     await collectionRemoveBefore(dayKey(keepFrom(now)));
+    const gen = (state.rollupGen ?? 0) + 1;
+    await writeRollup(gen, now);
     const { promoters, calls, slices, failed } = pass;
     const next: ResultsState = {
       lastPassStartedAt: pass.startedAt,
       lastPassEndedAt: now,
       lastPass: { promoters, calls, slices, failed },
+      rollupGen: gen,
     };
     await writeState(next);
+    await removeOlderRollups(gen);
     log.info('results_refresh_done', { promoters, calls, slices, failed });
     return { done: true, promoters, calls, slices };
   }
