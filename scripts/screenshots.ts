@@ -46,6 +46,15 @@ async function scrollTo(page: Page, text: string): Promise<void> {
   await waitIdle(page);
 }
 
+/** Taps 近 30 天 on the home page's results card and scrolls the card to the top of the screen. */
+async function homeResultsMonth(page: Page): Promise<void> {
+  const card = page.locator('.sim-page[data-route]:visible results-card').last();
+  await card.getByText('近 30 天').click();
+  await waitIdle(page);
+  await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await waitIdle(page);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   await buildFunctions();
@@ -130,6 +139,8 @@ async function main(): Promise<void> {
         query: { id: '1' },
         then: (page) => scrollTo(page, '推广素材'),
       },
+      // the home page's 推广效果 card over 30 days, scrolled into view: chart and top promoters
+      { name: 'home-results', openid: MGR_SH, route: 'pages/home/index', then: homeResultsMonth },
       // settings → 门店: the store id's rule in 位
       {
         name: 'settings-stores',

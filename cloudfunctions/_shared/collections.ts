@@ -29,6 +29,12 @@ export const COLLECTIONS = {
   importChunks: 'import_chunks',
   importFailures: 'import_failures',
   importUploads: 'import_uploads',
+  /** Promotion results per promoter per China day, and each promoter's refresh mark (results/). */
+  resultDays: 'result_days',
+  resultMarks: 'result_marks',
+  /** Their per-store rollup, rewritten at the end of each pass: what stats.results reads. */
+  resultStoreDays: 'result_store_days',
+  resultStoreTops: 'result_store_tops',
   // customparam function
   openAccountBinds: 'open_account_binds',
   // the shared core
@@ -85,6 +91,32 @@ export const INDEXES: Partial<Record<CollectionName, readonly IndexSpec[]>> = {
     [
       ['state', 1],
       ['createdAtMs', 1],
+    ],
+  ],
+  // promotion results: a caller's stores over a window; one promoter's days; old days pruned by day
+  result_days: [
+    [
+      ['storeId', 1],
+      ['day', 1],
+    ],
+    [
+      ['promoterId', 1],
+      ['day', 1],
+    ],
+    [['day', 1]],
+  ],
+  // the rollup: one generation's store days in a window, a generation's store tops, older generations
+  result_store_days: [
+    [
+      ['gen', 1],
+      ['storeId', 1],
+      ['day', 1],
+    ],
+  ],
+  result_store_tops: [
+    [
+      ['gen', 1],
+      ['storeId', 1],
     ],
   ],
 };

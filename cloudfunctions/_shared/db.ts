@@ -250,12 +250,18 @@ export async function getAll<T extends StoredDoc>(
   return (await findAll<T>(name, where, undefined, max)) as T[];
 }
 
-interface AggregateChain {
-  match(where: unknown): AggregateChain;
-  group(spec: unknown): AggregateChain;
-  limit(n: number): AggregateChain;
-  end(): Promise<{ list: Array<{ _id: unknown; count: number }> }>;
+interface AggregateChain<Row = { _id: unknown; count: number }> {
+  match(where: unknown): AggregateChain<Row>;
+  group(spec: unknown): AggregateChain<Row>;
+  sort(spec: Record<string, 1 | -1>): AggregateChain<Row>;
+  limit(n: number): AggregateChain<Row>;
+  end(): Promise<{ list: Row[] }>;
 }
+
+type AggregatingDb = {
+  collection(n: string): { aggregate<Row>(): AggregateChain<Row> };
+  command: { aggregate: { sum(value: unknown): unknown } };
+};
 
 /**
  * How many documents matching `where` hold each value of `field` (one aggregate: match, group, at most
@@ -267,18 +273,40 @@ export async function countBy(
   field: string,
   max = 1000,
 ): Promise<Array<{ value: unknown; count: number }>> {
-  const database = db() as unknown as {
-    collection(n: string): { aggregate(): AggregateChain };
-    command: { aggregate: { sum(value: unknown): unknown } };
-  };
+  const database = db() as unknown as AggregatingDb;
   const { list } = await database
     .collection(name)
-    .aggregate()
+    .aggregate<{ _id: unknown; count: number }>()
     .match(where)
     .group({ _id: `$${field}`, count: database.command.aggregate.sum(1) })
     .limit(max)
     .end();
   return list.map((g) => ({ value: g._id, count: g.count }));
+}
+
+/**
+ * Sums of the numeric `fields` over the documents matching `where`, per value of `by` (one aggregate:
+ * match, group, then optionally sort by one of the sums, descending, and keep `limit` groups).
+ */
+export async function sumBy<F extends string>(
+  name: string,
+  where: Condition | unknown,
+  by: string,
+  fields: readonly F[],
+  opts: { sortBy?: F; limit?: number } = {},
+): Promise<Array<{ value: unknown } & Record<F, number>>> {
+  const database = db() as unknown as AggregatingDb;
+  const sum = database.command.aggregate.sum;
+  const spec: Record<string, unknown> = { _id: `$${by}` };
+  for (const f of fields) spec[f] = sum(`$${f}`);
+  let chain = database
+    .collection(name)
+    .aggregate<{ _id: unknown } & Record<F, number>>()
+    .match(where)
+    .group(spec);
+  if (opts.sortBy) chain = chain.sort({ [opts.sortBy]: -1, _id: 1 });
+  const { list } = await chain.limit(opts.limit ?? 1000).end();
+  return list.map(({ _id, ...sums }) => ({ value: _id, ...(sums as unknown as Record<F, number>) }));
 }
 
 /** Case-insensitive substring match on a literal (regex characters escaped). */

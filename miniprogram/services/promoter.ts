@@ -49,4 +49,5 @@ export const promoterService = {
   summary: (p: P<'stats.summary'> = {}) => call('stats.summary', p),
   relations: (p: P<'stats.relations'>) => call('stats.relations', p),
   orders: (p: P<'stats.orders'>) => call('stats.orders', p),
+  results: (p: P<'stats.results'>) => call('stats.results', p),
 };

@@ -26,3 +26,10 @@ export function daysSince(seconds: number | undefined, nowSeconds: number = Date
   const days = Math.floor((nowSeconds - seconds) / DAY_SECONDS);
   return days <= 0 ? '今天' : `${days} 天`;
 }
+
+/** fen → `¥1,234.50` (money as WeChat Pay counts it, in fen). */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const [whole, cents] = (Math.abs(fen) / 100).toFixed(2).split('.');
+  return `${sign}¥${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+}

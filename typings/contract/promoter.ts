@@ -464,6 +464,69 @@ export interface PromotionOrder extends Relation {
   refundedTime?: UnixSeconds;
 }
 
+/** Visits, orders and money of one day or a window (stats.results). */
+export interface ResultFigures {
+  /** reach records (getrelation rows): visits through promoters' shares */
+  visits: number;
+  /** orders paid in the window (by payment date), refunded ones included */
+  orders: number;
+  /** fen, every order's paid amount */
+  paidFen: number;
+  /** fen, the paid amount of orders refunded since (WeChat status 2) */
+  refundedFen: number;
+  /** fen, paidFen − refundedFen: what the pages call 金额 */
+  amountFen: number;
+}
+
+/** One China-time day of the window, oldest first. */
+export interface ResultDay extends ResultFigures {
+  /** yyyy-MM-dd, China time */
+  date: string;
+}
+
+/** A promoter among the window's top five by amount (no openid). */
+export interface TopPromoter {
+  id: string;
+  name: string;
+  storeId: string;
+  /** '' when the store is not (or no longer) registered */
+  storeName: string;
+  visits: number;
+  orders: number;
+  amountFen: number;
+}
+
+/**
+ * stats.results: the store-wide promotion results, answered from the results aggregate only (it never
+ * waits on WeChat). `asOf`: when the last complete refresh started (ms; 0 = never); `stale` when that
+ * is older than the refresh interval or a refresh is running (`staleReason` 'syncing') or WeChat's
+ * daily quota stopped it ('unreachable'); `refreshing`: a refresh is under way or asked for.
+ */
+export interface PromotionResults extends Freshness {
+  days: 7 | 30;
+  /** yyyy-MM-dd, China time: the first and last day of the window (the last is today) */
+  from: string;
+  to: string;
+  totals: ResultFigures;
+  /** every day of the window, oldest first (days without results are zeros) */
+  series: ResultDay[];
+  top: TopPromoter[];
+  refreshing: boolean;
+}
+
+/** stats.refreshResults: one slice of the results refresh (admin; the timer runs the same). */
+export interface ResultsRefreshSlice {
+  /** false: more promoters are left; call again (or the timer goes on) */
+  done: boolean;
+  /** bound promoters refreshed by this pass so far */
+  promoters: number;
+  /** WeChat calls of this pass so far */
+  calls: number;
+  slices: number;
+  /** set when WeChat's daily quota (45009) paused the refresh: unix seconds it resumes */
+  pausedUntil?: UnixSeconds;
+}
+
 export interface PromoterActions {
   'me.whoami': { params: Record<string, never>; result: WhoAmI };
   'me.status': { params: Record<string, never>; result: MeStatus };
@@ -551,4 +614,11 @@ export interface PromoterActions {
     };
     result: Page<PromotionOrder>;
   };
+  /** `refresh`: ask for a refresh now (it runs in the background; the answer does not wait). */
+  'stats.results': {
+    params: { storeId?: string; days: 7 | 30; refresh?: boolean };
+    result: PromotionResults;
+  };
+  /** Runs one slice of the results refresh now (admin): a new pass, or the rest of the running one. */
+  'stats.refreshResults': { params: Record<string, never>; result: ResultsRefreshSlice };
 }

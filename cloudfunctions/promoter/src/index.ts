@@ -15,6 +15,7 @@ import { reminderActions } from './actions/reminders';
 import { roleActions } from './actions/roles';
 import { importActions } from './import/actions';
 import { isTimerEvent, runDueJobs } from './import/timer';
+import { RESULTS_TIMER, resultsActions, runResultsTimer } from './results/actions';
 
 const actions = createHandler('promoter', {
   ...meActions,
@@ -26,15 +27,19 @@ const actions = createHandler('promoter', {
   ...promotionActions,
   ...messageActions,
   ...importActions,
+  ...resultsActions,
 });
 
 /**
- * A timer trigger (config.json) has no caller: it runs the import jobs' next slices. Anything with a
- * caller goes to the actions, whatever it sends (a mini program cannot pose as the timer).
+ * A timer trigger (config.json) has no caller: `promotionResults` runs the results refresh's next slice,
+ * any other the import jobs' next slices. Anything with a caller goes to the actions, whatever it sends
+ * (a mini program cannot pose as the timer).
  */
 export function main(event: unknown, context?: unknown): Promise<unknown> {
   // Synchronous, before any await: the caller's identity is only in the environment right now.
   const { OPENID } = (cloud as unknown as { getWXContext(): { OPENID?: unknown } }).getWXContext();
-  if (!OPENID && isTimerEvent(event)) return runDueJobs(event);
+  if (!OPENID && isTimerEvent(event)) {
+    return event.TriggerName === RESULTS_TIMER ? runResultsTimer(event) : runDueJobs(event);
+  }
   return actions(event, context);
 }

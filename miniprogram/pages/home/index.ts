@@ -3,7 +3,8 @@
  * caller runs (the cloud filters; the page says which stores). Promoters and guests go to the join page.
  * Loads on every show: the first time with a skeleton, afterwards quietly (counts change on other pages).
  * Only a failed whoami is a page error: when the counts fail, the quick actions stay and the counts
- * block says why with its own retry.
+ * block says why with its own retry. The promotion results are a page-local component
+ * (components/results-card) with its own states: its failure hides nothing else.
  */
 import type { PromoterStatus, StaffRole, StatsSummary, WhoAmI } from '../../../typings/contract/index';
 import { adminService } from '../../services/admin';
@@ -90,6 +91,8 @@ Page({
     asOf: 0,
     stale: false,
     staleReason: '',
+    /** Staff known: the results card is created (and loads) only then, never for a guest. */
+    staffReady: false,
   },
 
   loadedOnce: false,
@@ -99,8 +102,12 @@ Page({
   },
 
   async onPullDownRefresh() {
-    // pull-down asks the cloud to read the latest authorizations from WeChat first
-    await this.load(false, true);
+    // pull-down asks the cloud to read the latest authorizations from WeChat first, and for a refresh
+    // of the promotion results (the card answers from what the cloud has; it never waits on WeChat)
+    const results = this.selectComponent('#results') as {
+      reload?: (refresh: boolean) => Promise<void>;
+    } | null;
+    await Promise.all([this.load(false, true), results?.reload?.(true)]);
     wx.stopPullDownRefresh();
   },
 
@@ -130,6 +137,7 @@ Page({
     const view: Record<string, unknown> = {
       state: 'ready',
       errorText: '',
+      staffReady: true,
       name: who.name ?? '',
       roleLabel: STAFF_ROLE_LABELS[role],
       // scopeText never rejects: a failed store list gives the ids

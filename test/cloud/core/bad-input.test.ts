@@ -58,6 +58,8 @@ const ACTIONS: Record<FunctionName, Record<string, Record<string, unknown>>> = {
     'stats.summary': { storeId: 'SH-XUHUI' },
     'stats.relations': { id: '1' },
     'stats.orders': { id: '1' },
+    'stats.results': { storeId: 'SH-XUHUI', days: 7 },
+    'stats.refreshResults': {},
   },
   userinfo: {
     'user.get': { openid: OID },
@@ -175,4 +177,23 @@ test.each([
   };
   expect(answer.ok).toBe(false);
   expect(answer.error?.field).toBe('action');
+});
+
+test.each([
+  ['a window other than 7 or 30 days', { days: 14 }],
+  ['no window', {}],
+  ['a refresh that is not true or false', { days: 7, refresh: 'yes' }],
+])('stats.results: %s is refused naming the field', async (_name, params) => {
+  await wechatControl(env.stack).clearCalls();
+  const answer = (await env.as(ADMIN)('promoter', offContract({ action: 'stats.results', ...params }))) as {
+    ok: boolean;
+    error?: { code: string; field?: string; message: string };
+  };
+  expect(answer.ok).toBe(false);
+  expect(answer.error).toMatchObject({
+    code: 'INVALID_ARGUMENT',
+    field: 'refresh' in params ? 'refresh' : 'days',
+  });
+  expect(answer.error?.message).toMatch(/[\u4e00-\u9fff]/);
+  expect(await wechatControl(env.stack).calls()).toEqual([]);
 });

@@ -113,6 +113,10 @@ const MATRIX: [string, (f: Fixture) => Record<string, unknown>, Outcome[]][] = [
   ['stats.summary', () => ({ storeId: SH }), ['ok', 'ok', 'F', 'F', 'F']],
   ['stats.relations', (f) => ({ id: f.id }), ['ok', 'ok', 'F', 'F', 'F']],
   ['stats.orders', (f) => ({ id: f.id }), ['ok', 'ok', 'F', 'F', 'F']],
+  ['stats.results', () => ({ storeId: SH, days: 7 }), ['ok', 'ok', 'F', 'F', 'F']],
+  // without a store: everyone on staff gets their own stores' results
+  ['stats.results', () => ({ days: 30 }), ['ok', 'ok', 'ok', 'F', 'F']],
+  ['stats.refreshResults', () => ({}), ['ok', 'F', 'F', 'F', 'F']],
   ['me.status', () => ({}), ['ok', 'ok', 'ok', 'ok', 'ok']],
   ['me.whoami', () => ({}), ['ok', 'ok', 'ok', 'ok', 'ok']],
   ['me.subscribe', () => ({ templateIds: ['any-template'] }), ['ok', 'ok', 'ok', 'ok', 'ok']],

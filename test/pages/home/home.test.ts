@@ -1,6 +1,13 @@
 import { fail, flush, ok, openPage, resetApp, textOf } from '../helpers';
 import { ADMIN, AS_OF, GUEST, MANAGER, STORES, SUMMARY } from '../fixtures';
-import { cloudWith, deferred, renderPage, stubWx, tap } from '../kit';
+import { cloudWith as kitCloudWith, deferred, renderPage, stubWx, tap, type ActionHandlers } from '../kit';
+import { EMPTY_RESULTS } from './results-fixtures';
+
+/** The page's calls with the results card (components/results-card) answering empty, as in its own tests. */
+const cloudWith = (handlers: ActionHandlers) =>
+  kitCloudWith(handlers, { 'promoter/stats.results': () => ok(EMPTY_RESULTS) });
+/** The page's own calls, without the results card's. */
+const pageCalls = (fn: jest.Mock) => fn.mock.calls.filter((c) => c[0].data.action !== 'stats.results');
 
 const summaryCall = { name: 'promoter', data: { action: 'stats.summary' } };
 const storesCall = { name: 'admin', data: { action: 'store.list' } };
@@ -15,7 +22,7 @@ describe('home page', () => {
   it('shows an admin the counts by status, pending requests and every quick action', async () => {
     const callFunction = cloudWith({ 'promoter/stats.summary': () => ok(SUMMARY) });
     const page = await openPage('pages/home/index');
-    expect(callFunction).toHaveBeenCalledTimes(1);
+    expect(pageCalls(callFunction)).toHaveLength(1);
     expect(callFunction).toHaveBeenCalledWith(summaryCall);
     const text = textOf(page);
     expect(text).toContain('总部管理员');
@@ -154,7 +161,7 @@ describe('home page', () => {
     expect(page.querySelectorAll('.action-invite')).toHaveLength(1);
     answer = ok(SUMMARY);
     await tap(page, '.counts-retry >>> .t-button');
-    expect(callFunction).toHaveBeenCalledTimes(2);
+    expect(pageCalls(callFunction)).toHaveLength(2);
     expect(textOf(page)).toContain('推广员（共 6 人）');
     expect(page.querySelectorAll('.counts-error')).toHaveLength(0);
   });
@@ -174,7 +181,7 @@ describe('home page', () => {
     whoami = ok(ADMIN);
     await page.instance.onRetry();
     await flush();
-    expect(callFunction.mock.calls.map((c) => c[0].data.action)).toEqual([
+    expect(pageCalls(callFunction).map((c) => c[0].data.action)).toEqual([
       'me.whoami',
       'me.whoami',
       'stats.summary',
@@ -210,12 +217,17 @@ describe('home page', () => {
     await flush();
     expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
     expect(textOf(page)).toContain('推广员（共 7 人）');
-    expect(callFunction).toHaveBeenLastCalledWith({
+    expect(callFunction).toHaveBeenCalledWith({
       name: 'promoter',
       data: { action: 'stats.summary', refresh: true },
     });
+    // the results card is asked for a refresh too
+    expect(callFunction).toHaveBeenCalledWith({
+      name: 'promoter',
+      data: { action: 'stats.results', days: 7, refresh: true },
+    });
     await page.instance.onShow();
-    expect(callFunction).toHaveBeenCalledTimes(3);
+    expect(pageCalls(callFunction)).toHaveLength(3);
     expect(page.instance.data.state).toBe('ready');
   });
 

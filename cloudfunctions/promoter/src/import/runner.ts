@@ -25,7 +25,15 @@ import type { RowFailure } from '../../../../typings/contract/promoter';
 import { auditDoc, writeAudit } from '../../../_shared/audit';
 import { db } from '../../../_shared/db';
 import { AppError, WechatApiError, WechatUnavailableError, toCloudError } from '../../../_shared/errors';
-import { type Lease, acquireLease, releaseLease, renewLease } from '../../../_shared/lease';
+import { type Lease, acquireLease, releaseLease } from '../../../_shared/lease';
+import {
+  Semaphore,
+  isQuotaExceeded,
+  leaseHeartbeat,
+  nextChinaMidnight,
+  sleep,
+  sliceBackoffMs,
+} from '../../../_shared/slices';
 import { log } from '../../../_shared/log';
 import { getWechatClient } from '../../../_shared/wechat/client';
 import { isTransient } from '../../../_shared/wechat/http';
@@ -56,20 +64,14 @@ import {
 } from './model';
 
 const ADD_PATH = '/promoter/addpromoter';
-const QUOTA_ERRCODE = 45009;
 const ROWS = 'rows';
-const CHINA_OFFSET_S = 8 * 3600;
 const STALE_EVERY_MS = 5_000;
 
 export type SliceOutcome = 'worked' | 'busy' | 'missing' | 'finished' | 'not-due';
 
 const nowS = () => Math.floor(Date.now() / 1000);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** WeChat's daily quotas start again at midnight, China time. */
-export function nextChinaMidnight(at: number): number {
-  return (Math.floor((at + CHINA_OFFSET_S) / 86_400) + 1) * 86_400 - CHINA_OFFSET_S;
-}
+export { nextChinaMidnight };
 
 /**
  * The promoter family for imports: addpromoter without the client's own retries (this runner retries
@@ -81,24 +83,6 @@ function importApi(): PromoterApi {
     call: (request) =>
       client.call({ ...request, idempotent: request.path === ADD_PATH ? false : request.idempotent }),
   });
-}
-
-/** At most `limit` holders at once. */
-class Semaphore {
-  private waiting: Array<() => void> = [];
-  constructor(private free: number) {}
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
 }
 
 /** Serialises writes of one document; a write asked for while one runs is made after it (once). */
@@ -174,7 +158,7 @@ class Slice {
   private pause: { resumeAt: number; reason: string } | null = null;
   private settledNow = 0;
   private readonly complete = new Set<number>();
-  private heartbeat: NodeJS.Timeout | undefined;
+  private stopBeat: () => void = () => undefined;
   private duplicates: DuplicateLookup;
 
   constructor(
@@ -197,24 +181,21 @@ class Slice {
   }
 
   private startHeartbeat(): void {
-    let beating = false;
-    this.heartbeat = setInterval(() => {
-      if (beating) return;
-      beating = true;
-      (async () => {
-        if (!(await renewLease(this.lease))) this.stopped = 'lost';
+    this.stopBeat = leaseHeartbeat(
+      this.lease,
+      LEASE_RENEW_MS,
+      () => {
+        this.stopped = 'lost';
+      },
+      async () => {
         const current = await getDoc<JobDoc>(IMPORT_COLLECTIONS.jobs, this.jobId);
         if (current?.state === 'cancelled' && this.stopped === null) this.stopped = 'cancelled';
-      })()
-        .catch((err: unknown) => log.warn('import_heartbeat_failed', { jobId: this.jobId, error: err }))
-        .finally(() => {
-          beating = false;
-        });
-    }, LEASE_RENEW_MS);
+      },
+    );
   }
 
   stopHeartbeat(): void {
-    clearInterval(this.heartbeat);
+    this.stopBeat();
   }
 
   async run(): Promise<SliceOutcome> {
@@ -352,7 +333,7 @@ class Slice {
     attempt: number,
     what: string,
   ): Promise<boolean> {
-    if (err instanceof WechatApiError && err.errcode === QUOTA_ERRCODE) {
+    if (isQuotaExceeded(err)) {
       const resumeAt = nextChinaMidnight(nowS());
       this.pause ??= { resumeAt, reason: '微信接口今日调用次数已用完（45009），明天 0 点后自动继续' };
       this.stopped = 'paused';
@@ -362,8 +343,7 @@ class Slice {
     if (isTransient(err)) {
       for (const r of rows) r.a = (r.a ?? 0) + 1;
       if (Math.max(...rows.map((r) => r.a ?? 0)) < MAX_ATTEMPTS) {
-        const ceiling = Math.min(5_000, 200 * 2 ** (attempt - 1));
-        await sleep(Math.min(ceiling / 2 + Math.random() * (ceiling / 2), this.deadline - Date.now()));
+        await sleep(sliceBackoffMs(attempt, this.deadline));
         return !this.shouldStop();
       }
     }
@@ -487,7 +467,7 @@ class Slice {
         } catch (err) {
           this.wechat.release();
           this.calls++;
-          const quota = err instanceof WechatApiError && err.errcode === QUOTA_ERRCODE;
+          const quota = isQuotaExceeded(err);
           // Refused at the door (45009) → not applied; anything else may have been.
           if (!quota) for (const r of batch) attempted.add(r.i);
           if (await this.transientOrPause(err, batch, attempt, '声明失败')) {

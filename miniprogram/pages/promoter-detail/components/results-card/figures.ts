@@ -56,8 +56,4 @@ export function figuresOf(
   };
 }
 
-/** fen → "¥1,234.50" */
-export function yuan(fen: number): string {
-  const [whole, cents] = (fen / 100).toFixed(2).split('.');
-  return `¥${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
-}
+export { yuan } from '../../../../utils/format';
