@@ -9,6 +9,14 @@ import { db } from '../../../cloudfunctions/_shared/db';
 import { useEnvOverrides } from '../harness';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
+/**
+ * The clock (stand-ins and functions run in this process) starts at noon China time today and runs on:
+ * the rows sit just after China midnights, so a run that crossed one (16:00 UTC) would move them a day.
+ */
+const realNow = Date.now.bind(Date);
+const shiftMs = (chinaDayStart(Math.floor(realNow() / 1000)) + 12 * 3600) * 1000 - realNow();
+jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shiftMs);
+
 const env = useStack();
 const setEnv = useEnvOverrides();
 const DAY = 86_400;
@@ -64,7 +72,7 @@ const tick = () =>
   env.stack.call('promoter', {
     Type: 'Timer',
     TriggerName: 'promotionResults',
-    Time: new Date().toISOString(),
+    Time: new Date(Date.now()).toISOString(),
   });
 
 const results = (call = env.admin, extra: Record<string, unknown> = {}, days: 7 | 30 = 30) =>
