@@ -55,6 +55,28 @@ async function homeResultsMonth(page: Page): Promise<void> {
   await waitIdle(page);
 }
 
+/**
+ * Sends a message to every bound promoter (all stores: HQ), then opens its delivery and clicks in 已发送.
+ * Last in the list: the sent message stays in the stack for the shots after it.
+ */
+async function messagesSent(page: Page): Promise<void> {
+  for (const [field, words] of [
+    ['title', '周末活动'],
+    ['topic', '满减'],
+    ['desc', '到店满 200 减 30'],
+  ] as const) {
+    await top(page).locator(`.main--f-${field} input`).fill(words);
+  }
+  await waitIdle(page);
+  await top(page).locator('wx-button').getByText('发送', { exact: true }).click();
+  await waitIdle(page);
+  await top(page).locator('wx-button').getByText('确认发送', { exact: true }).click();
+  await waitIdle(page);
+  await top(page).locator('wx-button').getByText('查看送达和点击').first().click();
+  await waitIdle(page);
+  await scrollTo(page, '已发送');
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   await buildFunctions();
@@ -148,6 +170,8 @@ async function main(): Promise<void> {
         route: 'pages/settings/index',
         then: (page) => tapText(page, '门店'),
       },
+      // last: it sends a message (light, then dark: two messages in 已发送)
+      { name: 'messages-sent', openid: ADMIN, route: 'pages/messages/index', then: messagesSent },
     ];
     const only = process.argv.slice(2);
     const wanted = shots.filter(
