@@ -20,7 +20,7 @@
 import * as v from 'valibot';
 import type { ErrorCode } from '../../../typings/contract/common';
 import type { DeclareRow, RowFailure } from '../../../typings/contract/promoter';
-import { FIELD_LABELS, LIMITS } from '../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS, declaredCapMessage } from '../../../miniprogram/shared/field-rules';
 import { isAdmin, storeAccessFailure } from '../../_shared/access';
 import { mapLimit } from '../../_shared/concurrency';
 import { AppError, toCloudError } from '../../_shared/errors';
@@ -185,7 +185,7 @@ async function withinDeclaredCap(valid: ValidRow[], failed: RowFailure[]): Promi
   const max = LIMITS.promoter.maxDeclared;
   const room = Math.max(0, max - (await declaredCount()));
   for (const v of valid.slice(room)) {
-    failed.push(failure(v.index, 'QUOTA_EXCEEDED', `已声明的推广员已达 ${max} 人的上限，本行未提交`));
+    failed.push(failure(v.index, 'QUOTA_EXCEEDED', declaredCapMessage(true)));
   }
   failed.sort((a, b) => a.index - b.index);
   return valid.slice(0, room);

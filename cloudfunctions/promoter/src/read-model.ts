@@ -500,6 +500,14 @@ export async function refreshByOpenid(
   return stored;
 }
 
+/**
+ * When the last finished full sync started (unix seconds; 0 if never): the mirror holds every promoter
+ * WeChat held then, and may miss those declared since.
+ */
+export async function mirroredSince(): Promise<number> {
+  return (await readState()).lastFullSyncAt ?? 0;
+}
+
 /** After a declare whose ids we could not learn: the next read does a full sync to learn them. */
 export async function markStale(): Promise<void> {
   const ref = collection<Stored<SyncState>>(COLLECTIONS.syncState).doc(STATE_ID);

@@ -11,7 +11,7 @@
  */
 import * as v from 'valibot';
 import type { DeclareResult, Promoter, PromoterDetail } from '../../../../typings/contract/promoter';
-import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS, declaredCapMessage } from '../../../../miniprogram/shared/field-rules';
 import { PROMOTER_STATUSES, statusFilter } from '../../../../miniprogram/shared/promoter-status';
 import { assertStoreAccess } from '../../../_shared/access';
 import { AppError } from '../../../_shared/errors';
@@ -277,7 +277,7 @@ const redeclarePromoter = defineAction({
     return changePromoter(promoterApi(), ctx, id, async (before) => {
       if (before.declStatus === 1) return null;
       if ((await declaredCount()) >= LIMITS.promoter.maxDeclared) {
-        throw new AppError('QUOTA_EXCEEDED', `已声明的推广员已达 ${LIMITS.promoter.maxDeclared} 人的上限`, {
+        throw new AppError('QUOTA_EXCEEDED', declaredCapMessage(), {
           field: 'id',
         });
       }
