@@ -14,7 +14,10 @@ import { promotionActions } from './actions/promotion';
 import { reminderActions } from './actions/reminders';
 import { roleActions } from './actions/roles';
 import { importActions } from './import/actions';
-import { isTimerEvent, runDueJobs } from './import/timer';
+import { type TimerEvent, isTimerEvent, runDueJobs } from './import/timer';
+import { continueWalk } from './read-model';
+import { promoterApi } from '../../_shared/wechat/promoter-api';
+import { nowSeconds } from '../../_shared/db';
 
 const actions = createHandler('promoter', {
   ...meActions,
@@ -28,13 +31,32 @@ const actions = createHandler('promoter', {
   ...importActions,
 });
 
+/** Continues an unfinished full sync of the read model (read-model.ts). */
+async function continueSync(event: TimerEvent) {
+  const walk = await continueWalk(promoterApi(), nowSeconds(), `timer:${event.TriggerName}`);
+  return {
+    ok: true,
+    data: { walked: walk !== null, ...(walk ? { done: walk.done, pages: walk.pages } : {}) },
+  };
+}
+
+/** The timer triggers of config.json, by name. */
+const TIMERS: Record<string, (event: TimerEvent) => Promise<unknown>> = {
+  importJobs: runDueJobs,
+  promoterSync: continueSync,
+};
+
 /**
- * A timer trigger (config.json) has no caller: it runs the import jobs' next slices. Anything with a
- * caller goes to the actions, whatever it sends (a mini program cannot pose as the timer).
+ * A timer trigger (config.json) has no caller: `importJobs` runs the import jobs' next slices,
+ * `promoterSync` goes on with an unfinished sync of the read model. Anything with a caller goes to
+ * the actions, whatever it sends (a mini program cannot pose as the timer).
  */
 export function main(event: unknown, context?: unknown): Promise<unknown> {
   // Synchronous, before any await: the caller's identity is only in the environment right now.
   const { OPENID } = (cloud as unknown as { getWXContext(): { OPENID?: unknown } }).getWXContext();
-  if (!OPENID && isTimerEvent(event)) return runDueJobs(event);
+  if (!OPENID && isTimerEvent(event)) {
+    const timer = TIMERS[event.TriggerName];
+    if (timer) return timer(event);
+  }
   return actions(event, context);
 }

@@ -389,8 +389,9 @@ test("the gateway fires the promoter function's timer trigger (config.json) as C
   try {
     expect(timers.triggers).toEqual([
       expect.objectContaining({ fn: 'promoter', name: 'importJobs', config: '0 */1 * * * * *' }),
+      expect.objectContaining({ fn: 'promoter', name: 'promoterSync', config: '30 */1 * * * * *' }),
     ]);
-    expect(await timers.fire(new Date(2026, 11, 6, 12, 0, 30))).toEqual([]); // not at second 0
+    expect(await timers.fire(new Date(2026, 11, 6, 12, 0, 15))).toEqual([]); // neither is due at second 15
     const fired = await timers.fire(new Date(2026, 11, 6, 12, 1, 0));
     expect(fired).toEqual([
       { fn: 'promoter', trigger: 'importJobs', result: { ok: true, data: { ran: [started.jobId] } } },

@@ -44,7 +44,7 @@ import {
 } from '../../../_shared/wechat/promoter-api';
 import { ERR_INVALID_OPENID, batchGetUserInfo } from '../../../_shared/wechat/user-info-api';
 import { DuplicateLookup, type RowOutcome, type ValidRow, batchOutcomes, toWechatRow } from '../declare';
-import { markStale } from '../read-model';
+import { markStale, syncSliceMs } from '../read-model';
 import { declaredCapMessage } from '../../../../miniprogram/shared/field-rules';
 import { DeclaredCap } from './cap';
 import { COLLECTIONS } from '../../../_shared/collections';
@@ -212,7 +212,12 @@ class Slice {
   ) {
     this.wechat = new Semaphore(concurrency);
     this.cap = new DeclaredCap({ action: 'import.run', by: this.lease.key });
-    this.duplicates = new DuplicateLookup(this.api, () => countWhere(COLLECTIONS.promoters, {}));
+    // A full sync to find duplicates only while its slice still fits before this slice's deadline.
+    this.duplicates = new DuplicateLookup(
+      this.api,
+      () => countWhere(COLLECTIONS.promoters, {}),
+      () => this.deadline - Date.now() > syncSliceMs(),
+    );
   }
 
   /** WeChat calls this slice completed: a slice always makes at least one, however small its budget. */
