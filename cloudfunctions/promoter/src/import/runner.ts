@@ -280,12 +280,13 @@ class Slice {
   // ---- phase 1: OA openids → unionids ----
 
   private async resolvePhase(): Promise<void> {
+    const read = chunkReader(this.jobId, this.job.chunks);
     await pool(
       this.job.nextChunk,
       this.job.chunks,
       this.concurrency,
       () => this.shouldStop(),
-      (n) => this.resolveChunk(n),
+      async (n) => this.resolveChunk(await read(n)),
     );
     if (this.stopped === 'lost') return;
     const prefix = this.prefix(this.job.nextChunk);
@@ -326,9 +327,7 @@ class Slice {
     return found;
   }
 
-  private async resolveChunk(n: number): Promise<void> {
-    const chunk = await getDoc<ChunkDoc>(IMPORT_COLLECTIONS.chunks, chunkId(this.jobId, n));
-    if (!chunk) throw new Error(`import chunk ${n} of ${this.jobId} is missing`);
+  private async resolveChunk(chunk: ChunkDoc): Promise<void> {
     const open = chunk.rows.filter((r) => r.s === 'oa');
     for (let attempt = 1; open.length > 0; attempt++) {
       if (this.shouldStop()) return;
@@ -367,11 +366,8 @@ class Slice {
       break;
     }
     if (this.stopped === 'lost') return;
-    await db()
-      .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
-      .doc(chunk._id)
-      .update({ data: { rows: chunk.rows } });
-    if (!chunk.rows.some((r) => r.s === 'oa')) this.complete.add(n);
+    await this.writeRows(chunk, open);
+    if (!chunk.rows.some((r) => r.s === 'oa')) this.complete.add(chunk.n);
   }
 
   /**
@@ -544,7 +540,7 @@ class Slice {
 
   /**
    * Writes `rows`' states into their chunk: only what a row's state changes (its state, attempts,
-   * failure; `rows.<k>.s`…), since the rest of a row never changes here. `extra` joins the same write.
+   * failure, an OA row's resolved id; `rows.<k>.s`…), since the rest of a row never changes here. `extra` joins the same write.
    */
   private async writeRows(chunk: ChunkDoc, rows: ChunkRow[], extra: Record<string, unknown> = {}) {
     if (this.stopped === 'lost') return; // the new holder owns the chunk now
@@ -553,6 +549,7 @@ class Slice {
     for (const r of rows) {
       const k = position.get(r.i)!;
       data[`rows.${k}.s`] = r.s;
+      if (r.oa !== undefined) data[`rows.${k}.id`] = r.id; // resolved from the OA openid
       if (r.a !== undefined) data[`rows.${k}.a`] = r.a;
       if (r.f !== undefined) data[`rows.${k}.f`] = r.f;
     }
