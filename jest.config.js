@@ -49,9 +49,6 @@ module.exports = {
       setupFiles: ['<rootDir>/test/pages/setup.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/pages/after-each.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
-      // Only a hang detector, never a speed check: a page test compiles and renders whole pages in
-      // jsdom (wcc, miniprogram-simulate), which beside two busy CPUs and niced took over jest's 5 s.
-      testTimeout: 60_000,
     },
     {
       ...shared,

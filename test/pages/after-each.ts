@@ -6,6 +6,9 @@
  *   before the first test, under a hook timeout sized for a cold load on a busy machine. Otherwise the
  *   first test of each file pays for it inside jest's 5 s test timeout.
  * - Every test starts with the real wx stubs of simulate: spies made in a test end with it.
+ * - Each test may take up to 60 s: only a hang detector, never a speed check. A test renders whole pages
+ *   in jsdom (miniprogram-simulate); beside two busy CPUs with jest niced, some took over jest's 5 s.
+ *   (A project's `testTimeout` in jest.config.js is not applied per project; this file is.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +29,8 @@ function namedViews(testPath: string): string[] {
   }
   return [...found].filter((rel) => fs.existsSync(path.join(MP_ROOT, `${rel}.json`)));
 }
+
+jest.setTimeout(60_000);
 
 beforeAll(() => {
   const testPath = expect.getState().testPath;
