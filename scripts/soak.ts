@@ -122,6 +122,8 @@ async function main(): Promise<number> {
 
   const kill = async (): Promise<void> => {
     const proc = child!;
+    // A stack that already exited (it failed to start) has no exit to wait for.
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
     const gone = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGKILL');
     await gone;

@@ -70,12 +70,15 @@ export const INDEXES: Partial<Record<CollectionName, readonly IndexSpec[]>> = {
   ],
   join_requests: [[['status', 1]], [['openid', 1]]],
   audit_log: [[['action', 1]]],
-  // an import job's chunks and failures in order; a caller's jobs newest first; due jobs for the timer
+  // an import job's chunks and failures in order; a caller's jobs newest first; due jobs for the timer;
+  // chunks in progress and done lately, which the declared cap counts
   import_chunks: [
     [
       ['jobId', 1],
       ['n', 1],
     ],
+    [['held', 1]],
+    [['doneAt', 1]],
   ],
   import_failures: [
     [

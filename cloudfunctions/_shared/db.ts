@@ -273,15 +273,29 @@ export async function countBy(
   field: string,
   max = 1000,
 ): Promise<Array<{ value: unknown; count: number }>> {
+  const { list } = await grouped(name, where, `$${field}`, 1).limit(max).end();
+  return list.map((g) => ({ value: g._id, count: g.count }));
+}
+
+/** The sum of a number `field` (a dotted path is fine) over the documents matching `where` (one aggregate). */
+export async function sumWhere(name: string, where: Condition | unknown, field: string): Promise<number> {
+  const { list } = await grouped(name, where, null, `$${field}`).end();
+  return list[0]?.count ?? 0;
+}
+
+/** match `where`, then group by `by` with `count` the sum of `sum` per group. */
+function grouped(
+  name: string,
+  where: Condition | unknown,
+  by: string | null,
+  sum: unknown,
+): AggregateChain<{ _id: unknown; count: number }> {
   const database = db() as unknown as AggregatingDb;
-  const { list } = await database
+  return database
     .collection(name)
     .aggregate<{ _id: unknown; count: number }>()
     .match(where)
-    .group({ _id: `$${field}`, count: database.command.aggregate.sum(1) })
-    .limit(max)
-    .end();
-  return list.map((g) => ({ value: g._id, count: g.count }));
+    .group({ _id: by, count: database.command.aggregate.sum(sum) });
 }
 
 /**

@@ -117,6 +117,14 @@ export function patternMessage(label: string, rule: string): string {
   return `${spaced(label)}格式不正确：${rule}`;
 }
 
+/**
+ * The one sentence for the declared cap (LIMITS.promoter.maxDeclared); `row`: said of one row that was
+ * not sent for it (promoter.declare, import jobs).
+ */
+export function declaredCapMessage(row = false): string {
+  return `已声明的推广员已达 ${LIMITS.promoter.maxDeclared} 人的上限${row ? '，本行未提交' : ''}`;
+}
+
 /** A Latin label (openid) is followed by a space before Chinese text. */
 function spaced(label: string): string {
   return /[A-Za-z0-9]$/.test(label) ? `${label} ` : label;

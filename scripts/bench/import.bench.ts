@@ -10,6 +10,7 @@
  * Everything runs in this process (stand-ins and the built promoter function), as `npm start` does.
  * BENCH_ROWS / BENCH_OA_ROWS shrink the cases for a quick look. Prints figures; asserts nothing.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ImportStatus } from '../../typings/contract/promoter';
 import { DEMO_STAFF } from '../../emulator/demo-data';
@@ -27,6 +28,8 @@ const ADMIN = DEMO_STAFF.admin.openid;
 
 const openid = (prefix: string, i: number) => `${prefix}${String(i).padStart(27 - prefix.length, '0')}x`;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+/** The machine's 1-minute load average: the job is CPU-bound locally, the naive loop is not. */
+const load = () => `load average ${os.loadavg()[0]!.toFixed(1)}`;
 
 async function control(stack: Stack, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${stack.wechatUrl}/__control/${path}`, {
@@ -108,7 +111,9 @@ async function main(): Promise<void> {
     console.log(
       `  import job       ${calls} addpromoter calls, ${seconds(job.ms)} s in ${job.slices} slice(s); declared ${job.status.counts.declared}`,
     );
-    console.log(`  ratio            ${(naiveMs / job.ms).toFixed(1)}× faster than the naive loop`);
+    console.log(
+      `  ratio            ${(naiveMs / job.ms).toFixed(1)}× faster than the naive loop (${load()})`,
+    );
 
     // ---- 10 000 OA openids ----
     await reset(stack);
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
     console.log(
       `  import job       ${batchgets} batchget, then ${oaAdds} addpromoter calls, ${seconds(oaJob.ms)} s; declared ${oaJob.status.counts.declared}`,
     );
-    console.log(`  ratio            ${(naiveOaMs / oaJob.ms).toFixed(1)}×`);
+    console.log(`  ratio            ${(naiveOaMs / oaJob.ms).toFixed(1)}× (${load()})`);
 
     // ---- how many calls in flight ----
     if (SWEEP_ROWS > 0) {
@@ -151,7 +156,7 @@ async function main(): Promise<void> {
         await reset(stack);
         process.env.IMPORT_CONCURRENCY = String(concurrency);
         const run = await importJob(stack, { rows: declareRows(SWEEP_ROWS, `oC${concurrency}x`) });
-        console.log(`  ${String(concurrency).padStart(2)} in flight     ${seconds(run.ms)} s`);
+        console.log(`  ${String(concurrency).padStart(2)} in flight     ${seconds(run.ms)} s (${load()})`);
       }
       if (saved === undefined) delete process.env.IMPORT_CONCURRENCY;
       else process.env.IMPORT_CONCURRENCY = saved;

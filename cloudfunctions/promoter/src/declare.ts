@@ -5,9 +5,9 @@
  *   field, message) and the good rows are still sent. Only a malformed request (not an array, more
  *   than LIMITS.declare.maxRows rows) fails the whole call, in the action's schema.
  * - Rows go 10 to an addpromoter call (25 rows → 10, 10, 5).
- * - Per-row failures from fail_list map to our codes; 103003 (already exists) is looked up in WeChat
- *   (DuplicateLookup: one walk of getpromoter's 2000-row pages when that costs fewer calls than the
- *   duplicates expected, otherwise one getpromoter per row, 5 at a time): the same role, store and
+ * - Per-row failures from fail_list map to our codes; 103003 (already exists) is looked up
+ *   (DuplicateLookup: in the read model by openid / unionid; what it lacks by one full sync when that
+ *   costs fewer calls than the duplicates expected, otherwise one getpromoter per row): the same role, store and
  *   declared → counted as already declared; a declaration we
  *   cancelled earlier → declared again with this row (updatepromoter decl_status 1 with its role, store
  *   and fields: a person who left and comes back through an invite just gets approved); declared
@@ -20,7 +20,7 @@
 import * as v from 'valibot';
 import type { ErrorCode } from '../../../typings/contract/common';
 import type { DeclareRow, RowFailure } from '../../../typings/contract/promoter';
-import { FIELD_LABELS, LIMITS } from '../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS, declaredCapMessage } from '../../../miniprogram/shared/field-rules';
 import { isAdmin, storeAccessFailure } from '../../_shared/access';
 import { mapLimit } from '../../_shared/concurrency';
 import { AppError, toCloudError } from '../../_shared/errors';
@@ -38,7 +38,8 @@ import {
 import { knownStores, roleMap } from './lookups';
 import { phone } from './params';
 import { COLLECTIONS } from '../../_shared/collections';
-import { countWhere } from '../../_shared/db';
+import { countWhere, nowSeconds } from '../../_shared/db';
+import { findMirrored, fullSync, mirroredAsWechat } from './read-model';
 
 /** Concurrent getpromoter / updatepromoter calls while resolving one batch's duplicates. */
 const DUPLICATE_CONCURRENCY = 5;
@@ -185,7 +186,7 @@ async function withinDeclaredCap(valid: ValidRow[], failed: RowFailure[]): Promi
   const max = LIMITS.promoter.maxDeclared;
   const room = Math.max(0, max - (await declaredCount()));
   for (const v of valid.slice(room)) {
-    failed.push(failure(v.index, 'QUOTA_EXCEEDED', `已声明的推广员已达 ${max} 人的上限，本行未提交`));
+    failed.push(failure(v.index, 'QUOTA_EXCEEDED', declaredCapMessage(true)));
   }
   failed.sort((a, b) => a.index - b.index);
   return valid.slice(0, room);
@@ -310,20 +311,52 @@ async function outcomeOfFailure(
   }
 }
 
+/** Where DuplicateLookup looks first: the read model and its full sync, unless given another. */
+export interface MirrorSource {
+  /** The rows held for these openids or unionids, by the identity asked. */
+  find(identities: string[]): Promise<Map<string, WechatPromoter>>;
+  /** Brings it up to date with WeChat (a full walk). */
+  walk(api: PromoterApi): Promise<void>;
+}
+
+const READ_MODEL: MirrorSource = {
+  async find(identities) {
+    const wanted = new Set(identities);
+    const found = new Map<string, WechatPromoter>();
+    for (const doc of await findMirrored(identities)) {
+      const row = mirroredAsWechat(doc);
+      if (wanted.has(doc.openid)) found.set(doc.openid, row);
+      if (doc.unionid && wanted.has(doc.unionid)) found.set(doc.unionid, row);
+    }
+    return found;
+  },
+  async walk(api) {
+    await fullSync(api, nowSeconds(), 'declare.duplicates');
+  },
+};
+
 /**
- * WeChat's rows of the identities addpromoter answered 103003 for. One getpromoter per identity costs a
- * call each (200 re-declared rows at 300 ms: 60 s sequentially, past the function's timeout); a walk of
- * every page costs ceil(promoters / 2000) calls once for the whole request. The walk is taken as soon
- * as it is cheaper than the duplicates the rest of the request is expected to bring (this batch's share
- * of duplicates times the rows still to send); otherwise the rows are looked up 5 at a time. A row the
- * walk did not see (declared since, or sent by unionid) is looked up on its own.
+ * WeChat's rows of the identities addpromoter answered 103003 for, without ever holding every
+ * promoter in memory:
+ * 1. the read model, by its openid and unionid indexes: one query for the batch. It is kept current by
+ *    our own writes and the syncs (read-model.ts); a cancelled declaration it shows is read again from
+ *    WeChat, under the promoter's lease, before anything is changed (outcomeOfFailure).
+ * 2. Identities it does not hold (declared outside this app since its last sync, or never synced):
+ *    when more of them are expected over the rest of the request (this batch's share times the rows
+ *    still to send) than a walk of getpromoter's 2000-row pages costs, the read model's own full sync
+ *    runs once (streamed into the mirror a page at a time under the sync lease, fullSync) and the
+ *    mirror is asked again. 200 re-declared rows looked up one call each at 300 ms would take 60 s.
+ * 3. The rest: one getpromoter per identity, 5 at a time.
  */
 export class DuplicateLookup {
-  private walked: Map<string, WechatPromoter> | undefined;
+  private walked = false;
 
   constructor(
     private readonly api: PromoterApi,
     private readonly promoterCount: () => Promise<number>,
+    /** false while a walk (up to SYNC_SLICE_MS) would not fit in the caller's time left. */
+    private readonly mayWalk: () => boolean = () => true,
+    private readonly mirror: MirrorSource = READ_MODEL,
   ) {}
 
   /** getpromoter pages of a full walk, from the promoter count (unknown → Infinity: no walk). */
@@ -337,6 +370,10 @@ export class DuplicateLookup {
     }
   }
 
+  private async fromMirror(identities: string[], into: Map<string, WechatPromoter>): Promise<void> {
+    for (const [identity, row] of await this.mirror.find(identities)) into.set(identity, row);
+  }
+
   async find(
     identities: string[],
     rowsAhead: number,
@@ -344,18 +381,16 @@ export class DuplicateLookup {
   ): Promise<Map<string, WechatPromoter>> {
     const found = new Map<string, WechatPromoter>();
     if (identities.length === 0) return found;
-    if (!this.walked) {
-      const expected = Math.ceil((identities.length / batchSize) * rowsAhead);
+    await this.fromMirror(identities, found);
+    let rest = identities.filter((identity) => !found.has(identity));
+    if (rest.length > 0 && !this.walked && this.mayWalk()) {
+      const expected = Math.ceil((rest.length / batchSize) * rowsAhead);
       if (expected > 1 && (await this.walkCost()) < expected) {
-        const { promoters } = await this.api.getAllPromoters({});
-        this.walked = new Map(promoters.map((p) => [p.openid, p]));
+        this.walked = true;
+        await this.mirror.walk(this.api);
+        await this.fromMirror(rest, found);
+        rest = rest.filter((identity) => !found.has(identity));
       }
-    }
-    const rest: string[] = [];
-    for (const identity of identities) {
-      const row = this.walked?.get(identity);
-      if (row) found.set(identity, row);
-      else rest.push(identity);
     }
     await mapLimit(rest, DUPLICATE_CONCURRENCY, async (identity) => {
       const { promoters } = await this.api.getPromoterPage({ openid: identity });
@@ -417,6 +452,8 @@ export interface SendOptions {
   onBatch?: (outcomes: RowOutcome[]) => Promise<void>;
   /** How many promoters WeChat holds, to price a walk; the mirror's count unless given. */
   promoterCount?: () => Promise<number>;
+  /** Where duplicates are looked up first; the read model unless given. */
+  mirror?: MirrorSource;
 }
 
 /**
@@ -433,10 +470,11 @@ export async function sendRows(
     fieldPrefix = 'promoters',
     onBatch,
     promoterCount = () => countWhere(COLLECTIONS.promoters, {}),
+    mirror,
   } = options;
   const outcomes: RowOutcome[] = [];
   const perCall = LIMITS.promoter.perAddCall;
-  const duplicates = new DuplicateLookup(api, promoterCount);
+  const duplicates = new DuplicateLookup(api, promoterCount, undefined, mirror);
   for (let i = 0; i < rows.length; i += perCall) {
     const batch = rows.slice(i, i + perCall);
     let settled: RowOutcome[];

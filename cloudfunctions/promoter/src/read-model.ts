@@ -20,7 +20,8 @@
  *   ends, documents the walk did not see (an older generation; a row stored outside the walk carries the next one) are
  *   removed: mark-and-sweep, no list of all ids. The cursor is checkpointed in `walk` after every page;
  *   a slice stops after SYNC_SLICE_MS (default 20 s, well under the 60 s function timeout) and the
- *   next reader (or promoter.sync) continues from the checkpoint.
+ *   next reader, promoter.sync or the `promoterSync` timer trigger (every minute) continues from the
+ *   checkpoint.
  * - Freshness before a read (promoter.list / promoter.get / stats.summary / join.list / messages):
  *   a full sync when never synced, when marked stale, when a walk is unfinished, or when the last full
  *   sync is older than 10 minutes; otherwise an incremental sync when the last one is older than 15 s.
@@ -389,17 +390,21 @@ export function isWechatUnreachable(err: unknown): boolean {
 async function syncUnderLease(
   api: PromoterApi,
   now: number,
-  work: 'full' | 'walk' | 'incremental' | 'forced-incremental',
+  work: 'full' | 'walk' | 'continue' | 'incremental' | 'forced-incremental',
   by: string,
 ): Promise<SyncResult | 'fresh' | 'incremental' | null> {
   const lease = await tryAcquireLease(SYNC_LEASE, { action: `sync.${work}`, by });
   if (!lease) return null;
   try {
     const state = await readState();
-    if (work === 'walk' || (work === 'full' && needsFullSync(state, now))) {
+    if (
+      work === 'walk' ||
+      (work === 'full' && needsFullSync(state, now)) ||
+      (work === 'continue' && state.walk !== undefined)
+    ) {
       return await walkSlice(api, now, syncSliceMs(), state);
     }
-    if (work === 'full' || needsFullSync(state, now)) return 'fresh';
+    if (work === 'full' || work === 'continue' || needsFullSync(state, now)) return 'fresh';
     const last = state.lastIncrementalAt ?? state.lastFullSyncAt ?? now;
     if (work === 'incremental' && now - last <= INCREMENTAL_MAX_AGE_S) return 'fresh';
     await incrementalSync(api, now, last);
@@ -485,6 +490,17 @@ export async function fullSync(api: PromoterApi, now: number, by = 'promoter.syn
 }
 
 /**
+ * The timer trigger `promoterSync` (config.json): the next slice of an unfinished full sync (a walk
+ * whose slice ran out of time), so it goes on with nobody reading. Nothing when no walk is unfinished
+ * or someone holds the sync lease (that holder is walking); null then.
+ */
+export async function continueWalk(api: PromoterApi, now: number, by: string): Promise<SyncResult | null> {
+  if ((await readState()).walk === undefined) return null;
+  const result = await syncUnderLease(api, now, 'continue', by);
+  return isWalk(result) ? result : null;
+}
+
+/**
  * Re-reads one person's promoter rows from WeChat into the mirror (1 getpromoter call). For the
  * views that must be exact: a promoter coming back from WeChat's bind mini program must see
  * "bound" at once, not after the 15 s incremental window.
@@ -498,6 +514,14 @@ export async function refreshByOpenid(
   const stored: Stored<PromoterDoc>[] = [];
   for (const row of promoters) stored.push(await storeWechatRow(row, now));
   return stored;
+}
+
+/**
+ * When the last finished full sync started (unix seconds; 0 if never): the mirror holds every promoter
+ * WeChat held then, and may miss those declared since.
+ */
+export async function mirroredSince(): Promise<number> {
+  return (await readState()).lastFullSyncAt ?? 0;
 }
 
 /** After a declare whose ids we could not learn: the next read does a full sync to learn them. */
@@ -532,6 +556,29 @@ export async function learnDeclared(
     log.warn('declared_lookup_failed', { count: identities.length, error: err });
     await markStale();
   }
+}
+
+/** The mirror's documents of these openids or unionids (its two indexes; one query per 500). */
+export async function findMirrored(identities: string[]): Promise<Stored<PromoterDoc>[]> {
+  const _ = cmd();
+  const out: Stored<PromoterDoc>[] = [];
+  for (let i = 0; i < identities.length; i += 500) {
+    const some = identities.slice(i, i + 500);
+    out.push(
+      ...(await findSome<PromoterDoc>(
+        COLLECTIONS.promoters,
+        _.or({ openid: _.in(some) }, { unionid: _.in(some) }),
+        { limit: 2 * some.length },
+      )),
+    );
+  }
+  return out;
+}
+
+/** A mirror document as the WeChat row it was made from (wechatToDoc's inverse). */
+export function mirroredAsWechat(doc: Stored<PromoterDoc>): WechatPromoter {
+  const { status: _status, unionid: _unionid, ...row } = docToPromoter(doc);
+  return row;
 }
 
 export async function getPromoterDoc(id: string): Promise<Stored<PromoterDoc> | null> {

@@ -308,6 +308,11 @@ describe('audit.list', () => {
 
     const bad = errorOf(await admin('admin', { action: 'audit.list', cursor: 'not-a-cursor' }));
     expect(bad).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'cursor' });
+    // a bare id (the old cursor) or a cursor of another list is not this list's cursor
+    for (const cursor of [first.items[0]!.id, Buffer.from('{"id":"x"}').toString('base64url')]) {
+      const wrong = errorOf(await admin('admin', { action: 'audit.list', cursor }));
+      expect(wrong).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'cursor' });
+    }
     const limit = errorOf(await admin('admin', { action: 'audit.list', limit: 101 }));
     expect(limit).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'limit' });
   });

@@ -3,7 +3,9 @@
  * duplicates up front, per-row store access, OA openid resolution, slices and resume, the lease,
  * a crash between addpromoter and its checkpoint, 45009, the declared cap, cancel, and the timer.
  */
-import type { ImportFailure, ImportStatus, Page } from '../../../typings/contract/index';
+import type { DeclareResult, ImportFailure, ImportStatus, Page } from '../../../typings/contract/index';
+import { LIMITS, declaredCapMessage } from '../../../miniprogram/shared/field-rules';
+import { COLLECTIONS } from '../../../cloudfunctions/_shared/collections';
 import { AUDIT_COLLECTION } from '../../../cloudfunctions/_shared/audit';
 import { db } from '../../../cloudfunctions/_shared/db';
 import { IMPORT_COLLECTIONS, type ChunkDoc } from '../../../cloudfunctions/promoter/src/import/model';
@@ -86,9 +88,13 @@ test('rows are validated up front with promoter.declare rules; invalid and repea
       .map((r) => r.openid)
       .sort(),
   );
-  // one audit record per batch WeChat accepted
-  const { data: audits } = await db().collection(AUDIT_COLLECTION).where({ action: 'import.run' }).get();
-  expect(audits).toHaveLength(2);
+  // one audit record per chunk (100 rows), listing every row WeChat accepted
+  const { data: audits } = await db()
+    .collection<{ _id: string; after: { declared: Array<{ index: number }> } }>(AUDIT_COLLECTION)
+    .where({ action: 'import.run' })
+    .get();
+  expect(audits).toHaveLength(1);
+  expect(audits[0]!.after.declared.map((d) => d.index)).toEqual(rows(12).map((_, i) => i));
 });
 
 test('CSV with a header row: columns by name, bad lines reported with their index', async () => {
@@ -294,6 +300,46 @@ test('the declared cap: rows WeChat refuses for the cap (103005) are reported as
   expect(done.failures.filter((f) => f.code === 'QUOTA_EXCEEDED')).toHaveLength(5);
 });
 
+/** The mirror holds `n` declared promoters (WeChat does not: only our own cap can stop a row). */
+function mirrorDeclared(n: number): void {
+  env.stack.cloudbase.insert(
+    COLLECTIONS.promoters,
+    Array.from({ length: n }, (_, i) => ({ _id: `seeded-${i}`, openid: oid(`Seeded-${i}`), declStatus: 1 })),
+  );
+}
+
+test('our declared cap is checked before each chunk: two jobs at once never declare past it; the rows over it get its sentence', async () => {
+  mirrorDeclared(LIMITS.promoter.maxDeclared - 15);
+  // both fit when they start (15 places left, 10 rows each): the cap is reached while they run
+  const a = await start({ rows: rows(10, 'CapA') });
+  const b = await start({ rows: rows(10, 'CapB') });
+  expect(a.counts.failed + b.counts.failed).toBe(0);
+  const [doneA, doneB] = await Promise.all([runToEnd(a.jobId), runToEnd(b.jobId)]);
+  expect(doneA.counts.declared + doneB.counts.declared).toBe(15);
+  expect(doneA.counts.failed + doneB.counts.failed).toBe(5);
+  expect(await declaredOpenids()).toHaveLength(15);
+  const over = [...doneA.failures, ...doneB.failures];
+  expect(over).toHaveLength(5);
+  for (const f of over) {
+    expect(f).toMatchObject({ kind: 'failed', code: 'QUOTA_EXCEEDED', message: declaredCapMessage(true) });
+  }
+  expect(await addCalls()).toBe(2); // 10 rows, then the 5 that fit: the rest never went to WeChat
+});
+
+test('our declared cap: a promoter.declare landing while a job waits takes its room; the job reports the rest', async () => {
+  mirrorDeclared(LIMITS.promoter.maxDeclared - 12);
+  const job = await start({ rows: rows(10, 'CapJob') });
+  expect(job.counts.failed).toBe(0);
+  const declared = ok(
+    await env.admin<DeclareResult>({ action: 'promoter.declare', promoters: rows(5, 'CapDecl') }),
+  );
+  expect(declared.declaredCount).toBe(5);
+  const done = await runToEnd(job.jobId);
+  expect(done.counts).toMatchObject({ declared: 7, failed: 3 });
+  expect(done.failures.map((f) => f.message)).toEqual(Array(3).fill(declaredCapMessage(true)));
+  expect(await declaredOpenids()).toHaveLength(12);
+});
+
 test('cancel stops the job; what was declared stays counted', async () => {
   setEnv('IMPORT_SLICE_MS', '1');
   setEnv('IMPORT_CONCURRENCY', '1');
@@ -343,9 +389,10 @@ test("the gateway fires the promoter function's timer trigger (config.json) as C
   try {
     expect(timers.triggers).toEqual([
       expect.objectContaining({ fn: 'promoter', name: 'importJobs', config: '0 */1 * * * * *' }),
+      expect.objectContaining({ fn: 'promoter', name: 'promoterSync', config: '15 */1 * * * * *' }),
       expect.objectContaining({ fn: 'promoter', name: 'promotionResults', config: '30 */1 * * * * *' }),
     ]);
-    expect(await timers.fire(new Date(2026, 11, 6, 12, 0, 15))).toEqual([]); // not at second 0
+    expect(await timers.fire(new Date(2026, 11, 6, 12, 0, 5))).toEqual([]); // none is due at second 5
     const fired = await timers.fire(new Date(2026, 11, 6, 12, 1, 0));
     expect(fired).toEqual([
       { fn: 'promoter', trigger: 'importJobs', result: { ok: true, data: { ran: [started.jobId] } } },

@@ -7,6 +7,7 @@ import { sendRows } from '../../../cloudfunctions/promoter/src/declare';
 import type { WechatRequest } from '../../../cloudfunctions/_shared/wechat/client';
 import {
   ERRCODE_EMPTY,
+  type WechatPromoter,
   comparePromoterIds,
   createPromoterApi,
 } from '../../../cloudfunctions/_shared/wechat/promoter-api';
@@ -228,10 +229,19 @@ describe('declare: fail_list codes map to ours (sendRows with a scripted WeChat)
       identity: openid,
       row: { openid, roleId: 1, storeId: 'SH' },
     }));
-    // no mirror here: a count of 0 prices the walk at one page, so both 103003 rows come from one walk
+    // an empty mirror in memory here: a count of 0 prices the walk at one page, so both 103003 rows come
+    // from one walk (which fills the mirror), not a getpromoter each
+    const mirrored = new Map<string, WechatPromoter>();
     const outcomes = await sendRows(api, rows, {
       holder: { action: 'promoter.declare', by: 'test' },
       promoterCount: async () => 0,
+      mirror: {
+        find: async (ids) =>
+          new Map(ids.flatMap((id) => (mirrored.has(id) ? [[id, mirrored.get(id)!]] : []))),
+        walk: async (wechat) => {
+          for (const p of (await wechat.getAllPromoters({})).promoters) mirrored.set(p.openid, p);
+        },
+      },
     });
     const summary = outcomes.map((o) =>
       o.declared

@@ -11,6 +11,7 @@ import type { Page } from '../../../typings/contract/common';
 import { db } from '../../../cloudfunctions/_shared/db';
 import { LEASES_COLLECTION, type LeaseDoc } from '../../../cloudfunctions/_shared/lease';
 import { SYNC_LEASE } from '../../../cloudfunctions/promoter/src/read-model';
+import { loadFunction, startTimers } from '../../../emulator/gateway';
 import { useEnvOverrides, wechatControl } from '../harness';
 import { SH, ageSync, control, err, oid, ok, useStack } from './helpers';
 
@@ -247,6 +248,49 @@ describe('slice and resume', () => {
     expect(env.stack.cloudbase.collections().promoters).toHaveLength(4500);
     expect((await syncState())?.walk).toBeUndefined();
     expect(ok(await list())).toMatchObject({ total: 4500, stale: false });
+  }, 60_000);
+
+  test('the promoterSync timer trigger (config.json) goes on with an unfinished walk with nobody reading, then rests', async () => {
+    await control(env.stack).bulk({ count: 4500, retailId: SH });
+    setEnv('SYNC_SLICE_MS', '1');
+    await control(env.stack).clearCalls();
+    expect(ok(await env.admin({ action: 'promoter.sync' }))).toMatchObject({ done: false, pages: 1 });
+    const timers = startTimers({
+      names: () => ['promoter'],
+      load: (name) => loadFunction(name, { from: 'source' }),
+      tick: false,
+    });
+    // at second 15 of a minute only promoterSync is due (importJobs at second 0, promotionResults at 30)
+    const fire = async (minute: number) => {
+      const fired = await timers.fire(new Date(2026, 11, 6, 12, minute, 15));
+      expect(fired.map((f) => f.trigger)).toEqual(['promoterSync']);
+      return fired[0]!.result;
+    };
+    try {
+      expect(await fire(1)).toEqual({ ok: true, data: { walked: true, done: false, pages: 2 } });
+      expect(await fire(2)).toEqual({ ok: true, data: { walked: true, done: true, pages: 3 } });
+      expect(await fire(3)).toEqual({ ok: true, data: { walked: false } });
+    } finally {
+      await timers.close();
+    }
+    expect(await getpromoterCalls()).toHaveLength(3); // each page once
+    expect(env.stack.cloudbase.collections().promoters).toHaveLength(4500);
+    expect((await syncState())?.walk).toBeUndefined();
+  }, 60_000);
+
+  test('the promoterSync timer trigger leaves a walk alone while someone else holds the sync lease', async () => {
+    await control(env.stack).bulk({ count: 2500, retailId: SH });
+    setEnv('SYNC_SLICE_MS', '1');
+    expect(ok(await env.admin({ action: 'promoter.sync' }))).toMatchObject({ done: false });
+    await holdSyncLeaseElsewhere();
+    await control(env.stack).clearCalls();
+    const answer = (await env.stack.call('promoter', {
+      Type: 'Timer',
+      TriggerName: 'promoterSync',
+      Time: new Date().toISOString(),
+    })) as { ok: boolean; data: { walked: boolean } };
+    expect(answer).toEqual({ ok: true, data: { walked: false } });
+    expect(await getpromoterCalls()).toHaveLength(0);
   }, 60_000);
 
   test('a promoter gone from WeChat while a walk is paused is swept when the walk ends', async () => {

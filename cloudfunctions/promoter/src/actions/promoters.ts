@@ -16,7 +16,7 @@ import type {
   PromoterDetail,
   PromoterPage,
 } from '../../../../typings/contract/promoter';
-import { FIELD_LABELS, LIMITS } from '../../../../miniprogram/shared/field-rules';
+import { FIELD_LABELS, LIMITS, declaredCapMessage } from '../../../../miniprogram/shared/field-rules';
 import { PROMOTER_STATUSES, isWaitingStatus } from '../../../../miniprogram/shared/promoter-status';
 import { assertStoreAccess } from '../../../_shared/access';
 import { AppError } from '../../../_shared/errors';
@@ -284,7 +284,7 @@ const redeclarePromoter = defineAction({
     return changePromoter(promoterApi(), ctx, id, async (before) => {
       if (before.declStatus === 1) return null;
       if ((await declaredCount()) >= LIMITS.promoter.maxDeclared) {
-        throw new AppError('QUOTA_EXCEEDED', `已声明的推广员已达 ${LIMITS.promoter.maxDeclared} 人的上限`, {
+        throw new AppError('QUOTA_EXCEEDED', declaredCapMessage(), {
           field: 'id',
         });
       }

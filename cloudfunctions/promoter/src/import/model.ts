@@ -69,6 +69,10 @@ export interface ChunkDoc extends StoredDoc {
   /** Every row settled; `counts` then holds its rows' outcomes. */
   done: boolean;
   counts?: ImportCounts;
+  /** Unix seconds when it was done (the declared cap counts chunks done since the mirror's last sync). */
+  doneAt?: number;
+  /** While in progress: its rows declared or in flight, which the declared cap counts (cap.ts); 0 once done. */
+  held?: number;
 }
 
 export type ImportPhase = 'resolve' | 'dedupe' | 'declare';

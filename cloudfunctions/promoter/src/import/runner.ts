@@ -7,14 +7,22 @@
  * Phases: `resolve` (OA openids → unionids, batchget 100 a call), `dedupe` (one person twice after
  * resolving), `declare` (addpromoter 10 a call, IMPORT_CONCURRENCY calls in flight).
  *
- * Exactly once. Before its addpromoter calls a chunk's rows are marked `sent` (in flight) and written;
- * after every WeChat call the chunk is written again with what WeChat answered. A slice that ends on
- * time puts rows it never sent back to `pending`; a slice that dies leaves them `sent`. A `sent` row
- * is sent again on resume, and a 103003 ("already exists") for it means this job declared it (its
- * first call went through, the answer or the checkpoint was lost). WeChat itself never holds one
- * person twice, so a repeat can never declare twice; the states make the count right. A chunk's counts
- * join the job's (in one transaction with the chunk's last write and its failures) once every row of
- * it is settled, so the job's counts account for every input row when it is done.
+ * Exactly once. A chunk (100 rows, ten addpromoter calls) is checkpointed twice per slice, not once per
+ * call: before its calls its open rows are marked `sent` (in flight) in one write; when its calls are
+ * over, one audit record lists the rows WeChat accepted, then one write stores every row's outcome
+ * (with `done` and the chunk's counts once every row is settled). Rows the slice never sent go back
+ * to `pending` in that write. A slice that dies anywhere in between leaves its rows `sent`: on resume
+ * a `sent` row is sent again, and a 103003 ("already exists") for it means this job declared it (its
+ * first call went through, the answer or the checkpoint was lost), so it counts as declared and is
+ * audited then (marked `reconciled`). WeChat itself never holds one person twice, so a repeat can
+ * never declare twice; the states make the count right. Checkpointing per call instead would only
+ * make fewer rows go again after a crash; it would not make the count any more exact, and it cost a
+ * database write (and an audit record) per WeChat call. The job's counts are the sum of its done
+ * chunks' (status.ts), so they account for every input row when it is done. docs/performance.md
+ * ("Imports") has the figures.
+ *
+ * The declared cap (cap.ts) admits a chunk's pending rows just before its in-flight mark; rows over it
+ * are settled as failed with the cap's sentence and never sent.
  *
  * Faults: -1, 45011, HTTP 5xx, timeouts and dropped connections back the batch off and retry it
  * (MAX_ATTEMPTS, then its rows fail); the addpromoter call is made without the client's own retries
@@ -44,9 +52,11 @@ import {
 } from '../../../_shared/wechat/promoter-api';
 import { ERR_INVALID_OPENID, batchGetUserInfo } from '../../../_shared/wechat/user-info-api';
 import { DuplicateLookup, type RowOutcome, type ValidRow, batchOutcomes, toWechatRow } from '../declare';
-import { markStale } from '../read-model';
+import { markStale, syncSliceMs } from '../read-model';
+import { declaredCapMessage } from '../../../../miniprogram/shared/field-rules';
+import { DeclaredCap } from './cap';
 import { COLLECTIONS } from '../../../_shared/collections';
-import { countWhere, findAll, getDoc } from '../../../_shared/db';
+import { cmd, countWhere, findAll, findSome, getDoc } from '../../../_shared/db';
 import {
   type ChunkDoc,
   type ChunkRow,
@@ -85,24 +95,10 @@ function importApi(): PromoterApi {
   });
 }
 
-/** Serialises writes of one document; a write asked for while one runs is made after it (once). */
-function writer(write: () => Promise<void>): () => Promise<void> {
-  let tail: Promise<void> = Promise.resolve();
-  let queued: Promise<void> | null = null;
-  return () => {
-    if (queued) return queued;
-    const run = tail.then(() => {
-      queued = null;
-      return write();
-    });
-    queued = run;
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 const SETTLED = new Set(['declared', 'already', 'failed', 'duplicate']);
 const isSettled = (r: ChunkRow) => SETTLED.has(r.s);
+/** Rows of an unfinished chunk the declared cap counts: declared by this job, or in flight. */
+const heldRows = (rows: ChunkRow[]) => rows.filter((r) => r.s === 'declared' || r.s === 'sent').length;
 
 function failRow(r: ChunkRow, f: Omit<RowFailure, 'index'>): void {
   r.s = 'failed';
@@ -150,6 +146,35 @@ async function pool(
   if (failure !== undefined) throw failure;
 }
 
+/** Chunks read per query in the declare phase (ten chunks: a hundred addpromoter calls). */
+const CHUNK_READ_BLOCK = 10;
+
+/**
+ * Reads chunk n of a job, fetching CHUNK_READ_BLOCK chunks in one query the first time one of them
+ * is asked for (chunks are asked for in ascending order; a block is forgotten once the next is read).
+ */
+function chunkReader(jobId: string, chunks: number): (n: number) => Promise<ChunkDoc> {
+  const blocks = new Map<number, Promise<Map<number, ChunkDoc>>>();
+  return async (n) => {
+    const base = n - (n % CHUNK_READ_BLOCK);
+    let block = blocks.get(base);
+    if (!block) {
+      for (const old of blocks.keys()) if (old < base - CHUNK_READ_BLOCK) blocks.delete(old);
+      const ids: string[] = [];
+      for (let k = base; k < Math.min(chunks, base + CHUNK_READ_BLOCK); k++) ids.push(chunkId(jobId, k));
+      block = findSome<ChunkDoc>(
+        IMPORT_COLLECTIONS.chunks,
+        { _id: cmd().in(ids) },
+        { limit: ids.length },
+      ).then((docs) => new Map(docs.map((d) => [d.n, d])));
+      blocks.set(base, block);
+    }
+    const chunk = (await block).get(n);
+    if (!chunk) throw new Error(`import chunk ${n} of ${jobId} is missing`);
+    return chunk;
+  };
+}
+
 class Slice {
   private job!: JobDoc;
   private readonly api = importApi();
@@ -160,6 +185,7 @@ class Slice {
   private readonly complete = new Set<number>();
   private stopBeat: () => void = () => undefined;
   private duplicates: DuplicateLookup;
+  private readonly cap: DeclaredCap;
 
   constructor(
     private readonly jobId: string,
@@ -169,7 +195,13 @@ class Slice {
     private readonly started = Date.now(),
   ) {
     this.wechat = new Semaphore(concurrency);
-    this.duplicates = new DuplicateLookup(this.api, () => countWhere(COLLECTIONS.promoters, {}));
+    this.cap = new DeclaredCap({ action: 'import.run', by: this.lease.key });
+    // A full sync to find duplicates only while its slice still fits before this slice's deadline.
+    this.duplicates = new DuplicateLookup(
+      this.api,
+      () => countWhere(COLLECTIONS.promoters, {}),
+      () => this.deadline - Date.now() > syncSliceMs(),
+    );
   }
 
   /** WeChat calls this slice completed: a slice always makes at least one, however small its budget. */
@@ -229,12 +261,13 @@ class Slice {
   // ---- phase 1: OA openids → unionids ----
 
   private async resolvePhase(): Promise<void> {
+    const read = chunkReader(this.jobId, this.job.chunks);
     await pool(
       this.job.nextChunk,
       this.job.chunks,
       this.concurrency,
       () => this.shouldStop(),
-      (n) => this.resolveChunk(n),
+      async (n) => this.resolveChunk(await read(n)),
     );
     if (this.stopped === 'lost') return;
     const prefix = this.prefix(this.job.nextChunk);
@@ -275,9 +308,7 @@ class Slice {
     return found;
   }
 
-  private async resolveChunk(n: number): Promise<void> {
-    const chunk = await getDoc<ChunkDoc>(IMPORT_COLLECTIONS.chunks, chunkId(this.jobId, n));
-    if (!chunk) throw new Error(`import chunk ${n} of ${this.jobId} is missing`);
+  private async resolveChunk(chunk: ChunkDoc): Promise<void> {
     const open = chunk.rows.filter((r) => r.s === 'oa');
     for (let attempt = 1; open.length > 0; attempt++) {
       if (this.shouldStop()) return;
@@ -316,11 +347,8 @@ class Slice {
       break;
     }
     if (this.stopped === 'lost') return;
-    await db()
-      .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
-      .doc(chunk._id)
-      .update({ data: { rows: chunk.rows } });
-    if (!chunk.rows.some((r) => r.s === 'oa')) this.complete.add(n);
+    await this.writeRows(chunk, open);
+    if (!chunk.rows.some((r) => r.s === 'oa')) this.complete.add(chunk.n);
   }
 
   /**
@@ -398,14 +426,16 @@ class Slice {
   // ---- phase 3: addpromoter ----
 
   private async declarePhase(): Promise<void> {
-    // Enough chunks at once to keep `concurrency` calls in flight (10 batches a chunk).
-    const chunkWorkers = Math.ceil(this.concurrency / 10) + 1;
+    // Enough chunks at once to keep `concurrency` calls in flight (10 batches a chunk) while others
+    // write their checkpoints.
+    const chunkWorkers = Math.ceil(this.concurrency / 10) + 2;
+    const read = chunkReader(this.jobId, this.job.chunks);
     await pool(
       this.job.nextChunk,
       this.job.chunks,
       chunkWorkers,
       () => this.shouldStop(),
-      (n) => this.declareChunk(n),
+      async (n) => this.declareChunk(n, await read(n)),
     );
   }
 
@@ -413,46 +443,34 @@ class Slice {
     return Math.max(1, this.job.total - this.settledNow);
   }
 
-  private async declareChunk(n: number): Promise<void> {
-    const chunk = await getDoc<ChunkDoc>(IMPORT_COLLECTIONS.chunks, chunkId(this.jobId, n));
-    if (!chunk) throw new Error(`import chunk ${n} of ${this.jobId} is missing`);
+  private async declareChunk(n: number, chunk: ChunkDoc): Promise<void> {
     if (chunk.done) {
       this.complete.add(n);
       return;
     }
-    // Each write sends only the rows changed since the last one (`rows.<k>.s`…): a batch's 10, not 100.
-    const position = new Map(chunk.rows.map((r, k) => [r.i, k]));
-    const dirty = new Set<number>();
-    const write = writer(async () => {
-      if (this.stopped === 'lost') return; // the new holder owns the chunk now
-      // Only what a row's state changes (its state, attempts, failure): the rest of it never changes here.
-      const data: Record<string, unknown> = {};
-      for (const k of dirty) {
-        const r = chunk.rows[k]!;
-        data[`rows.${k}.s`] = r.s;
-        if (r.a !== undefined) data[`rows.${k}.a`] = r.a;
-        if (r.f !== undefined) data[`rows.${k}.f`] = r.f;
-      }
-      dirty.clear();
-      if (Object.keys(data).length === 0) return;
-      await db().collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks).doc(chunk._id).update({ data });
-    });
-    const save = (rows: ChunkRow[] = chunk.rows) => {
-      for (const r of rows) dirty.add(position.get(r.i)!);
-      return write();
-    };
     const settledBefore = chunk.rows.filter(isSettled).length;
     /** Rows that may have reached WeChat before (marked in flight by a slice that died). */
     const maybeSent = new Set(chunk.rows.filter((r) => r.s === 'sent').map((r) => r.i));
     /** Rows this slice actually put on the wire. */
     const attempted = new Set<number>();
     const open = chunk.rows.filter((r) => r.s === 'pending' || r.s === 'sent');
+    /** What this chunk's audit record lists: rows WeChat accepted from this slice. */
+    const declared: Array<Record<string, unknown>> = [];
     if (open.length > 0) {
-      for (const r of open) r.s = 'sent';
-      await save(open); // in flight, before any addpromoter call
+      // The declared cap, then the in-flight mark, before any addpromoter call: one write for the
+      // chunk's ten calls. A `sent` row always goes again (it may be declared already).
+      const pending = open.filter((r) => r.s === 'pending');
+      await this.cap.admit(pending.length, async (admitted) => {
+        for (const r of pending.slice(admitted)) {
+          failRow(r, { code: 'QUOTA_EXCEEDED', message: declaredCapMessage(true) });
+        }
+        for (const r of open) if (r.s === 'pending') r.s = 'sent';
+        await this.writeRows(chunk, open, { held: heldRows(chunk.rows) });
+      });
     }
+    const toSend = open.filter((r) => r.s === 'sent');
     const batches: ChunkRow[][] = [];
-    for (let i = 0; i < open.length; i += 10) batches.push(open.slice(i, i + 10));
+    for (let i = 0; i < toSend.length; i += 10) batches.push(toSend.slice(i, i + 10));
     const sendBatch = async (batch: ChunkRow[]): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         if (this.shouldStop()) return;
@@ -474,43 +492,78 @@ class Slice {
             for (const r of batch) maybeSent.add(r.i);
             continue;
           }
-          if (batch.some(isSettled)) await save(batch);
           return;
         }
         this.wechat.release();
         this.calls++;
         for (const r of batch) attempted.add(r.i);
-        await this.settleBatch(batch, failures, maybeSent, () => save(batch));
+        declared.push(...(await this.settleBatch(batch, failures, maybeSent)));
         return;
       }
     };
     await Promise.all(batches.map(sendBatch));
     // Rows this slice marked in flight but never sent go back to pending.
-    let reverted = false;
     for (const r of chunk.rows) {
-      if (r.s === 'sent' && !attempted.has(r.i) && !maybeSent.has(r.i)) {
-        r.s = 'pending';
-        reverted = true;
-      }
+      if (r.s === 'sent' && !attempted.has(r.i) && !maybeSent.has(r.i)) r.s = 'pending';
     }
+    if (this.stopped === 'lost') return; // the new holder owns the chunk now
+    // The audit record first, then the checkpoint: a row checkpointed as declared always has its record
+    // (a crash between the two sends the rows again; their 103003 is recorded once more, as reconciled).
+    await this.auditDeclared(declared);
     if (chunk.rows.every(isSettled)) {
       this.settledNow += chunk.rows.length - settledBefore;
-      await this.finishChunk(chunk);
-    } else if (reverted) {
-      await save();
+      await this.finishChunk(chunk, open);
+    } else if (open.length > 0) {
+      await this.writeRows(chunk, open, { held: heldRows(chunk.rows) });
     }
+  }
+
+  /**
+   * Writes `rows`' states into their chunk: only what a row's state changes (its state, attempts,
+   * failure, an OA row's resolved id; `rows.<k>.s`…), since the rest of a row never changes here. `extra` joins the same write.
+   */
+  private async writeRows(chunk: ChunkDoc, rows: ChunkRow[], extra: Record<string, unknown> = {}) {
+    if (this.stopped === 'lost') return; // the new holder owns the chunk now
+    const position = new Map(chunk.rows.map((r, k) => [r.i, k]));
+    const data: Record<string, unknown> = { ...extra };
+    for (const r of rows) {
+      const k = position.get(r.i)!;
+      data[`rows.${k}.s`] = r.s;
+      if (r.oa !== undefined) data[`rows.${k}.id`] = r.id; // resolved from the OA openid
+      if (r.a !== undefined) data[`rows.${k}.a`] = r.a;
+      if (r.f !== undefined) data[`rows.${k}.f`] = r.f;
+    }
+    if (Object.keys(data).length === 0) return;
+    await db().collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks).doc(chunk._id).update({ data });
+  }
+
+  /** One audit record for the rows of a chunk WeChat accepted in this slice. */
+  private async auditDeclared(declared: Array<Record<string, unknown>>): Promise<void> {
+    if (declared.length === 0) return;
+    declared.sort((a, b) => (a.index as number) - (b.index as number));
+    await writeAudit(
+      auditDoc(
+        {
+          fn: 'promoter',
+          action: 'import.run',
+          actor: { openid: this.job.createdBy, role: this.job.createdByRole },
+          atMs: Date.now(),
+        },
+        { target: 'promoters', before: null, after: { jobId: this.jobId, declared } },
+      ),
+    );
   }
 
   private valid(r: ChunkRow): ValidRow {
     return { index: r.i, identity: r.id, row: r.row };
   }
 
+  /** A batch's rows settled from WeChat's answer (in memory); answers the rows it declared, for the audit. */
   private async settleBatch(
     batch: ChunkRow[],
     failures: AddPromoterFailure[],
     maybeSent: Set<number>,
-    save: () => Promise<void>,
-  ): Promise<void> {
+  ): Promise<Array<Record<string, unknown>>> {
     const byId = new Map(failures.map((f) => [f.openid, f]));
     const reconciled: ChunkRow[] = [];
     const fresh: ChunkRow[] = [];
@@ -553,41 +606,22 @@ class Slice {
         failRow(r, o.failure);
       }
     }
-    const writes: Array<Promise<void>> = [save()];
-    if (declared.length > 0 && this.stopped !== 'lost') {
-      writes.push(
-        writeAudit(
-          auditDoc(
-            {
-              fn: 'promoter',
-              action: 'import.run',
-              actor: { openid: this.job.createdBy, role: this.job.createdByRole },
-              atMs: Date.now(),
-            },
-            { target: 'promoters', before: null, after: { jobId: this.jobId, declared } },
-          ),
-        ),
-      );
-    }
-    await Promise.all(writes);
+    return declared;
   }
 
   /**
-   * The chunk's failures, then its last write with `done` and its counts (the job's counts are the
+   * The chunk's failures, then its last write: the rows' outcomes with `done` and its counts (the job's counts are the
    * sum of its done chunks', status.ts). No transaction: the failure documents have fixed ids (a repeat
    * rewrites the same), and `done` is the one write that makes the chunk count.
    */
-  private async finishChunk(chunk: ChunkDoc): Promise<void> {
+  private async finishChunk(chunk: ChunkDoc, changed: ChunkRow[]): Promise<void> {
     if (this.stopped === 'lost') return;
     const counts = chunkCounts(chunk.rows);
     for (const r of chunk.rows.filter((row) => row.s === 'failed' || row.s === 'duplicate')) {
       const { _id, ...data } = failureDoc(this.jobId, r);
       await db().collection<FailureDoc>(IMPORT_COLLECTIONS.failures).doc(_id).set({ data });
     }
-    await db()
-      .collection<ChunkDoc>(IMPORT_COLLECTIONS.chunks)
-      .doc(chunk._id)
-      .update({ data: { done: true, counts } }); // its rows are all written already
+    await this.writeRows(chunk, changed, { done: true, counts, held: 0, doneAt: nowS() });
     this.complete.add(chunk.n);
     if (counts.declared > 0) await this.markMirrorStale(false);
   }
