@@ -19,8 +19,6 @@ import {
   waitFor,
 } from './harness';
 
-jest.setTimeout(60_000);
-
 const SH = 'SH-XUHUI';
 const BJ = 'BJ-CHAOYANG';
 const ADMIN = DEMO_STAFF.admin.openid;

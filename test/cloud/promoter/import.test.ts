@@ -15,8 +15,8 @@ import { useEnvOverrides, wechatControl } from '../harness';
 import { BJ, SH, control, err, oid, ok, useStack } from './helpers';
 
 // Each test runs whole import jobs (hundreds of rows, many WeChat and database calls) against the stack:
-// seconds of work, more on a busy 2-core machine. Time is never asserted, only outcomes.
-jest.setTimeout(60_000);
+// seconds of work, more on a busy 2-core machine, inside jest.config.js's 60 s hang limit. Time is never
+// asserted, only outcomes.
 
 const env = useStack();
 const setEnv = useEnvOverrides();
